@@ -1,0 +1,124 @@
+"""Client settings: where the key, host and limits come from.
+
+Order for each value: the argument, then the environment, then the documented default. No other
+vendor's variables (``OPENAI_API_KEY`` and friends) are ever read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import SecretStr
+
+from ._exceptions import ConfigurationError
+
+Region = Literal["cn", "intl"]
+
+API_KEY_ENV_VARS = ("TOKENHUB_API_KEY", "HUNYUAN_API_KEY")
+BASE_URL_ENV_VAR = "TOKENHUB_BASE_URL"
+REGION_ENV_VAR = "TOKENHUB_REGION"
+
+# ../shared/TOKENHUB_API.md §1: each site has a default host and a backup to use when the
+# default cannot be reached.
+HOSTS: Mapping[str, tuple[str, tuple[str, ...]]] = {
+    "cn": ("https://tokenhub.tencentmaas.com/v1", ("https://tokenhub.tencentmaas.cn/v1",)),
+    "intl": (
+        "https://tokenhub-intl.tencentmaas.com/v1",
+        ("https://tokenhub-intl.tencentmaas.cn/v1",),
+    ),
+}
+
+DEFAULT_REGION: Region = "cn"
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_FAILOVER_COOLDOWN = 60.0
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """Resolved settings of one client. ``api_key`` is a ``SecretStr`` and never printed."""
+
+    api_key: SecretStr = field(repr=False)
+    base_url: str
+    fallback_base_urls: tuple[str, ...] = ()
+    region: str | None = DEFAULT_REGION
+    timeout: float = DEFAULT_TIMEOUT
+    max_retries: int = DEFAULT_MAX_RETRIES
+    failover_cooldown: float = DEFAULT_FAILOVER_COOLDOWN
+
+
+def _normalise_url(url: str, name: str) -> str:
+    url = url.strip().rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise ConfigurationError(f"{name} must be an http(s) URL, got {url!r}")
+    return url
+
+
+def resolve_api_key(api_key: str | SecretStr | None, env: Mapping[str, str]) -> SecretStr:
+    """The key from the argument, else ``TOKENHUB_API_KEY``, else ``HUNYUAN_API_KEY``."""
+    if isinstance(api_key, SecretStr):
+        api_key = api_key.get_secret_value()
+    if not api_key:
+        api_key = next((env[name] for name in API_KEY_ENV_VARS if env.get(name)), None)
+    if not api_key or not api_key.strip():
+        raise ConfigurationError(
+            "No TokenHub API key: pass api_key=... or set the environment variable "
+            f"{API_KEY_ENV_VARS[0]} (or {API_KEY_ENV_VARS[1]})."
+        )
+    return SecretStr(api_key.strip())
+
+
+def resolve_settings(
+    *,
+    api_key: str | SecretStr | None = None,
+    base_url: str | None = None,
+    region: str | None = None,
+    fallback_base_urls: Sequence[str] | None = None,
+    timeout: float | None = None,
+    max_retries: int | None = None,
+    failover_cooldown: float | None = None,
+    env: Mapping[str, str] | None = None,
+) -> ClientSettings:
+    """Resolve every setting from arguments, then environment, then defaults.
+
+    An explicit ``base_url`` (argument or ``TOKENHUB_BASE_URL``) has no backup hosts unless
+    ``fallback_base_urls`` names some; the region's default host comes with its documented
+    backup.
+    """
+    env = os.environ if env is None else env
+    key = resolve_api_key(api_key, env)
+
+    region = (region or env.get(REGION_ENV_VAR) or DEFAULT_REGION).strip().lower()
+    if region not in HOSTS:
+        raise ConfigurationError(
+            f"region must be one of {', '.join(sorted(HOSTS))}, got {region!r} "
+            f"(argument region= or env {REGION_ENV_VAR})"
+        )
+    explicit_url = base_url or env.get(BASE_URL_ENV_VAR)
+    if explicit_url:
+        url = _normalise_url(explicit_url, "base_url")
+        fallbacks: tuple[str, ...] = ()
+    else:
+        url, fallbacks = HOSTS[region]
+    if fallback_base_urls is not None:
+        fallbacks = tuple(_normalise_url(u, "fallback_base_urls") for u in fallback_base_urls)
+
+    timeout = DEFAULT_TIMEOUT if timeout is None else float(timeout)
+    if timeout <= 0:
+        raise ConfigurationError(f"timeout must be > 0 seconds, got {timeout}")
+    max_retries = DEFAULT_MAX_RETRIES if max_retries is None else int(max_retries)
+    if max_retries < 0:
+        raise ConfigurationError(f"max_retries must be >= 0, got {max_retries}")
+    cooldown = DEFAULT_FAILOVER_COOLDOWN if failover_cooldown is None else failover_cooldown
+    return ClientSettings(
+        api_key=key,
+        base_url=url,
+        fallback_base_urls=tuple(u for u in fallbacks if u != url),
+        region=region,
+        timeout=timeout,
+        max_retries=max_retries,
+        failover_cooldown=float(cooldown),
+    )

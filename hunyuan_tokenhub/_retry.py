@@ -1,0 +1,69 @@
+"""When a failed request is tried again, and how long to wait first.
+
+Chat calls are idempotent enough to retry on 429, 5xx and connection errors. A generation-job
+submit starts a paid job, so it is retried only when the server cannot have accepted it: the
+connection was never made, or the server refused it for a rate or concurrency limit.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from time import time
+
+import httpx
+
+RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+# A gateway status that says the host itself is unwell: the backup host may do better.
+FAILOVER_STATUS = frozenset({502, 503, 504})
+MAX_RETRY_AFTER = 60.0
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            seconds = parsedate_to_datetime(value).timestamp() - time()
+        except (TypeError, ValueError):
+            return None
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+def is_connect_failure(exc: BaseException) -> bool:
+    """True when the request cannot have reached the server (no connection was made)."""
+    return isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol))
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with jitter, capped, honouring ``Retry-After``."""
+
+    max_retries: int = 2
+    initial_backoff: float = 0.5
+    max_backoff: float = 8.0
+
+    def delay(self, retry_number: int, retry_after: float | None = None) -> float:
+        """Seconds to sleep before retry ``retry_number`` (0 for the first retry)."""
+        if retry_after is not None:
+            return retry_after
+        ceiling = min(self.max_backoff, self.initial_backoff * (2**retry_number))
+        # Keep at least half the ceiling so that retries never bunch up at zero.
+        return ceiling * (0.5 + random.random() / 2)
+
+    @staticmethod
+    def status_is_retryable(status_code: int, *, submit: bool, rate_limited: bool) -> bool:
+        if submit:
+            return status_code == 429 or rate_limited
+        return status_code in RETRYABLE_STATUS or rate_limited
+
+    @staticmethod
+    def exception_is_retryable(exc: BaseException, *, submit: bool) -> bool:
+        if submit:
+            return is_connect_failure(exc)
+        return isinstance(exc, httpx.TransportError)
