@@ -1,0 +1,114 @@
+"""Settings resolution: argument, then environment, then the documented defaults."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr
+
+from hunyuan_tokenhub import HOSTS, ConfigurationError, TokenHubClient, resolve_settings
+
+
+def test_argument_key_wins_over_environment() -> None:
+    env = {"TOKENHUB_API_KEY": "env-key", "HUNYUAN_API_KEY": "other"}
+    settings = resolve_settings(api_key="arg-key", env=env)
+    assert settings.api_key.get_secret_value() == "arg-key"
+
+
+def test_tokenhub_variable_before_hunyuan_variable() -> None:
+    settings = resolve_settings(env={"TOKENHUB_API_KEY": "a", "HUNYUAN_API_KEY": "b"})
+    assert settings.api_key.get_secret_value() == "a"
+    assert resolve_settings(env={"HUNYUAN_API_KEY": "b"}).api_key.get_secret_value() == "b"
+
+
+def test_secretstr_argument_accepted() -> None:
+    settings = resolve_settings(api_key=SecretStr("s"), env={})
+    assert settings.api_key.get_secret_value() == "s"
+
+
+def test_missing_key_names_both_variables_and_ignores_other_vendors() -> None:
+    with pytest.raises(ConfigurationError) as info:
+        resolve_settings(env={"OPENAI_API_KEY": "sk-openai", "DEEPSEEK_API_KEY": "sk-ds"})
+    assert "TOKENHUB_API_KEY" in str(info.value)
+    assert "HUNYUAN_API_KEY" in str(info.value)
+    assert "sk-openai" not in str(info.value)
+
+
+def test_blank_key_is_missing() -> None:
+    with pytest.raises(ConfigurationError):
+        resolve_settings(api_key="   ", env={})
+
+
+def test_default_region_is_mainland_with_documented_backup() -> None:
+    settings = resolve_settings(api_key="k", env={})
+    assert settings.region == "cn"
+    assert settings.base_url == "https://tokenhub.tencentmaas.com/v1"
+    assert settings.fallback_base_urls == ("https://tokenhub.tencentmaas.cn/v1",)
+
+
+def test_international_region_from_argument_and_environment() -> None:
+    expected = "https://tokenhub-intl.tencentmaas.com/v1"
+    assert resolve_settings(api_key="k", region="intl", env={}).base_url == expected
+    from_env = resolve_settings(api_key="k", env={"TOKENHUB_REGION": "INTL"})
+    assert from_env.base_url == expected
+    assert from_env.fallback_base_urls == ("https://tokenhub-intl.tencentmaas.cn/v1",)
+
+
+def test_unknown_region_is_rejected_with_allowed_values() -> None:
+    with pytest.raises(ConfigurationError) as info:
+        resolve_settings(api_key="k", region="eu", env={})
+    assert "cn" in str(info.value) and "intl" in str(info.value)
+
+
+def test_explicit_base_url_has_no_fallback_unless_given() -> None:
+    settings = resolve_settings(api_key="k", base_url="https://proxy.example/v1/", env={})
+    assert settings.base_url == "https://proxy.example/v1"
+    assert settings.fallback_base_urls == ()
+    with_backup = resolve_settings(
+        api_key="k",
+        base_url="https://proxy.example/v1",
+        fallback_base_urls=["https://backup.example/v1"],
+        env={},
+    )
+    assert with_backup.fallback_base_urls == ("https://backup.example/v1",)
+
+
+def test_base_url_from_environment() -> None:
+    settings = resolve_settings(api_key="k", env={"TOKENHUB_BASE_URL": "http://127.0.0.1:9/v1"})
+    assert settings.base_url == "http://127.0.0.1:9/v1"
+    assert settings.fallback_base_urls == ()
+
+
+def test_region_can_drop_its_fallbacks() -> None:
+    settings = resolve_settings(api_key="k", fallback_base_urls=[], env={})
+    assert settings.fallback_base_urls == ()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"timeout": 0}, "timeout"),
+        ({"max_retries": -1}, "max_retries"),
+        ({"base_url": "ftp://x"}, "base_url"),
+    ],
+)
+def test_invalid_settings_name_the_setting(kwargs: dict[str, object], fragment: str) -> None:
+    with pytest.raises(ConfigurationError, match=fragment):
+        resolve_settings(api_key="k", env={}, **kwargs)  # type: ignore[arg-type]
+
+
+def test_defaults() -> None:
+    settings = resolve_settings(api_key="k", env={})
+    assert settings.max_retries == 2
+    assert settings.timeout == 60.0
+
+
+def test_hosts_table_matches_the_docs() -> None:
+    assert HOSTS["cn"][0] == "https://tokenhub.tencentmaas.com/v1"
+    assert HOSTS["intl"][1] == ("https://tokenhub-intl.tencentmaas.cn/v1",)
+
+
+def test_client_reads_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TOKENHUB_API_KEY", raising=False)
+    monkeypatch.setenv("HUNYUAN_API_KEY", "from-env")
+    with TokenHubClient() as client:
+        assert client.settings.api_key.get_secret_value() == "from-env"
