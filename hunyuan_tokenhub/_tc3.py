@@ -1,0 +1,265 @@
+"""Tencent Cloud API 3.0 request signing (TC3-HMAC-SHA256) and the SecretId/SecretKey pair.
+
+Written against the published algorithm (../shared/JOB_PARAMS.md §2.2) and checked against both
+published worked examples (§2.3) in ``tests/backends/test_tc3.py``. The same code verifies
+signatures in the emulator, so a request our client signs is checked by an independent reading
+of the headers it actually sent.
+
+Example:
+    .. code-block:: python
+
+        from hunyuan_tokenhub._tc3 import TencentCloudCredentials, tc3_headers
+
+        creds = TencentCloudCredentials.resolve()  # TENCENTCLOUD_SECRET_ID / _SECRET_KEY
+        headers = tc3_headers(
+            creds, host="hunyuan.tencentcloudapi.com", service="hunyuan",
+            action="QueryHunyuanImageJob", version="2023-09-01",
+            payload=b'{"JobId":"..."}',
+        )
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from pydantic import SecretStr
+
+from ._exceptions import ConfigurationError
+
+__all__ = [
+    "ALGORITHM",
+    "DEFAULT_REGION",
+    "SECRET_ID_ENV_VAR",
+    "SECRET_KEY_ENV_VAR",
+    "REGION_ENV_VAR",
+    "ParsedAuthorization",
+    "TencentCloudCredentials",
+    "canonical_request",
+    "parse_authorization",
+    "sign",
+    "string_to_sign",
+    "tc3_headers",
+]
+
+ALGORITHM = "TC3-HMAC-SHA256"
+SECRET_ID_ENV_VAR = "TENCENTCLOUD_SECRET_ID"
+SECRET_KEY_ENV_VAR = "TENCENTCLOUD_SECRET_KEY"
+REGION_ENV_VAR = "TENCENTCLOUD_REGION"
+DEFAULT_REGION = "ap-guangzhou"
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+# The current docs sign the action too (vector A); the SDK signs only the first two (vector B).
+DEFAULT_SIGNED_HEADERS = ("content-type", "host", "x-tc-action")
+
+
+@dataclass(frozen=True)
+class TencentCloudCredentials:
+    """A SecretId/SecretKey pair and the region to call; both secrets are ``SecretStr``.
+
+    Neither secret appears in ``repr``/``str``; the SecretId is sent in the clear inside the
+    ``Authorization`` header (as the algorithm requires) and nowhere else.
+
+    Example:
+        .. code-block:: python
+
+            creds = TencentCloudCredentials.resolve(secret_id="AKID...", secret_key="...")
+            creds.region  # "ap-guangzhou" unless TENCENTCLOUD_REGION says otherwise
+    """
+
+    secret_id: SecretStr = field(repr=False)
+    secret_key: SecretStr = field(repr=False)
+    region: str = DEFAULT_REGION
+
+    @classmethod
+    def resolve(
+        cls,
+        secret_id: str | SecretStr | None = None,
+        secret_key: str | SecretStr | None = None,
+        region: str | None = None,
+        *,
+        env: Mapping[str, str] | None = None,
+    ) -> TencentCloudCredentials:
+        """Arguments first, then ``TENCENTCLOUD_SECRET_ID``/``_SECRET_KEY``/``_REGION``."""
+        env = os.environ if env is None else env
+        resolved_id = _secret(secret_id) or env.get(SECRET_ID_ENV_VAR, "").strip()
+        resolved_key = _secret(secret_key) or env.get(SECRET_KEY_ENV_VAR, "").strip()
+        missing = [
+            f"{arg}=... or env {var}"
+            for arg, var, value in (
+                ("secret_id", SECRET_ID_ENV_VAR, resolved_id),
+                ("secret_key", SECRET_KEY_ENV_VAR, resolved_key),
+            )
+            if not value
+        ]
+        if missing:
+            raise ConfigurationError(
+                "Tencent Cloud API 3.0 needs a SecretId/SecretKey pair; missing: "
+                + "; ".join(missing)
+            )
+        resolved_region = (region or env.get(REGION_ENV_VAR) or DEFAULT_REGION).strip()
+        if not resolved_region:
+            raise ConfigurationError(f"region must not be empty (argument or env {REGION_ENV_VAR})")
+        return cls(SecretStr(resolved_id), SecretStr(resolved_key), resolved_region)
+
+
+def _secret(value: str | SecretStr | None) -> str:
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
+    return (value or "").strip()
+
+
+def _sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _hmac(key: bytes, message: str) -> bytes:
+    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).digest()
+
+
+def utc_date(timestamp: int) -> str:
+    """The credential-scope date: the **UTC** date of the timestamp, ``YYYY-MM-DD``."""
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d")
+
+
+def _canonical_value(name: str, value: str) -> str:
+    # The docs sign the action name lower-cased; every other value as sent, trimmed.
+    value = value.strip()
+    return value.lower() if name == "x-tc-action" else value
+
+
+def canonical_request(
+    headers: Mapping[str, str], signed_headers: Sequence[str], payload: bytes
+) -> str:
+    """Step 1: ``POST``, path ``/``, empty query, canonical headers, signed names, body hash.
+
+    ``headers`` may use any case; every name in ``signed_headers`` must be present.
+    """
+    lowered = {name.lower(): value for name, value in headers.items()}
+    names = sorted(name.lower() for name in signed_headers)
+    missing = [name for name in names if name not in lowered]
+    if missing:
+        raise ValueError(f"headers to sign are missing: {', '.join(missing)}")
+    canonical_headers = "".join(f"{n}:{_canonical_value(n, lowered[n])}\n" for n in names)
+    return "\n".join(
+        ("POST", "/", "", canonical_headers, ";".join(names), _sha256_hex(payload))
+    )
+
+
+def string_to_sign(timestamp: int, service: str, canonical: str) -> str:
+    """Step 2: algorithm, timestamp, credential scope, hash of the canonical request."""
+    scope = f"{utc_date(timestamp)}/{service}/tc3_request"
+    return f"{ALGORITHM}\n{timestamp}\n{scope}\n{_sha256_hex(canonical.encode('utf-8'))}"
+
+
+def sign(secret_key: str, timestamp: int, service: str, to_sign: str) -> str:
+    """Step 3: the derived-key HMAC chain; returns the lower-case hex signature."""
+    k_date = _hmac(f"TC3{secret_key}".encode(), utc_date(timestamp))
+    k_service = _hmac(k_date, service)
+    k_signing = _hmac(k_service, "tc3_request")
+    return hmac.new(k_signing, to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def authorization(
+    *,
+    secret_id: str,
+    secret_key: str,
+    service: str,
+    headers: Mapping[str, str],
+    payload: bytes,
+    timestamp: int,
+    signed_headers: Sequence[str] = DEFAULT_SIGNED_HEADERS,
+) -> str:
+    """Steps 1-4: the complete ``Authorization`` header value."""
+    names = sorted(name.lower() for name in signed_headers)
+    canonical = canonical_request(headers, names, payload)
+    signature = sign(secret_key, timestamp, service, string_to_sign(timestamp, service, canonical))
+    return (
+        f"{ALGORITHM} Credential={secret_id}/{utc_date(timestamp)}/{service}/tc3_request, "
+        f"SignedHeaders={';'.join(names)}, Signature={signature}"
+    )
+
+
+def tc3_headers(
+    credentials: TencentCloudCredentials,
+    *,
+    host: str,
+    service: str,
+    action: str,
+    version: str,
+    payload: bytes,
+    timestamp: int | None = None,
+) -> dict[str, str]:
+    """Every header a signed API 3.0 ``POST /`` needs, ``Authorization`` included.
+
+    ``payload`` must be the exact bytes that will be sent. ``host`` is the URL's host (with the
+    port when it is not the scheme's default), as the HTTP client will send it.
+    """
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    headers = {
+        "Content-Type": JSON_CONTENT_TYPE,
+        "Host": host,
+        "X-TC-Action": action,
+        "X-TC-Version": version,
+        "X-TC-Timestamp": str(timestamp),
+        "X-TC-Region": credentials.region,
+    }
+    headers["Authorization"] = authorization(
+        secret_id=credentials.secret_id.get_secret_value(),
+        secret_key=credentials.secret_key.get_secret_value(),
+        service=service,
+        headers=headers,
+        payload=payload,
+        timestamp=timestamp,
+    )
+    return headers
+
+
+@dataclass(frozen=True)
+class ParsedAuthorization:
+    """The parts of a received ``TC3-HMAC-SHA256`` ``Authorization`` header."""
+
+    secret_id: str
+    date: str
+    service: str
+    signed_headers: tuple[str, ...]
+    signature: str
+
+
+def parse_authorization(value: str) -> ParsedAuthorization:
+    """Split ``TC3-HMAC-SHA256 Credential=.../date/service/tc3_request, SignedHeaders=..., ...``.
+
+    Raises ``ValueError`` naming what is malformed (the server side answers
+    ``AuthFailure.InvalidAuthorization``).
+    """
+    algorithm, _, rest = value.strip().partition(" ")
+    if algorithm != ALGORITHM:
+        raise ValueError(f"algorithm must be {ALGORITHM}")
+    parts: dict[str, str] = {}
+    for item in rest.split(","):
+        key, sep, val = item.strip().partition("=")
+        if not sep:
+            raise ValueError(f"malformed Authorization element {key!r}")
+        parts[key] = val
+    try:
+        credential, signed, signature = (
+            parts["Credential"],
+            parts["SignedHeaders"],
+            parts["Signature"],
+        )
+    except KeyError as exc:
+        raise ValueError(f"Authorization lacks {exc.args[0]}") from None
+    scope = credential.split("/")
+    if len(scope) != 4 or scope[3] != "tc3_request":
+        raise ValueError("Credential must be SecretId/date/service/tc3_request")
+    return ParsedAuthorization(
+        secret_id=scope[0],
+        date=scope[1],
+        service=scope[2],
+        signed_headers=tuple(signed.split(";")),
+        signature=signature,
+    )
