@@ -35,16 +35,19 @@ from ._exceptions import ConfigurationError
 __all__ = [
     "ALGORITHM",
     "DEFAULT_REGION",
+    "JSON_CONTENT_TYPE",
+    "REGION_ENV_VAR",
     "SECRET_ID_ENV_VAR",
     "SECRET_KEY_ENV_VAR",
-    "REGION_ENV_VAR",
     "ParsedAuthorization",
     "TencentCloudCredentials",
+    "authorization",
     "canonical_request",
     "parse_authorization",
     "sign",
     "string_to_sign",
     "tc3_headers",
+    "utc_date",
 ]
 
 ALGORITHM = "TC3-HMAC-SHA256"
@@ -145,9 +148,7 @@ def canonical_request(
     if missing:
         raise ValueError(f"headers to sign are missing: {', '.join(missing)}")
     canonical_headers = "".join(f"{n}:{_canonical_value(n, lowered[n])}\n" for n in names)
-    return "\n".join(
-        ("POST", "/", "", canonical_headers, ";".join(names), _sha256_hex(payload))
-    )
+    return "\n".join(("POST", "/", "", canonical_headers, ";".join(names), _sha256_hex(payload)))
 
 
 def string_to_sign(timestamp: int, service: str, canonical: str) -> str:

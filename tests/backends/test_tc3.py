@@ -114,8 +114,9 @@ def test_date_is_the_utc_date_of_the_timestamp() -> None:
 
 
 def test_a_changed_payload_changes_the_signature() -> None:
-    base = dict(secret_id="id", secret_key="key", service="hunyuan", headers=HEADERS,
-                timestamp=TIMESTAMP)
+    base = dict(
+        secret_id="id", secret_key="key", service="hunyuan", headers=HEADERS, timestamp=TIMESTAMP
+    )
     assert authorization(payload=b"{}", **base) != authorization(payload=b"{ }", **base)
 
 
@@ -139,8 +140,12 @@ def test_tc3_headers_carry_every_documented_header() -> None:
     assert parsed.service == "hunyuan"
     assert "secret" not in headers["Authorization"].replace("AKIDx", "")
     expected = authorization(
-        secret_id="AKIDx", secret_key="secret", service="hunyuan",
-        headers=headers, payload=b'{"JobId":"1"}', timestamp=TIMESTAMP,
+        secret_id="AKIDx",
+        secret_key="secret",
+        service="hunyuan",
+        headers=headers,
+        payload=b'{"JobId":"1"}',
+        timestamp=TIMESTAMP,
     )
     assert headers["Authorization"] == expected
 
