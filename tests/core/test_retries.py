@@ -1,0 +1,156 @@
+"""Retries against the emulator: which failures retry, how often, and how long we wait."""
+
+from __future__ import annotations
+
+import pytest
+from tests.core._support import API_KEY, CHAT
+
+from hunyuan_tokenhub import (
+    APIConnectionError,
+    AsyncTokenHubClient,
+    BadRequestError,
+    InternalServerError,
+    RateLimitError,
+    ServiceUnavailableError,
+    TokenHubClient,
+)
+from hunyuan_tokenhub._retry import RetryPolicy, parse_retry_after
+from hunyuan_tokenhub.emulator import TokenHubEmulator
+
+CHAT_ROUTE = "/v1/chat/completions"
+SUBMIT_ROUTE = "/v1/api/image/submit"
+IMAGE_JOB = {"model": "hy-image-v3.0", "prompt": "一只橘猫"}
+
+
+def chat_requests(emulator: TokenHubEmulator, route: str = CHAT_ROUTE) -> int:
+    return sum(1 for r in emulator.requests if r.path == route)
+
+
+def test_429_retry_after_is_honoured(
+    emulator: TokenHubEmulator, client: TokenHubClient, recorded_delays: list[float]
+) -> None:
+    emulator.faults.add(route=CHAT_ROUTE, status=429, retry_after=0.25, times=2)
+    reply = client.chat_completions(CHAT)
+    assert reply["object"] == "chat.completion"
+    assert chat_requests(emulator) == 3
+    assert recorded_delays == [0.25, 0.25]
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_server_errors_are_retried_up_to_max_retries(
+    emulator: TokenHubEmulator, recorded_delays: list[float], status: int
+) -> None:
+    emulator.faults.add(route=CHAT_ROUTE, status=status, times=10)
+    with TokenHubClient(api_key=API_KEY, base_url=emulator.base_url, max_retries=3) as client:
+        with pytest.raises(InternalServerError) as info:
+            client.chat_completions(CHAT)
+    assert info.value.status_code == status
+    assert chat_requests(emulator) == 4
+    assert len(recorded_delays) == 3
+
+
+def test_backoff_grows_exponentially_with_jitter_and_a_cap() -> None:
+    policy = RetryPolicy(max_retries=10, initial_backoff=0.5, max_backoff=8.0)
+    for retry_number, ceiling in [(0, 0.5), (1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (9, 8.0)]:
+        samples = [policy.delay(retry_number) for _ in range(50)]
+        assert all(ceiling / 2 <= s <= ceiling for s in samples)
+        assert len(set(samples)) > 1
+
+
+def test_retry_after_header_forms() -> None:
+    assert parse_retry_after("2") == 2.0
+    assert parse_retry_after("0.5") == 0.5
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+    assert parse_retry_after("3600") == 60.0
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after(None) is None
+
+
+def test_rate_limit_error_after_retries_carries_retry_after(
+    emulator: TokenHubEmulator, client: TokenHubClient, recorded_delays: list[float]
+) -> None:
+    emulator.faults.add(route=CHAT_ROUTE, status=429, retry_after=1, times=5)
+    with pytest.raises(RateLimitError) as info:
+        client.chat_completions(CHAT)
+    assert info.value.retry_after == 1.0
+    assert info.value.code == "rate_limit_exceeded"
+    assert chat_requests(emulator) == 3
+
+
+def test_400_is_not_retried(
+    emulator: TokenHubEmulator, client: TokenHubClient, recorded_delays: list[float]
+) -> None:
+    with pytest.raises(BadRequestError) as info:
+        client.chat_completions({**CHAT, "temperature": 3.5})
+    assert info.value.status_code == 400
+    assert info.value.code == "invalid_request_error"
+    assert info.value.request_id
+    assert chat_requests(emulator) == 1
+    assert recorded_delays == []
+
+
+def test_dropped_connection_is_retried_for_chat(
+    emulator: TokenHubEmulator, client: TokenHubClient, recorded_delays: list[float]
+) -> None:
+    emulator.faults.add(route=CHAT_ROUTE, drop_connection=True, times=1)
+    assert client.chat_completions(CHAT)["choices"]
+    assert chat_requests(emulator) == 2
+
+
+def test_submit_not_retried_after_server_may_have_accepted(
+    emulator: TokenHubEmulator, client: TokenHubClient, recorded_delays: list[float]
+) -> None:
+    emulator.faults.add(route=SUBMIT_ROUTE, status=503, times=1)
+    with pytest.raises(ServiceUnavailableError):
+        client.post_json("/api/image/submit", IMAGE_JOB, submit=True)
+    assert chat_requests(emulator, SUBMIT_ROUTE) == 1
+
+    emulator.faults.add(route=SUBMIT_ROUTE, drop_connection=True, times=1)
+    with pytest.raises(APIConnectionError):
+        client.post_json("/api/image/submit", IMAGE_JOB, submit=True)
+    assert chat_requests(emulator, SUBMIT_ROUTE) == 2
+    assert recorded_delays == []
+
+
+def test_submit_retried_on_429(
+    emulator: TokenHubEmulator, client: TokenHubClient, recorded_delays: list[float]
+) -> None:
+    emulator.faults.add(route=SUBMIT_ROUTE, status=429, retry_after=0.1, times=1)
+    job = client.post_json("/api/image/submit", IMAGE_JOB, submit=True)
+    assert job["status"] == "queued"
+    assert chat_requests(emulator, SUBMIT_ROUTE) == 2
+    assert recorded_delays == [0.1]
+
+
+def test_submit_retried_when_connection_refused(
+    emulator: TokenHubEmulator, recorded_delays: list[float]
+) -> None:
+    with TokenHubClient(
+        api_key=API_KEY, base_url=emulator.unreachable_base_url, max_retries=1
+    ) as client:
+        with pytest.raises(APIConnectionError):
+            client.post_json("/api/image/submit", IMAGE_JOB, submit=True)
+    assert len(recorded_delays) == 1
+
+
+def test_max_retries_zero_means_one_attempt(
+    emulator: TokenHubEmulator, recorded_delays: list[float]
+) -> None:
+    emulator.faults.add(route=CHAT_ROUTE, status=500, times=3)
+    with TokenHubClient(api_key=API_KEY, base_url=emulator.base_url, max_retries=0) as client:
+        with pytest.raises(InternalServerError):
+            client.chat_completions(CHAT)
+    assert chat_requests(emulator) == 1
+
+
+async def test_async_client_retries_the_same_way(
+    emulator: TokenHubEmulator, recorded_delays: list[float]
+) -> None:
+    emulator.faults.add(route=CHAT_ROUTE, status=429, retry_after=0.2, times=1)
+    async with AsyncTokenHubClient(api_key=API_KEY, base_url=emulator.base_url) as client:
+        reply = await client.chat_completions(CHAT)
+        with pytest.raises(BadRequestError):
+            await client.chat_completions({**CHAT, "messages": []})
+    assert reply["choices"][0]["message"]["role"] == "assistant"
+    assert recorded_delays == [0.2]
+    assert chat_requests(emulator) == 3
