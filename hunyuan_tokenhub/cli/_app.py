@@ -1,0 +1,203 @@
+"""The ``hunyuan-tokenhub`` command tree: global options, ``chat``, ``models``, ``emulator``.
+
+The generation commands (``image``, ``video``, ``3d``, ``job ...``) live in ``_jobs``.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Column, Table
+
+from .._catalog import list_models
+from .._chat import ChatStreamNormalizer, build_chat_payload
+from .._config import HOSTS
+from ._common import (
+    EXIT_CODES_HELP,
+    PROG,
+    CliState,
+    JsonFlag,
+    ReportingGroup,
+    command_state,
+    print_json,
+    read_prompt,
+    stderr,
+)
+
+DEFAULT_CHAT_MODEL = "hunyuan-2.0-instruct-20251111"
+
+app = typer.Typer(
+    name=PROG,
+    cls=ReportingGroup,
+    help="Tencent TokenHub from the terminal: chat, generate images, videos and 3D models, "
+    "resume generation jobs, list models, run the local emulator.\n\n" + EXIT_CODES_HELP,
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def connection_options(
+    ctx: typer.Context,
+    api_key: Annotated[
+        str | None,
+        typer.Option(
+            "--api-key",
+            help="TokenHub API key. Default: the TOKENHUB_API_KEY environment variable.",
+            show_default=False,
+        ),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="Service URL ending in /v1 (e.g. the emulator's). Default: TOKENHUB_BASE_URL, "
+            "else the region's host with its backup host.",
+            show_default=False,
+        ),
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            help=f"TokenHub site: {' or '.join(HOSTS)}. Default: TOKENHUB_REGION, else cn.",
+            show_default=False,
+        ),
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", min=0.001, help="Seconds per HTTP request. Default: 60."),
+    ] = None,
+) -> None:
+    """Options every command shares; the API key is never printed."""
+    ctx.obj = CliState(api_key=api_key, base_url=base_url, region=region, timeout=timeout)
+
+
+def _stream_reply(chunks: Iterable[Mapping[str, Any]], *, echo: bool) -> dict[str, Any]:
+    """Collect a streamed reply; with ``echo``, the answer goes to stdout as it arrives and a
+    thinking model's reasoning to stderr (dimmed), so that piping stdout keeps only the answer.
+    """
+    normalizer = ChatStreamNormalizer()
+    content: list[str] = []
+    reasoning: list[str] = []
+    thoughts = stderr()
+    for chunk in chunks:
+        delta = normalizer.feed(chunk)
+        if delta is None:
+            continue
+        if delta.reasoning_content:
+            if echo and not reasoning:
+                thoughts.print("Thinking:", style="bold dim")
+            reasoning.append(delta.reasoning_content)
+            if echo:
+                thoughts.print(delta.reasoning_content, style="dim", end="", markup=False)
+        if delta.content:
+            if echo and reasoning and not content:
+                thoughts.print("\n", style="dim", end="")
+            content.append(delta.content)
+            if echo:
+                sys.stdout.write(delta.content)
+                sys.stdout.flush()
+    if echo:
+        sys.stdout.write("\n")
+    usage = normalizer.usage
+    return {
+        "id": normalizer.id,
+        "model": normalizer.model,
+        "content": "".join(content),
+        "reasoning_content": "".join(reasoning) or None,
+        "finish_reason": normalizer.finish_reason,
+        "usage": asdict(usage) if usage is not None else None,
+    }
+
+
+@app.command()
+def chat(
+    ctx: typer.Context,
+    prompt: Annotated[
+        str | None,
+        typer.Argument(help="Your message. Leave it out (or give '-') to read it from stdin."),
+    ] = None,
+    model: Annotated[
+        str, typer.Option("--model", "-m", help="Chat model id or custom service id (ep-...).")
+    ] = DEFAULT_CHAT_MODEL,
+    system: Annotated[
+        str | None, typer.Option("--system", "-s", help="System prompt.", show_default=False)
+    ] = None,
+    temperature: Annotated[
+        float | None, typer.Option(help="Sampling temperature, 0 to 2.", show_default=False)
+    ] = None,
+    max_tokens: Annotated[
+        int | None, typer.Option(help="Most tokens to generate.", show_default=False)
+    ] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Send one message and stream the answer to the terminal.
+
+    A thinking model's reasoning is shown dimmed on stderr, apart from the answer on stdout.
+    With --json, prints {content, reasoning_content, finish_reason, usage, id, model}.
+    """
+    state = command_state(ctx, json_output)
+    messages = [{"role": "user", "content": read_prompt(prompt)}]
+    if system:
+        messages.insert(0, {"role": "system", "content": system})
+    payload = build_chat_payload(
+        model,
+        messages,
+        {"temperature": temperature, "max_tokens": max_tokens},
+        stream=True,
+        stream_usage=True,
+    )
+    with state.client() as client:
+        reply = _stream_reply(client.stream_chat_completions(payload), echo=not json_output)
+    if json_output:
+        print_json(reply)
+
+
+class ModelKindChoice(str, enum.Enum):
+    chat = "chat"
+    image = "image"
+    video = "video"
+    three_d = "3d"
+
+
+@app.command()
+def models(
+    kind: Annotated[
+        ModelKindChoice | None,
+        typer.Option("--kind", help="Only models of this kind.", show_default=False),
+    ] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """List the documented TokenHub models (custom ep-... service ids work too)."""
+    found = list_models(kind.value if kind is not None else None)
+    if json_output:
+        print_json([asdict(m) for m in found])
+        return
+    table = Table(
+        Column("model", no_wrap=True),
+        "kind",
+        "name",
+        "context",
+        "reasoning",
+        "tools",
+        caption="Context windows are conservative defaults where the docs give none.",
+    )
+    for m in found:
+        chat_model = m.kind == "chat"
+        table.add_row(
+            m.id,
+            m.kind,
+            m.display_name,
+            f"{m.context_window:,}" if chat_model else "",
+            "yes" if m.reasoning else "",
+            "yes" if m.supports_tools else "",
+        )
+    Console().print(table)

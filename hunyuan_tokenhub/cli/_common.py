@@ -1,0 +1,176 @@
+"""What every command shares: connection options, exit codes, error reports, output helpers."""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from .._client import TokenHubClient
+from .._config import API_KEY_ENV_VARS
+from .._exceptions import (
+    APIError,
+    AuthenticationError,
+    ConfigurationError,
+    InvalidParameterError,
+    JobError,
+    JobFailedError,
+    JobTimeoutError,
+    PermissionDeniedError,
+    TokenHubError,
+)
+
+PROG = "hunyuan-tokenhub"
+
+
+class ExitCode(enum.IntEnum):
+    """The process exit status of every command (documented in ``--help`` and the README)."""
+
+    OK = 0
+    ERROR = 1
+    """The service, the network or the generation job failed."""
+    USAGE = 2
+    """Bad arguments or configuration: unknown option, missing API key, invalid parameter."""
+    JOB_STILL_RUNNING = 3
+    """The wait timed out while the job kept running; resume it with ``job wait``."""
+    INTERRUPTED = 130
+
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 success; 1 API, network or job failure; 2 usage or configuration error "
+    "(e.g. no TOKENHUB_API_KEY); 3 job still running when the wait timed out (resume with "
+    "'job wait'); 130 interrupted."
+)
+
+JsonFlag = Annotated[
+    bool,
+    typer.Option(
+        "--json",
+        help="Print one JSON document on stdout (errors too) instead of human-readable text.",
+    ),
+]
+
+
+@dataclass
+class CliState:
+    """The global options, shared by every command through ``ctx.obj``."""
+
+    api_key: str | None = None
+    base_url: str | None = None
+    region: str | None = None
+    timeout: float | None = None
+    json_output: bool = False
+
+    def client(self) -> TokenHubClient:
+        """A client built from the global options (the key falls back to the environment)."""
+        return TokenHubClient(
+            api_key=self.api_key, base_url=self.base_url, region=self.region, timeout=self.timeout
+        )
+
+
+def command_state(ctx: typer.Context, json_output: bool) -> CliState:
+    """The shared state, noting whether this command answers in JSON (errors included)."""
+    state = ctx.ensure_object(CliState)
+    state.json_output = json_output
+    return state
+
+
+def stderr() -> Console:
+    """A console on the current stderr (created per call so redirections are honoured)."""
+    return Console(stderr=True, highlight=False)
+
+
+def print_json(document: Any) -> None:
+    """Write ``document`` as JSON on stdout."""
+    typer.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+
+
+def exit_code_for(exc: BaseException) -> ExitCode:
+    """Which exit status an error ends the command with."""
+    if isinstance(exc, ConfigurationError | InvalidParameterError):
+        return ExitCode.USAGE
+    if isinstance(exc, JobTimeoutError):
+        return ExitCode.JOB_STILL_RUNNING
+    return ExitCode.ERROR
+
+
+def _hint(exc: BaseException) -> str | None:
+    if isinstance(exc, AuthenticationError):
+        return (
+            f"The API key was rejected: check --api-key or the {API_KEY_ENV_VARS[0]} "
+            "environment variable."
+        )
+    if isinstance(exc, PermissionDeniedError):
+        return "Is the model id right, and is the model enabled for this key? See 'models'."
+    if isinstance(exc, JobTimeoutError):
+        model = f" --model {exc.model}" if exc.model else ""
+        return f"Resume waiting with: {PROG} job wait {exc.job_id}{model}"
+    return None
+
+
+def error_document(exc: BaseException) -> dict[str, Any]:
+    """The ``--json`` form of an error: its type, message and whatever the server said."""
+    details: dict[str, Any] = {"type": type(exc).__name__, "message": str(exc)}
+    if isinstance(exc, APIError):
+        details.update(status_code=exc.status_code, code=exc.code, request_id=exc.request_id)
+    if isinstance(exc, JobError):
+        details.update(job_id=exc.job_id, model=exc.model)
+    if isinstance(exc, JobFailedError):
+        details.update(code=exc.code, request_id=exc.request_id)
+    if isinstance(exc, InvalidParameterError):
+        details.update(param=exc.param)
+    hint = _hint(exc)
+    if hint:
+        details["hint"] = hint
+    return {"error": details, "exit_code": int(exit_code_for(exc))}
+
+
+def report_error(exc: BaseException, *, json_output: bool) -> ExitCode:
+    """Tell the user what went wrong (stderr, and stdout in JSON mode); return the exit code."""
+    console = stderr()
+    console.print(f"[bold red]Error:[/] {type(exc).__name__}: {exc}", markup=True, soft_wrap=True)
+    hint = _hint(exc)
+    if hint:
+        console.print(hint, markup=False, soft_wrap=True)
+    if json_output:
+        print_json(error_document(exc))
+    return exit_code_for(exc)
+
+
+def _is_reportable(exc: BaseException) -> bool:
+    # A broken pipe is typer's to handle (quietly); other OS errors come from saving files.
+    return isinstance(exc, TokenHubError) or (
+        isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError)
+    )
+
+
+class ReportingGroup(TyperGroup):
+    """Turns the package's errors into a one-line report and a documented exit code."""
+
+    def invoke(self, ctx: Any) -> Any:  # click.Context (vendored by newer typer)
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            if not _is_reportable(exc):
+                raise
+            state = ctx.obj if isinstance(ctx.obj, CliState) else CliState()
+            raise typer.Exit(report_error(exc, json_output=state.json_output)) from None
+
+
+def read_prompt(prompt: str | None, *, param: str = "PROMPT") -> str:
+    """The prompt argument, or stdin when it is ``-`` or left out and stdin is piped."""
+    if prompt is None or prompt == "-":
+        if prompt is None and sys.stdin.isatty():
+            raise typer.BadParameter(
+                "give the text as an argument or pipe it on stdin", param_hint=param
+            )
+        prompt = sys.stdin.read()
+    if not prompt.strip():
+        raise typer.BadParameter("must not be empty", param_hint=param)
+    return prompt.strip()
