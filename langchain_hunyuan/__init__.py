@@ -1,0 +1,15 @@
+"""LangChain integration for Tencent TokenHub (Hunyuan, DeepSeek, GLM, Kimi, MiniMax).
+
+Usage::
+
+    from langchain_hunyuan import ChatHunyuan
+
+    llm = ChatHunyuan(model="deepseek-v3.2")
+    print(llm.invoke("你好").content)
+"""
+
+from langchain_hunyuan.chat_models import ChatHunyuan
+
+__all__ = [
+    "ChatHunyuan",
+]

@@ -1,0 +1,472 @@
+"""``ChatHunyuan``: LangChain chat model for every TokenHub text model."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+import threading
+import weakref
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from operator import itemgetter
+from typing import Any, cast
+
+import httpx
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel, LangSmithParams, LanguageModelInput
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.output_parsers import (
+    JsonOutputKeyToolsParser,
+    JsonOutputParser,
+    PydanticOutputParser,
+    PydanticToolsParser,
+)
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
+from langchain_core.tools import BaseTool
+from langchain_core.utils.function_calling import convert_to_openai_function, convert_to_openai_tool
+from langchain_core.utils.pydantic import is_basemodel_subclass
+from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from typing_extensions import Self
+
+from hunyuan_tokenhub._catalog import ReasoningPassback, StructuredOutputMethod, get_model_info
+from hunyuan_tokenhub._chat import (
+    ChatCompletion,
+    ChatStreamNormalizer,
+    apply_reasoning_passback,
+    build_chat_payload,
+    normalize_tool_choice,
+    parse_completion,
+    resolve_reasoning_passback,
+    tool_names,
+)
+from hunyuan_tokenhub._client import AsyncTokenHubClient, TokenHubClient
+from hunyuan_tokenhub._config import API_KEY_ENV_VARS, resolve_settings
+from hunyuan_tokenhub._exceptions import InvalidParameterError
+
+from ._messages import completion_to_message, delta_to_chunk, final_chunk, messages_to_wire
+
+DEFAULT_MODEL = "hunyuan-2.0-instruct-20251111"
+
+_STRUCTURED_METHODS: tuple[StructuredOutputMethod, ...] = (
+    "function_calling",
+    "json_mode",
+    "json_schema",
+)
+
+
+def _api_key_from_env() -> SecretStr | None:
+    # TokenHub's own variables only: never OPENAI_API_KEY or another vendor's.
+    value = next((os.environ[n] for n in API_KEY_ENV_VARS if os.environ.get(n)), None)
+    return SecretStr(value) if value else None
+
+
+@functools.cache
+def _shared_http_client() -> httpx.Client:
+    # One process-wide pool: instances created per request (common in LangGraph apps) reuse
+    # warm connections. Timeouts are set per request by the core client.
+    return httpx.Client(limits=httpx.Limits(max_connections=100, max_keepalive_connections=20))
+
+
+_shared_async_http_clients: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, httpx.AsyncClient
+] = weakref.WeakKeyDictionary()
+
+
+def _shared_async_http_client() -> httpx.AsyncClient:
+    # An async pool belongs to the event loop it first ran on, so there is one per loop.
+    loop = asyncio.get_running_loop()
+    client = _shared_async_http_clients.get(loop)
+    if client is None:
+        client = httpx.AsyncClient(
+            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20)
+        )
+        _shared_async_http_clients[loop] = client
+    return client
+
+
+class ChatHunyuan(BaseChatModel):
+    """Chat model for Tencent TokenHub: Hunyuan, DeepSeek, GLM, Kimi and MiniMax text models.
+
+    Setup:
+        ``pip install "hunyuan-tokenhub[langchain]"`` and set ``TOKENHUB_API_KEY`` (or
+        ``HUNYUAN_API_KEY``). No other vendor's key is ever read.
+
+    Example:
+        .. code-block:: python
+
+            from langchain_hunyuan import ChatHunyuan
+
+            llm = ChatHunyuan(model="hunyuan-2.0-instruct-20251111", temperature=0.3)
+            print(llm.invoke("计算 1+1").content)
+
+            for chunk in llm.stream("Write a haiku about rain"):
+                print(chunk.content, end="")
+
+            def get_weather(city: str) -> str:
+                \"\"\"Get the weather of a city.\"\"\"
+                return "sunny"
+
+            reply = llm.bind_tools([get_weather]).invoke("北京今天天气怎么样?")
+            print(reply.tool_calls)
+
+    Reasoning models (e.g. ``deepseek-r1-0528``, ``hunyuan-2.0-thinking-20251109``) return their
+    reasoning in ``additional_kwargs["reasoning_content"]`` and as a ``reasoning`` block in
+    ``content_blocks``. Whether it is sent back follows the model's catalogue policy
+    (``reasoning_passback``: ``"never"``, ``"tool_turns"`` or ``"always"``), overridable here.
+    """
+
+    model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)
+
+    model_name: str = Field(default=DEFAULT_MODEL, alias="model")
+    """A documented model id or a custom service id ``ep-xxxxxxxx``."""
+    api_key: SecretStr | None = Field(default_factory=_api_key_from_env)
+    """Defaults to ``TOKENHUB_API_KEY``, then ``HUNYUAN_API_KEY``."""
+    base_url: str | None = None
+    """Defaults to ``TOKENHUB_BASE_URL``, else the ``region``'s host (with its backup host)."""
+    region: str | None = None
+    """``"cn"`` (default) or ``"intl"``; env ``TOKENHUB_REGION``."""
+    fallback_base_urls: list[str] | None = None
+    """Hosts tried when ``base_url`` cannot be reached."""
+    temperature: float | None = None
+    top_p: float | None = None
+    max_tokens: int | None = None
+    stop: list[str] | str | None = Field(default=None, alias="stop_sequences")
+    seed: int | None = None
+    timeout: float | None = None
+    """Seconds per request (core default 60)."""
+    max_retries: int | None = None
+    """Retries on 429, 5xx and connection errors (core default 2)."""
+    streaming: bool = False
+    """Stream even for ``invoke`` (callbacks then receive every token)."""
+    stream_usage: bool = True
+    """Ask for token usage in streams (``stream_options.include_usage``)."""
+    model_kwargs: dict[str, Any] = Field(default_factory=dict)
+    """Further request parameters, merged into every request."""
+    extra_body: dict[str, Any] | None = None
+    """Merged into the request body last and verbatim, e.g. a model's ``thinking`` switch."""
+    default_headers: dict[str, str] | None = None
+    reasoning_passback: ReasoningPassback | None = None
+    """Override the catalogue's reasoning pass-back policy for this model."""
+    http_client: httpx.Client | None = Field(default=None, exclude=True)
+    """Your own ``httpx.Client`` (proxies, certificates); it is not closed by us."""
+    http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
+    """Your own ``httpx.AsyncClient``; it is not closed by us."""
+
+    _client: TokenHubClient | None = PrivateAttr(default=None)
+    _async_client: AsyncTokenHubClient | None = PrivateAttr(default=None)
+    _async_loop: asyncio.AbstractEventLoop | None = PrivateAttr(default=None)
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    @model_validator(mode="after")
+    def _validate_settings(self) -> Self:
+        # Fail at construction, naming the bad setting, instead of at the first request.
+        resolve_settings(**self._client_settings())
+        build_chat_payload(
+            self.model_name,
+            [{"role": "user", "content": ""}],
+            {**self._default_params, **self.model_kwargs},
+            extra_body=self.extra_body,
+        )
+        resolve_reasoning_passback(self.model_name, self.reasoning_passback)
+        return self
+
+    # ------------------------------------------------------------------ LangChain metadata
+
+    @property
+    def _llm_type(self) -> str:
+        return "hunyuan-chat"
+
+    @property
+    def lc_secrets(self) -> dict[str, str]:
+        return {"api_key": "TOKENHUB_API_KEY"}
+
+    @classmethod
+    def is_lc_serializable(cls) -> bool:
+        # dumpd/dumps work (the key becomes a TOKENHUB_API_KEY secret reference) and load()
+        # works with allowed_objects=[ChatHunyuan], valid_namespaces=["langchain_hunyuan"];
+        # langchain-core's built-in "all" allowlist only knows its own partner packages.
+        return True
+
+    @classmethod
+    def get_lc_namespace(cls) -> list[str]:
+        return ["langchain_hunyuan", "chat_models"]
+
+    @property
+    def _default_params(self) -> dict[str, Any]:
+        params = {
+            "temperature": self.temperature,
+            "top_p": self.top_p,
+            "max_tokens": self.max_tokens,
+            "stop": self.stop,
+            "seed": self.seed,
+        }
+        return {k: v for k, v in params.items() if v is not None}
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model_name": self.model_name, **self._default_params, **self.model_kwargs}
+
+    def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
+        params = LangSmithParams(
+            ls_provider="hunyuan",
+            ls_model_name=kwargs.get("model") or self.model_name,
+            ls_model_type="chat",
+        )
+        temperature = kwargs.get("temperature", self.temperature)
+        if temperature is not None:
+            params["ls_temperature"] = temperature
+        max_tokens = kwargs.get("max_tokens", self.max_tokens)
+        if max_tokens is not None:
+            params["ls_max_tokens"] = max_tokens
+        ls_stop = stop or kwargs.get("stop") or self.stop
+        if ls_stop:
+            params["ls_stop"] = [ls_stop] if isinstance(ls_stop, str) else list(ls_stop)
+        return params
+
+    # ------------------------------------------------------------------------- clients
+
+    def _client_settings(self) -> dict[str, Any]:
+        return {
+            "api_key": self.api_key,
+            "base_url": self.base_url,
+            "region": self.region,
+            "fallback_base_urls": self.fallback_base_urls,
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+        }
+
+    def _sync_client(self) -> TokenHubClient:
+        client = self._client
+        if client is None:
+            with self._lock:
+                if self._client is None:
+                    self._client = TokenHubClient(
+                        **self._client_settings(),
+                        default_headers=self.default_headers,
+                        http_client=self.http_client or _shared_http_client(),
+                    )
+                client = self._client
+        return client
+
+    def _async_client_for_loop(self) -> AsyncTokenHubClient:
+        if self.http_async_client is not None:
+            if self._async_client is None:
+                self._async_client = AsyncTokenHubClient(
+                    **self._client_settings(),
+                    default_headers=self.default_headers,
+                    http_client=self.http_async_client,
+                )
+            return self._async_client
+        loop = asyncio.get_running_loop()
+        if self._async_client is None or self._async_loop is not loop:
+            self._async_client = AsyncTokenHubClient(
+                **self._client_settings(),
+                default_headers=self.default_headers,
+                http_client=_shared_async_http_client(),
+            )
+            self._async_loop = loop
+        return self._async_client
+
+    # ------------------------------------------------------------------------ requests
+
+    def _payload(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None,
+        kwargs: dict[str, Any],
+        *,
+        stream: bool,
+    ) -> dict[str, Any]:
+        model = kwargs.pop("model", None) or self.model_name
+        stream_usage = kwargs.pop("stream_usage", self.stream_usage)
+        params = {**self._default_params, **self.model_kwargs, **kwargs}
+        if stop is not None:
+            params["stop"] = stop
+        policy = resolve_reasoning_passback(model, self.reasoning_passback)
+        wire = apply_reasoning_passback(messages_to_wire(messages), policy)
+        return build_chat_payload(
+            model,
+            wire,
+            params,
+            stream=stream,
+            stream_usage=bool(stream_usage),
+            extra_body=self.extra_body,
+        )
+
+    @staticmethod
+    def _chat_result(completion: ChatCompletion) -> ChatResult:
+        message = completion_to_message(completion)
+        generation = ChatGeneration(
+            message=message, generation_info={"finish_reason": completion.finish_reason}
+        )
+        return ChatResult(
+            generations=[generation],
+            llm_output={"model_name": completion.model, "id": completion.id},
+        )
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        payload = self._payload(messages, stop, kwargs, stream=False)
+        return self._chat_result(parse_completion(self._sync_client().chat_completions(payload)))
+
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        payload = self._payload(messages, stop, kwargs, stream=False)
+        response = await self._async_client_for_loop().chat_completions(payload)
+        return self._chat_result(parse_completion(response))
+
+    # LangChain's stream()/astream() fire on_llm_new_token for every chunk we yield, so the
+    # stream methods below do not call the run manager themselves (that would double tokens).
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        payload = self._payload(messages, stop, kwargs, stream=True)
+        normalizer = ChatStreamNormalizer()
+        for raw_chunk in self._sync_client().stream_chat_completions(payload):
+            delta = normalizer.feed(raw_chunk)
+            if delta is not None:
+                yield ChatGenerationChunk(message=delta_to_chunk(delta, normalizer.id))
+        yield ChatGenerationChunk(message=final_chunk(normalizer))
+
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        payload = self._payload(messages, stop, kwargs, stream=True)
+        normalizer = ChatStreamNormalizer()
+        async for raw_chunk in self._async_client_for_loop().stream_chat_completions(payload):
+            delta = normalizer.feed(raw_chunk)
+            if delta is not None:
+                yield ChatGenerationChunk(message=delta_to_chunk(delta, normalizer.id))
+        yield ChatGenerationChunk(message=final_chunk(normalizer))
+
+    # --------------------------------------------------------------------------- tools
+
+    def bind_tools(
+        self,
+        tools: Sequence[Mapping[str, Any] | type | Callable[..., Any] | BaseTool],
+        *,
+        tool_choice: str | bool | Mapping[str, Any] | None = None,
+        parallel_tool_calls: bool | None = None,
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        """Bind tools: LangChain tools, pydantic models, TypedDicts, functions or OpenAI dicts.
+
+        ``tool_choice``: ``"auto"``, ``"none"``, ``"required"`` (or ``"any"``/``True``), a
+        tool's name, or an OpenAI ``{"type": "function", "function": {"name": ...}}`` dict.
+        ``parallel_tool_calls`` is sent only when given. Bad values raise
+        ``InvalidParameterError`` here, before any request.
+        """
+        formatted = [convert_to_openai_tool(tool, strict=strict) for tool in tools]
+        choice = normalize_tool_choice(tool_choice, tool_names(formatted))
+        if choice is not None:
+            kwargs["tool_choice"] = choice
+        if parallel_tool_calls is not None:
+            kwargs["parallel_tool_calls"] = parallel_tool_calls
+        return super().bind(tools=formatted, **kwargs)
+
+    def with_structured_output(
+        self,
+        schema: Mapping[str, Any] | type | None = None,
+        *,
+        method: StructuredOutputMethod | None = None,
+        include_raw: bool = False,
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, Any]:
+        """Return a runnable whose output matches ``schema`` (pydantic, TypedDict or JSON schema).
+
+        ``method`` defaults to the model's catalogue entry, so the default works on every
+        listed model: ``function_calling`` binds the schema as a tool and forces it where the
+        model allows a forced ``tool_choice`` (thinking models get ``"auto"``); ``json_mode``
+        sends ``response_format={"type": "json_object"}`` (put the schema in your prompt);
+        ``json_schema`` sends an OpenAI ``json_schema`` response format. With ``include_raw``
+        the result is ``{"raw", "parsed", "parsing_error"}``.
+        """
+        if kwargs:
+            raise InvalidParameterError("with_structured_output", f"unknown arguments {kwargs}")
+        if schema is None:
+            raise InvalidParameterError("schema", "a schema is required")
+        info = get_model_info(self.model_name)
+        method = method or info.structured_output_method
+        if method not in _STRUCTURED_METHODS:
+            raise InvalidParameterError("method", f"got {method!r}", allowed=_STRUCTURED_METHODS)
+        is_pydantic = isinstance(schema, type) and is_basemodel_subclass(schema)
+        trace_format = {"kwargs": {"method": method, "strict": strict}, "schema": schema}
+        llm: Runnable[LanguageModelInput, Any]
+        parser: Runnable[Any, Any]
+        if method == "function_calling":
+            tool = convert_to_openai_tool(schema, strict=strict)
+            name = tool["function"]["name"]
+            llm = self.bind_tools(
+                [tool],
+                tool_choice=name if info.supports_forced_tool_choice else "auto",
+                ls_structured_output_format={**trace_format, "schema": tool},
+            )
+            parser = (
+                PydanticToolsParser(tools=[cast(Any, schema)], first_tool_only=True)
+                if is_pydantic
+                else JsonOutputKeyToolsParser(key_name=name, first_tool_only=True)
+            )
+        else:
+            if method == "json_mode":
+                if strict is not None:
+                    raise InvalidParameterError(
+                        "strict", "json_mode has no strict option", allowed=("None",)
+                    )
+                response_format: dict[str, Any] = {"type": "json_object"}
+            else:
+                response_format = _json_schema_format(schema, strict)
+            llm = self.bind(
+                response_format=response_format, ls_structured_output_format=trace_format
+            )
+            parser = (
+                PydanticOutputParser(pydantic_object=cast(Any, schema))
+                if is_pydantic
+                else JsonOutputParser()
+            )
+        if not include_raw:
+            return llm | parser
+        parse = RunnablePassthrough.assign(
+            parsed=itemgetter("raw") | parser, parsing_error=lambda _: None
+        )
+        no_parse = RunnablePassthrough.assign(parsed=lambda _: None)
+        return RunnableMap(raw=llm) | parse.with_fallbacks(
+            [no_parse], exception_key="parsing_error"
+        )
+
+
+def _json_schema_format(schema: Mapping[str, Any] | type, strict: bool | None) -> dict[str, Any]:
+    function = convert_to_openai_function(schema, strict=strict)
+    json_schema: dict[str, Any] = {
+        "name": function["name"],
+        "schema": function.get("parameters", {}),
+    }
+    if function.get("description"):
+        json_schema["description"] = function["description"]
+    if strict is not None:
+        json_schema["strict"] = strict
+    return {"type": "json_schema", "json_schema": json_schema}
+
+
+__all__ = ["ChatHunyuan"]
