@@ -1,0 +1,461 @@
+"""The older Hunyuan endpoints, emulated: aiart and ai3d gateways, and Tencent Cloud API 3.0.
+
+* ``POST /v1/aiart/submit|query`` (seed 000): ``Authorization: <key>`` with no ``Bearer``;
+  ``{"model":"HY-Image-V3.0","prompt","size","images","extra_body"}`` -> ``{"request_id",
+  "job_id"}``; query -> ``{"request_id","status":"1"|"2"|"4"|"5","data":[{"url"}]}``.
+* ``POST /v1/ai3d/submit|query`` (seed 001): the same key header, PascalCase bodies; answers
+  follow the Cloud API's ``SubmitHunyuanTo3DProJob``/``QueryHunyuanTo3DProJob`` (``JobId``;
+  ``Status``, ``ResultFile3Ds``, ``ErrorCode``/``ErrorMessage``), bare or, with
+  ``ai3d_envelope=True``, inside ``{"Response": ...}`` (the seed shows neither).
+* ``POST /`` (seed 004): Tencent Cloud API 3.0 ``SubmitHunyuanImageJob`` /
+  ``QueryHunyuanImageJob`` (``hunyuan``, 2023-09-01, ap-guangzhou only). The TC3-HMAC-SHA256
+  signature is really checked, from the headers and bytes received; every error is HTTP 200 with
+  ``{"Response":{"Error":{"Code","Message"},"RequestId"}}``.
+
+The failure shapes of the two gateways are not documented: an unknown key answers HTTP 401 with
+the OpenAI-style error body (aiart) or the Cloud API error body (ai3d); a failed job carries
+``job_error_code``/``job_error_msg`` (aiart, the snake_case of the Cloud API fields) or
+``ErrorCode``/``ErrorMessage`` (ai3d).
+
+Example:
+    .. code-block:: python
+
+        from hunyuan_tokenhub.emulator import TokenHubEmulator
+        from hunyuan_tokenhub.emulator._legacy import LegacyEndpoints
+
+        with TokenHubEmulator(api_key="test-key") as emu:
+            legacy = LegacyEndpoints(aiart_key="sk-aiart", ai3d_key="sk-ai3d",
+                                     credentials={"AKIDtest": "secret"})
+            legacy.install(emu.register_route)
+            legacy.fail_next_jobs("FailedOperation.GenerateImageFailed", "moderation", times=1)
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .._tc3 import DEFAULT_REGION, parse_authorization, utc_date
+from .._tc3 import authorization as tc3_authorization
+from ._http import EmulatorError, EmulatorRequest, EmulatorResponse, Handler, json_response
+
+__all__ = [
+    "AI3D_PATHS",
+    "AIART_PATHS",
+    "CLOUD_API_PATH",
+    "FILES_PATH",
+    "LegacyEndpoints",
+    "LegacyTiming",
+]
+
+Api = Literal["aiart", "ai3d", "tencentcloud"]
+RegisterRoute = Callable[[str, str, Handler], None]
+
+AIART_PATHS = ("/v1/aiart/submit", "/v1/aiart/query")
+AI3D_PATHS = ("/v1/ai3d/submit", "/v1/ai3d/query")
+CLOUD_API_PATH = "/"
+FILES_PATH = "/legacy-files/{job_id}/{name}"
+
+AIART_MODEL = "HY-Image-V3.0"
+HUNYUAN_SERVICE = "hunyuan"
+HUNYUAN_VERSION = "2023-09-01"
+HUNYUAN_REGIONS = (DEFAULT_REGION,)
+HUNYUAN_RESOLUTIONS = (
+    "768:768", "768:1024", "1024:768", "1024:1024", "720:1280", "1280:720", "768:1280", "1280:768",
+)  # fmt: skip
+SIGNATURE_MAX_SKEW_S = 300
+_AI3D_DEFAULT_FORMATS = ("OBJ", "GLB")
+_AI3D_EXTRA_FORMATS = ("STL", "USDZ", "FBX")
+_AI3D_PREVIEW = "preview.png"
+
+# Tiny but real file bodies, so that downloads of results can be tested end to end.
+_FILES: Mapping[str, tuple[str, bytes]] = {
+    "png": ("image/png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 24),
+    "zip": ("application/zip", b"PK\x05\x06" + b"\x00" * 18),
+    "glb": ("model/gltf-binary", b"glTF\x02\x00\x00\x00\x0c\x00\x00\x00"),
+    "stl": ("model/stl", b"solid emulator\nendsolid emulator\n"),
+    "usdz": ("model/vnd.usdz+zip", b"PK\x05\x06" + b"\x00" * 18),
+    "fbx": ("application/octet-stream", b"Kaydara FBX Binary  \x00"),
+}
+_STATUS_MESSAGES = {
+    "queued": "排队中",
+    "running": "处理中",
+    "failed": "处理失败",
+    "done": "处理完成",
+}
+_FORMAT_EXTENSIONS = {"OBJ": "zip", "GLB": "glb", "STL": "stl", "USDZ": "usdz", "FBX": "fbx"}
+
+
+@dataclass
+class LegacyTiming:
+    """How long an emulated job stays queued, then running, before it finishes."""
+
+    queued_s: float = 0.02
+    running_s: float = 0.05
+
+
+@dataclass
+class _Job:
+    job_id: str
+    api: Api
+    created: float
+    outcome: tuple[str, str] | None
+    files: list[tuple[str, str]]  # (format or "image", file name)
+    revised_prompt: str = ""
+
+
+@dataclass
+class _ScriptedError:
+    code: str
+    message: str
+    status: int
+    remaining: int
+
+
+class _CloudError(Exception):
+    """An API 3.0 (or ai3d) error: ``{"Response":{"Error":{...},"RequestId"}}``."""
+
+    def __init__(self, code: str, message: str, status: int = 200) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+@dataclass
+class LegacyEndpoints:
+    """State and handlers of the emulated aiart, ai3d and Cloud API 3.0 endpoints.
+
+    ``credentials`` maps each accepted SecretId to its SecretKey. ``requests`` of the emulator
+    record what these routes received, like every other route.
+    """
+
+    aiart_key: str = "sk-aiart-test"
+    ai3d_key: str = "sk-ai3d-test"
+    credentials: Mapping[str, str] = field(default_factory=lambda: {"AKIDtest": "test-secret"})
+    timing: LegacyTiming = field(default_factory=LegacyTiming)
+    ai3d_envelope: bool = False
+    clock: Callable[[], float] = time.time
+    jobs: dict[str, _Job] = field(default_factory=dict)
+    _failures: deque[tuple[str, str]] = field(default_factory=deque)
+    _errors: dict[Api, list[_ScriptedError]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def install(self, register: RegisterRoute) -> LegacyEndpoints:
+        """Register every route with the emulator's ``register_route(method, path, handler)``."""
+        register("POST", AIART_PATHS[0], self._aiart_submit)
+        register("POST", AIART_PATHS[1], self._aiart_query)
+        register("POST", AI3D_PATHS[0], self._ai3d_submit)
+        register("POST", AI3D_PATHS[1], self._ai3d_query)
+        register("POST", CLOUD_API_PATH, self._cloud_api)
+        register("GET", FILES_PATH, self._file)
+        return self
+
+    # --- scripting ---------------------------------------------------------------------------
+
+    def fail_next_jobs(self, code: str, message: str, *, times: int = 1) -> None:
+        """The next ``times`` submitted jobs (any API) end failed with this code and message."""
+        with self._lock:
+            self._failures.extend([(code, message)] * times)
+
+    def reject_next(
+        self, api: Api, code: str, message: str, *, times: int = 1, status: int | None = None
+    ) -> None:
+        """The next ``times`` requests to ``api`` are refused with this error code.
+
+        ``status`` defaults to 200 for ``tencentcloud`` (the API 3.0 way) and 400 otherwise.
+        """
+        default = 200 if api == "tencentcloud" else 400
+        with self._lock:
+            self._errors.setdefault(api, []).append(
+                _ScriptedError(code, message, default if status is None else status, times)
+            )
+
+    def _scripted_error(self, api: Api) -> _ScriptedError | None:
+        with self._lock:
+            for scripted in self._errors.get(api, []):
+                if scripted.remaining > 0:
+                    scripted.remaining -= 1
+                    return scripted
+        return None
+
+    # --- jobs --------------------------------------------------------------------------------
+
+    def _new_job(self, api: Api, files: list[tuple[str, str]], revised_prompt: str = "") -> _Job:
+        with self._lock:
+            outcome = self._failures.popleft() if self._failures else None
+            job_id = f"1259088371-{int(self.clock())}-{uuid.uuid4()}-0"
+            job = _Job(job_id, api, time.monotonic(), outcome, files, revised_prompt)
+            self.jobs[job_id] = job
+        return job
+
+    def _state(self, job: _Job) -> Literal["queued", "running", "failed", "done"]:
+        elapsed = time.monotonic() - job.created
+        if elapsed < self.timing.queued_s:
+            return "queued"
+        if elapsed < self.timing.queued_s + self.timing.running_s:
+            return "running"
+        return "failed" if job.outcome else "done"
+
+    def _job(self, job_id: Any, api: Api) -> _Job:
+        job = self.jobs.get(job_id) if isinstance(job_id, str) else None
+        if job is None or job.api != api:
+            raise _CloudError("FailedOperation.JobNotExist", f"job {job_id!r} does not exist")
+        return job
+
+    @staticmethod
+    def _file_url(request: EmulatorRequest, job: _Job, name: str) -> str:
+        return f"{request.root_url}/legacy-files/{job.job_id}/{name}"
+
+    def _file(self, request: EmulatorRequest) -> EmulatorResponse:
+        job = self.jobs.get(request.params["job_id"])
+        name = request.params["name"]
+        names = {file_name for _, file_name in job.files} if job is not None else set()
+        if job is not None and job.api == "ai3d":
+            names.add(_AI3D_PREVIEW)
+        if name not in names:
+            raise EmulatorError(404, f"no result file {name!r}")
+        content_type, body = _FILES[name.rsplit(".", 1)[-1]]
+        return EmulatorResponse(status=200, body=body, headers={"Content-Type": content_type})
+
+    # --- aiart gateway -----------------------------------------------------------------------
+
+    def _aiart_auth(self, request: EmulatorRequest) -> None:
+        value = request.headers.get("authorization", "").strip()
+        if value.lower().startswith("bearer "):
+            raise EmulatorError(
+                401,
+                "send the key as 'Authorization: <key>', without 'Bearer'",
+                code="authentication_error",
+            )
+        if value != self.aiart_key:
+            raise EmulatorError(401, "invalid API key", code="authentication_error")
+        scripted = self._scripted_error("aiart")
+        if scripted is not None:
+            raise EmulatorError(scripted.status, scripted.message, code=scripted.code)
+
+    def _aiart_submit(self, request: EmulatorRequest) -> EmulatorResponse:
+        self._aiart_auth(request)
+        body = request.json_object()
+        if body.get("model") != AIART_MODEL:
+            raise EmulatorError(
+                400, f"model must be {AIART_MODEL}, got {body.get('model')!r}", param="model"
+            )
+        prompt = body.get("prompt")
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise EmulatorError(400, "prompt is required", param="prompt")
+        images = body.get("images", [])
+        if not isinstance(images, list) or len(images) > 3:
+            raise EmulatorError(400, "images: at most 3 reference images", param="images")
+        extra = body.get("extra_body", {})
+        if not isinstance(extra, dict):
+            raise EmulatorError(400, "extra_body must be an object", param="extra_body")
+        job = self._new_job("aiart", [("image", "image-0.png")])
+        return json_response({"request_id": request.request_id, "job_id": job.job_id})
+
+    def _aiart_query(self, request: EmulatorRequest) -> EmulatorResponse:
+        self._aiart_auth(request)
+        try:
+            job = self._job(request.json_object().get("job_id"), "aiart")
+        except _CloudError as exc:
+            raise EmulatorError(400, exc.message, code=exc.code, param="job_id") from None
+        state = self._state(job)
+        answer: dict[str, Any] = {
+            "request_id": request.request_id,
+            "status": {"queued": "1", "running": "2", "failed": "4", "done": "5"}[state],
+        }
+        if state == "done":
+            answer["data"] = [{"url": self._file_url(request, job, name)} for _, name in job.files]
+        elif state == "failed" and job.outcome is not None:
+            answer["job_error_code"], answer["job_error_msg"] = job.outcome
+        return json_response(answer)
+
+    # --- ai3d gateway ------------------------------------------------------------------------
+
+    def _ai3d_answer(self, request: EmulatorRequest, payload: dict[str, Any]) -> EmulatorResponse:
+        payload = {**payload, "RequestId": request.request_id}
+        return json_response({"Response": payload} if self.ai3d_envelope else payload)
+
+    def _ai3d(
+        self, request: EmulatorRequest, handle: Callable[[dict[str, Any]], dict[str, Any]]
+    ) -> EmulatorResponse:
+        try:
+            if request.headers.get("authorization", "").strip() != self.ai3d_key:
+                raise _CloudError("AuthFailure.InvalidAuthorization", "invalid API key", 401)
+            scripted = self._scripted_error("ai3d")
+            if scripted is not None:
+                raise _CloudError(scripted.code, scripted.message, scripted.status)
+            body = request.json_object()
+            return self._ai3d_answer(request, handle(body))
+        except _CloudError as exc:
+            return _cloud_error(request, exc)
+
+    def _ai3d_submit(self, request: EmulatorRequest) -> EmulatorResponse:
+        def submit(body: dict[str, Any]) -> dict[str, Any]:
+            inputs = [k for k in ("Prompt", "ImageUrl", "ImageBase64") if body.get(k)]
+            if len(inputs) != 1 and body.get("GenerateType") != "Sketch":
+                raise _CloudError(
+                    "InvalidParameter", "give exactly one of Prompt, ImageUrl, ImageBase64"
+                )
+            if body.get("Model", "3.0") not in ("3.0", "3.1"):
+                raise _CloudError("InvalidParameterValue", "Model must be 3.0 or 3.1")
+            extra = body.get("ResultFormat")
+            if extra is not None and extra not in _AI3D_EXTRA_FORMATS:
+                raise _CloudError("InvalidParameterValue", "ResultFormat must be STL, USDZ or FBX")
+            formats = (
+                ["GLB"] if body.get("GenerateType") == "Geometry" else [*_AI3D_DEFAULT_FORMATS]
+            )
+            formats += [extra] if extra else []
+            files = [(fmt, f"model.{_FORMAT_EXTENSIONS[fmt]}") for fmt in formats]
+            return {"JobId": self._new_job("ai3d", files).job_id}
+
+        return self._ai3d(request, submit)
+
+    def _ai3d_query(self, request: EmulatorRequest) -> EmulatorResponse:
+        def query(body: dict[str, Any]) -> dict[str, Any]:
+            job = self._job(body.get("JobId"), "ai3d")
+            state = self._state(job)
+            code, message = job.outcome if state == "failed" and job.outcome else ("", "")
+            answer: dict[str, Any] = {
+                "Status": {"queued": "WAIT", "running": "RUN", "failed": "FAIL", "done": "DONE"}[
+                    state
+                ],
+                "ErrorCode": code,
+                "ErrorMessage": message,
+                "ResultFile3Ds": [],
+            }
+            if state == "done":
+                preview = self._file_url(request, job, _AI3D_PREVIEW)
+                answer["ResultFile3Ds"] = [
+                    {
+                        "Type": fmt,
+                        "Url": self._file_url(request, job, name),
+                        "PreviewImageUrl": preview,
+                    }
+                    for fmt, name in job.files
+                ]
+            return answer
+
+        return self._ai3d(request, query)
+
+    # --- Tencent Cloud API 3.0 ---------------------------------------------------------------
+
+    def _cloud_api(self, request: EmulatorRequest) -> EmulatorResponse:
+        try:
+            self._check_signature(request)
+            version = request.headers.get("x-tc-version", "")
+            if version != HUNYUAN_VERSION:
+                raise _CloudError("NoSuchVersion", f"version {version!r} is not supported")
+            region = request.headers.get("x-tc-region", "")
+            if region not in HUNYUAN_REGIONS:
+                raise _CloudError("UnsupportedRegion", f"region {region!r} is not supported")
+            scripted = self._scripted_error("tencentcloud")
+            if scripted is not None:
+                raise _CloudError(scripted.code, scripted.message, scripted.status)
+            action = request.headers["x-tc-action"]
+            body = request.parsed_json()
+            if not isinstance(body, dict):
+                raise _CloudError("InvalidParameter", "the body must be a JSON object")
+            if action == "SubmitHunyuanImageJob":
+                payload = self._hunyuan_submit(body)
+            elif action == "QueryHunyuanImageJob":
+                payload = self._hunyuan_query(request, body)
+            else:
+                raise _CloudError("InvalidAction", f"action {action!r} does not exist")
+        except _CloudError as exc:
+            return _cloud_error(request, exc)
+        return json_response({"Response": {**payload, "RequestId": request.request_id}})
+
+    def _check_signature(self, request: EmulatorRequest) -> None:
+        headers = request.headers
+        for name in ("x-tc-action", "x-tc-timestamp", "x-tc-version"):
+            if not headers.get(name):
+                raise _CloudError("MissingParameter", f"header {name} is required")
+        try:
+            parsed = parse_authorization(headers.get("authorization", ""))
+        except ValueError as exc:
+            raise _CloudError("AuthFailure.InvalidAuthorization", str(exc)) from None
+        secret_key = self.credentials.get(parsed.secret_id)
+        if secret_key is None:
+            raise _CloudError("AuthFailure.SecretIdNotFound", "the SecretId does not exist")
+        try:
+            timestamp = int(headers["x-tc-timestamp"])
+        except ValueError:
+            raise _CloudError("InvalidParameter", "X-TC-Timestamp must be Unix seconds") from None
+        if abs(self.clock() - timestamp) > SIGNATURE_MAX_SKEW_S:
+            raise _CloudError(
+                "AuthFailure.SignatureExpire", "the signature expired (clock skew over 5 minutes)"
+            )
+        if not {"content-type", "host"} <= set(parsed.signed_headers):
+            raise _CloudError(
+                "AuthFailure.InvalidAuthorization", "SignedHeaders must include content-type;host"
+            )
+        if parsed.date != utc_date(timestamp) or parsed.service != HUNYUAN_SERVICE:
+            raise _CloudError(
+                "AuthFailure.SignatureFailure",
+                "the credential scope does not match the timestamp's date or the service",
+            )
+        try:
+            expected = tc3_authorization(
+                secret_id=parsed.secret_id,
+                secret_key=secret_key,
+                service=parsed.service,
+                headers=headers,
+                payload=request.body,
+                timestamp=timestamp,
+                signed_headers=parsed.signed_headers,
+            )
+        except ValueError as exc:
+            raise _CloudError("AuthFailure.InvalidAuthorization", str(exc)) from None
+        if parse_authorization(expected).signature != parsed.signature:
+            raise _CloudError(
+                "AuthFailure.SignatureFailure",
+                "The provided credentials could not be validated. "
+                "Please check your signature is correct.",
+            )
+
+    def _hunyuan_submit(self, body: dict[str, Any]) -> dict[str, Any]:
+        prompt = body.get("Prompt")
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise _CloudError("MissingParameter", "Prompt is required")
+        resolution = body.get("Resolution", "1024:1024")
+        if resolution not in HUNYUAN_RESOLUTIONS:
+            raise _CloudError("InvalidParameterValue", f"Resolution {resolution!r} is not allowed")
+        num = body.get("Num", 1)
+        if not isinstance(num, int) or not 1 <= num <= 4:
+            raise _CloudError("InvalidParameterValue", "Num must be 1 to 4")
+        files = [("image", f"image-{index}.png") for index in range(num)]
+        revised = prompt if body.get("Revise") == 0 else f"{prompt}, rich detail, soft light"
+        return {"JobId": self._new_job("tencentcloud", files, revised).job_id}
+
+    def _hunyuan_query(self, request: EmulatorRequest, body: dict[str, Any]) -> dict[str, Any]:
+        if not body.get("JobId"):
+            raise _CloudError("MissingParameter", "JobId is required")
+        job = self._job(body["JobId"], "tencentcloud")
+        state = self._state(job)
+        code, message = job.outcome if state == "failed" and job.outcome else ("", "")
+        done = state == "done"
+        return {
+            "JobStatusCode": {"queued": "1", "running": "2", "failed": "4", "done": "5"}[state],
+            "JobStatusMsg": _STATUS_MESSAGES[state],
+            "JobErrorCode": code,
+            "JobErrorMsg": message,
+            "ResultImage": [self._file_url(request, job, n) for _, n in job.files] if done else [],
+            "ResultDetails": ["Success"] * len(job.files) if done else [],
+            "RevisedPrompt": [job.revised_prompt] * len(job.files) if done else [],
+        }
+
+
+def _cloud_error(request: EmulatorRequest, exc: _CloudError) -> EmulatorResponse:
+    body = {
+        "Response": {
+            "Error": {"Code": exc.code, "Message": exc.message},
+            "RequestId": request.request_id,
+        }
+    }
+    return json_response(body, status=exc.status)
