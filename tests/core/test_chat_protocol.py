@@ -1,0 +1,541 @@
+"""The framework-free chat protocol helpers (hunyuan_tokenhub._chat), no server needed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from hunyuan_tokenhub._chat import (
+    ChatStreamNormalizer,
+    ChatUsage,
+    InvalidToolCall,
+    ToolCall,
+    apply_reasoning_passback,
+    build_chat_payload,
+    format_assistant_message,
+    format_tool_call,
+    normalize_tool_choice,
+    parse_completion,
+    parse_tool_call,
+    parse_usage,
+    resolve_reasoning_passback,
+)
+from hunyuan_tokenhub._exceptions import APIError, InvalidParameterError
+
+USER = [{"role": "user", "content": "北京今天天气怎么样?"}]
+WEATHER_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "获取指定城市的天气信息",
+        "parameters": {
+            "type": "object",
+            "properties": {"city": {"type": "string"}},
+            "required": ["city"],
+        },
+    },
+}
+TIME_TOOL = {"type": "function", "function": {"name": "get_time", "parameters": {}}}
+
+
+# ----------------------------------------------------------------------------- payload
+
+
+def test_payload_drops_none_and_passes_unknown_params_through() -> None:
+    payload = build_chat_payload(
+        "deepseek-v3.2",
+        USER,
+        {"temperature": 0.5, "top_p": None, "seed": 7, "frequency_penalty": 0.1},
+    )
+    assert payload == {
+        "model": "deepseek-v3.2",
+        "messages": USER,
+        "temperature": 0.5,
+        "seed": 7,
+        "frequency_penalty": 0.1,
+    }
+
+
+def test_extra_body_is_merged_last_and_validated() -> None:
+    payload = build_chat_payload(
+        "glm-5", USER, {"temperature": 0.1}, extra_body={"temperature": 0.9, "thinking": {}}
+    )
+    assert payload["temperature"] == 0.9
+    assert payload["thinking"] == {}
+    with pytest.raises(InvalidParameterError, match="temperature"):
+        build_chat_payload("glm-5", USER, extra_body={"temperature": 2.5})
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "allowed"),
+    [
+        ("temperature", 2.01, "[0.0, 2.0]"),
+        ("temperature", -0.1, "[0.0, 2.0]"),
+        ("temperature", "hot", "[0.0, 2.0]"),
+        ("temperature", True, "[0.0, 2.0]"),
+        ("top_p", 1.5, "[0.0, 1.0]"),
+        ("max_tokens", 0, "integer > 0"),
+        ("max_tokens", 1.5, "integer > 0"),
+        ("seed", "x", "integer"),
+        ("stop", ["a", "b", "c", "d", "e"], "up to 4"),
+        ("stop", [1], "up to 4"),
+        ("stop", 3, "up to 4"),
+    ],
+)
+def test_bad_parameters_are_rejected_naming_parameter_and_allowed_values(
+    name: str, value: Any, allowed: str
+) -> None:
+    with pytest.raises(InvalidParameterError) as caught:
+        build_chat_payload("hunyuan-2.0-instruct-20251111", USER, {name: value})
+    assert caught.value.param == name
+    assert name in str(caught.value)
+    assert allowed in str(caught.value)
+
+
+def test_bounds_are_inclusive_and_stop_forms_accepted() -> None:
+    payload = build_chat_payload(
+        "m", USER, {"temperature": 2, "top_p": 0, "max_tokens": 1, "stop": ("11.", "x")}
+    )
+    assert (payload["temperature"], payload["top_p"], payload["stop"]) == (2, 0, ["11.", "x"])
+    assert build_chat_payload("m", USER, {"stop": "11."})["stop"] == "11."
+    assert "stop" not in build_chat_payload("m", USER, {"stop": []})
+
+
+def test_model_and_messages_are_required() -> None:
+    with pytest.raises(InvalidParameterError, match="model"):
+        build_chat_payload(" ", USER)
+    with pytest.raises(InvalidParameterError, match="messages"):
+        build_chat_payload("m", [])
+
+
+def test_stream_usage_sets_stream_options_and_keeps_user_options() -> None:
+    payload = build_chat_payload(
+        "m", USER, {"stream_options": {"foo": 1}}, stream=True, stream_usage=True
+    )
+    assert payload["stream"] is True
+    assert payload["stream_options"] == {"foo": 1, "include_usage": True}
+    assert "stream_options" not in build_chat_payload("m", USER, stream=True)
+    plain = build_chat_payload("m", USER, {"stream": True, "stream_options": {"a": 1}})
+    assert "stream" not in plain and "stream_options" not in plain
+
+
+@pytest.mark.parametrize(
+    ("given", "wire"),
+    [
+        ("auto", "auto"),
+        ("none", "none"),
+        ("required", "required"),
+        ("any", "required"),
+        (True, "required"),
+        (False, None),
+        (None, None),
+        ("get_weather", {"type": "function", "function": {"name": "get_weather"}}),
+        (
+            {"type": "function", "function": {"name": "get_weather"}},
+            {"type": "function", "function": {"name": "get_weather"}},
+        ),
+        (
+            {"type": "function", "name": "get_weather"},
+            {"type": "function", "function": {"name": "get_weather"}},
+        ),
+    ],
+)
+def test_tool_choice_forms(given: Any, wire: Any) -> None:
+    assert normalize_tool_choice(given, ["get_weather"]) == wire
+    payload = build_chat_payload("m", USER, {"tools": [WEATHER_TOOL], "tool_choice": given})
+    assert payload.get("tool_choice") == wire
+
+
+def test_tool_choice_naming_an_unbound_tool_lists_the_allowed_values() -> None:
+    with pytest.raises(InvalidParameterError) as caught:
+        normalize_tool_choice("get_stock", ["get_weather", "get_time"])
+    assert caught.value.param == "tool_choice"
+    assert "get_weather" in str(caught.value) and "required" in str(caught.value)
+    with pytest.raises(InvalidParameterError, match="tool_choice"):
+        normalize_tool_choice({"type": "function"})
+    with pytest.raises(InvalidParameterError, match="tool_choice"):
+        normalize_tool_choice(3)
+
+
+def test_forced_tool_choice_without_tools_fails_and_harmless_settings_are_dropped() -> None:
+    with pytest.raises(InvalidParameterError, match="no tools are bound"):
+        build_chat_payload("m", USER, {"tool_choice": "required"})
+    payload = build_chat_payload("m", USER, {"tool_choice": "auto", "parallel_tool_calls": False})
+    assert "tool_choice" not in payload and "parallel_tool_calls" not in payload
+
+
+def test_parallel_tool_calls_sent_only_when_set() -> None:
+    tools = [WEATHER_TOOL, TIME_TOOL]
+    assert "parallel_tool_calls" not in build_chat_payload("m", USER, {"tools": tools})
+    payload = build_chat_payload("m", USER, {"tools": tools, "parallel_tool_calls": False})
+    assert payload["parallel_tool_calls"] is False
+    with pytest.raises(InvalidParameterError, match="parallel_tool_calls"):
+        build_chat_payload("m", USER, {"tools": tools, "parallel_tool_calls": "yes"})
+
+
+def test_malformed_or_duplicate_tools_are_rejected() -> None:
+    with pytest.raises(InvalidParameterError, match=r"tools\[1\]"):
+        build_chat_payload("m", USER, {"tools": [WEATHER_TOOL, {"name": "x"}]})
+    with pytest.raises(InvalidParameterError, match="two tools are named"):
+        build_chat_payload("m", USER, {"tools": [WEATHER_TOOL, WEATHER_TOOL]})
+
+
+# ------------------------------------------------------------------ outbound messages
+
+
+def test_assistant_tool_call_message_has_null_content_as_documented() -> None:
+    call = format_tool_call("call_abc123", "get_weather", {"city": "北京"})
+    message = format_assistant_message("", [call])
+    # Seed example 5: the assistant message repeated in the follow-up request.
+    assert message == {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [
+            {
+                "id": "call_abc123",
+                "type": "function",
+                "function": {"name": "get_weather", "arguments": '{"city": "北京"}'},
+            }
+        ],
+    }
+    assert format_assistant_message(None) == {"role": "assistant", "content": ""}
+    assert format_assistant_message("hi", [call])["content"] == "hi"
+
+
+def _history() -> list[dict[str, Any]]:
+    call = format_tool_call("c1", "get_weather", {"city": "北京"})
+    return [
+        {"role": "user", "content": "q1"},
+        format_assistant_message("a1", reasoning_content="r-old"),
+        {"role": "user", "content": "q2"},
+        format_assistant_message("", [call], reasoning_content="r-tool"),
+        {"role": "tool", "tool_call_id": "c1", "content": "晴"},
+        format_assistant_message("done", reasoning_content="r-final"),
+    ]
+
+
+def _reasoning(messages: list[dict[str, Any]]) -> list[str | None]:
+    return [m.get("reasoning_content") for m in messages]
+
+
+def test_reasoning_passback_policies() -> None:
+    history = _history()
+    assert _reasoning(apply_reasoning_passback(history, "never")) == [None] * 6
+    assert _reasoning(apply_reasoning_passback(history, "always")) == [
+        None, "r-old", None, "r-tool", None, "r-final",
+    ]  # fmt: skip
+    assert _reasoning(apply_reasoning_passback(history, "tool_turns")) == [
+        None, None, None, "r-tool", None, None,
+    ]  # fmt: skip
+    # The input is not modified.
+    assert history[1]["reasoning_content"] == "r-old"
+
+
+def test_tool_turns_only_inside_the_current_user_turn() -> None:
+    history = [*_history(), {"role": "user", "content": "q3"}]
+    assert _reasoning(apply_reasoning_passback(history, "tool_turns")) == [None] * 7
+
+
+def test_reasoning_passback_policy_resolution() -> None:
+    assert resolve_reasoning_passback("deepseek-r1-0528") == "never"
+    assert resolve_reasoning_passback("kimi-k2-thinking-turbo") == "tool_turns"
+    assert resolve_reasoning_passback("ep-custom123") == "tool_turns"
+    assert resolve_reasoning_passback("deepseek-r1-0528", "always") == "always"
+    with pytest.raises(InvalidParameterError, match="reasoning_passback") as caught:
+        resolve_reasoning_passback("glm-5", "sometimes")
+    assert "tool_turns" in str(caught.value)
+    with pytest.raises(InvalidParameterError):
+        apply_reasoning_passback(_history(), "sometimes")  # type: ignore[arg-type]
+
+
+# -------------------------------------------------------------------------- responses
+
+SEED_BASIC = {
+    "id": "5e9c7ae9-e0e4-4ec1-bbd0-22bcfda61e45",
+    "object": "chat.completion",
+    "model": "deepseek-v3.1-terminus",
+    "choices": [
+        {
+            "index": 0,
+            "message": {"role": "assistant", "content": "你好!很高兴见到你!"},
+            "finish_reason": "stop",
+        }
+    ],
+    "usage": {
+        "prompt_tokens": 10,
+        "completion_tokens": 244,
+        "total_tokens": 254,
+        "prompt_tokens_details": {"cached_token": 0},
+        "completion_tokens_details": {"reasoning_tokens": 0},
+    },
+}
+
+
+def test_parse_documented_basic_completion() -> None:
+    reply = parse_completion(SEED_BASIC)
+    assert reply.content == "你好!很高兴见到你!"
+    assert reply.id == "5e9c7ae9-e0e4-4ec1-bbd0-22bcfda61e45"
+    assert reply.model == "deepseek-v3.1-terminus"
+    assert reply.finish_reason == "stop"
+    assert reply.usage == ChatUsage(10, 244, 254, cached_tokens=0, reasoning_tokens=0)
+    assert reply.tool_calls == [] and reply.invalid_tool_calls == []
+
+
+def test_parse_documented_tool_call_completion() -> None:
+    response = {
+        "choices": [
+            {
+                "message": {
+                    "role": "assistant",
+                    "content": None,
+                    "tool_calls": [
+                        {
+                            "id": "call_abc123",
+                            "type": "function",
+                            "function": {
+                                "name": "get_weather",
+                                "arguments": '{"city": "北京"}',
+                            },
+                        }
+                    ],
+                },
+                "finish_reason": "tool_calls",
+            }
+        ]
+    }
+    reply = parse_completion(response)
+    assert reply.content == ""
+    assert reply.tool_calls == [ToolCall("call_abc123", "get_weather", {"city": "北京"})]
+    assert reply.finish_reason == "tool_calls"
+    assert reply.usage is None and reply.id is None
+
+
+def test_parse_reasoning_content() -> None:
+    response = {"choices": [{"message": {"content": "2", "reasoning_content": "1+1=2"}}]}
+    assert parse_completion(response).reasoning_content == "1+1=2"
+    alias = {"choices": [{"message": {"content": "2", "reasoning": "1+1=2"}}]}
+    assert parse_completion(alias).reasoning_content == "1+1=2"
+
+
+def test_completion_without_choices_raises_api_error_with_body() -> None:
+    with pytest.raises(APIError, match="no choices") as caught:
+        parse_completion({"id": "r1", "choices": []})
+    assert caught.value.body == {"id": "r1", "choices": []}
+
+
+def test_usage_variants() -> None:
+    plural = {
+        "prompt_tokens": 5,
+        "completion_tokens": 2,
+        "prompt_tokens_details": {"cached_tokens": 3},
+    }
+    assert parse_usage(plural) == ChatUsage(5, 2, 7, cached_tokens=3)
+    assert parse_usage({"prompt_tokens": 1}) == ChatUsage(1, 0, 1)
+    assert parse_usage(None) is None
+    assert parse_usage({"prompt_tokens": 4.0, "completion_tokens": "2"}) == ChatUsage(4, 2, 6)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        ('{"city": "北京"}', {"city": "北京"}),
+        ("", {}),
+        ("  ", {}),
+        (None, {}),
+        ({"city": "Rome"}, {"city": "Rome"}),
+    ],
+)
+def test_valid_tool_arguments(arguments: Any, expected: dict[str, Any]) -> None:
+    call = parse_tool_call({"id": "c", "function": {"name": "f", "arguments": arguments}})
+    assert call == ToolCall("c", "f", expected)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error"),
+    [
+        ('{"city": ', "not valid JSON"),
+        ("[1, 2]", "not a JSON object"),
+        ("42", "not a JSON object"),
+    ],
+)
+def test_invalid_tool_arguments_become_records_not_exceptions(arguments: str, error: str) -> None:
+    call = parse_tool_call({"id": "c", "function": {"name": "f", "arguments": arguments}})
+    assert isinstance(call, InvalidToolCall)
+    assert (call.id, call.name, call.args) == ("c", "f", arguments)
+    assert error in call.error
+
+
+def test_tool_call_without_name_is_invalid() -> None:
+    call = parse_tool_call({"id": "c", "function": {"arguments": "{}"}})
+    assert call == InvalidToolCall("c", None, "{}", "tool call has no name")
+
+
+# --------------------------------------------------------------------------- streaming
+
+
+def _chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": "chatcpl-abc123",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        **extra,
+    }
+
+
+def _calls(*entries: dict[str, Any]) -> dict[str, Any]:
+    return {"tool_calls": list(entries)}
+
+
+def _feed(chunks: list[dict[str, Any]]) -> tuple[ChatStreamNormalizer, list[Any]]:
+    normalizer = ChatStreamNormalizer()
+    deltas = [d for d in (normalizer.feed(c) for c in chunks) if d is not None]
+    return normalizer, deltas
+
+
+def _merged_calls(deltas: list[Any]) -> dict[int, dict[str, str]]:
+    """Merge fragments the way LangChain does: concatenate every string per index."""
+    merged: dict[int, dict[str, str]] = {}
+    for delta in deltas:
+        for call in delta.tool_calls:
+            slot = merged.setdefault(call.index, {"id": "", "name": "", "args": ""})
+            slot["id"] += call.id or ""
+            slot["name"] += call.name or ""
+            slot["args"] += call.arguments
+    return merged
+
+
+def test_documented_stream_text_and_finish_reason() -> None:
+    chunks = [
+        _chunk({"role": "assistant", "content": "1"}),
+        _chunk({"content": "+"}),
+        _chunk({"content": "1"}),
+        _chunk({"content": "="}),
+        _chunk({"content": "2"}),
+        _chunk({}, "stop"),
+    ]
+    normalizer, deltas = _feed(chunks)
+    assert "".join(d.content for d in deltas) == "1+1=2"
+    assert normalizer.finish_reason == "stop"
+    assert normalizer.id == "chatcpl-abc123"
+    assert normalizer.usage is None
+
+
+def test_reasoning_passed_through_from_the_first_chunk() -> None:
+    chunks = [
+        _chunk({"role": "assistant", "content": "", "reasoning_content": "Let"}),
+        _chunk({"reasoning_content": " me think"}),
+        _chunk({"content": "2"}),
+    ]
+    _, deltas = _feed(chunks)
+    assert "".join(d.reasoning_content or "" for d in deltas) == "Let me think"
+    assert deltas[0].reasoning_content == "Let"
+
+
+def test_openai_style_parallel_tool_call_stream() -> None:
+    chunks = [
+        _chunk(_calls({"index": 0, "id": "a", "type": "function",
+                       "function": {"name": "get_weather", "arguments": ""}})),
+        _chunk(_calls({"index": 0, "function": {"arguments": '{"city": "Pa'}})),
+        _chunk(_calls({"index": 1, "id": "b", "type": "function",
+                       "function": {"name": "get_time", "arguments": "{}"}})),
+        _chunk(_calls({"index": 0, "function": {"arguments": 'ris"}'}})),
+        _chunk({}, "tool_calls"),
+    ]  # fmt: skip
+    normalizer, deltas = _feed(chunks)
+    assert _merged_calls(deltas) == {
+        0: {"id": "a", "name": "get_weather", "args": '{"city": "Paris"}'},
+        1: {"id": "b", "name": "get_time", "args": "{}"},
+    }
+    assert normalizer.tool_calls() == (
+        [ToolCall("a", "get_weather", {"city": "Paris"}), ToolCall("b", "get_time", {})],
+        [],
+    )
+    assert normalizer.finish_reason == "tool_calls"
+
+
+def test_name_and_id_repeated_in_every_chunk_are_emitted_once() -> None:
+    def repeat(args: str) -> dict[str, Any]:
+        return _chunk(_calls({"index": 0, "id": "call_1", "type": "function",
+                              "function": {"name": "get_weather", "arguments": args}}))  # fmt: skip
+
+    _, deltas = _feed([repeat('{"city":'), repeat(' "北京"'), repeat("}")])
+    assert _merged_calls(deltas) == {
+        0: {"id": "call_1", "name": "get_weather", "args": '{"city": "北京"}'}
+    }
+
+
+def test_fragments_without_index_merge_by_position_and_new_id_starts_a_call() -> None:
+    chunks = [
+        _chunk(_calls({"id": "a", "function": {"name": "get_weather", "arguments": '{"ci'}})),
+        _chunk(_calls({"function": {"arguments": 'ty": "Rome"}'}})),
+        _chunk(_calls({"id": "b", "function": {"name": "get_time", "arguments": ""}})),
+        _chunk(_calls({"function": {"arguments": "{}"}})),
+    ]
+    normalizer, deltas = _feed(chunks)
+    assert _merged_calls(deltas) == {
+        0: {"id": "a", "name": "get_weather", "args": '{"city": "Rome"}'},
+        1: {"id": "b", "name": "get_time", "args": "{}"},
+    }
+    assert [c.name for c in normalizer.tool_calls()[0]] == ["get_weather", "get_time"]
+
+
+def test_several_calls_in_one_chunk_are_all_kept() -> None:
+    chunks = [
+        _chunk(_calls(
+            {"id": "a", "function": {"name": "get_weather", "arguments": '{"city": "Rome"}'}},
+            {"id": "b", "function": {"name": "get_weather", "arguments": '{"city": "Oslo"}'}},
+        )),
+    ]  # fmt: skip
+    _, deltas = _feed(chunks)
+    assert [(c.index, c.id) for c in deltas[0].tool_calls] == [(0, "a"), (1, "b")]
+
+
+def test_reused_index_with_a_new_id_is_a_new_call() -> None:
+    chunks = [
+        _chunk(_calls({"index": 0, "id": "a", "function": {"name": "f", "arguments": "{}"}})),
+        _chunk(_calls({"index": 0, "id": "b", "function": {"name": "g", "arguments": "{}"}})),
+    ]
+    _, deltas = _feed(chunks)
+    assert _merged_calls(deltas) == {
+        0: {"id": "a", "name": "f", "args": "{}"},
+        1: {"id": "b", "name": "g", "args": "{}"},
+    }
+
+
+def test_streamed_invalid_arguments_are_reported_not_raised() -> None:
+    chunks = [_chunk(_calls({"index": 0, "id": "a", "function": {"name": "f", "arguments": "{x"}}))]
+    normalizer, _ = _feed(chunks)
+    valid, invalid = normalizer.tool_calls()
+    assert valid == [] and invalid[0].args == "{x" and "not valid JSON" in invalid[0].error
+
+
+def test_usage_on_several_chunks_is_counted_once() -> None:
+    def usage(prompt: int, completion: int) -> dict[str, Any]:
+        return {"prompt_tokens": prompt, "completion_tokens": completion,
+                "total_tokens": prompt + completion,
+                "prompt_tokens_details": {"cached_token": 1}}  # fmt: skip
+
+    chunks = [
+        _chunk({"content": "a"}, usage=usage(9, 1)),
+        _chunk({"content": "b"}, usage=usage(9, 2)),
+        _chunk({}, "stop", usage=usage(9, 3)),
+        {"id": "chatcpl-abc123", "choices": [], "usage": usage(9, 3)},
+    ]
+    normalizer, deltas = _feed(chunks)
+    assert normalizer.usage == ChatUsage(9, 3, 12, cached_tokens=1)
+    assert [d.content for d in deltas] == ["a", "b"]
+
+
+def test_zero_usage_placeholders_do_not_replace_the_real_report() -> None:
+    zero = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
+    real = {"prompt_tokens": 4, "completion_tokens": 2, "total_tokens": 6}
+    normalizer, _ = _feed([_chunk({"content": "x"}, usage=real), _chunk({}, usage=zero)])
+    assert normalizer.usage == ChatUsage(4, 2, 6)
+
+
+def test_arguments_sent_as_an_object_are_serialised() -> None:
+    chunks = [_chunk(_calls({"index": 0, "id": "a", "function": {"name": "f",
+                                                                "arguments": {"n": 1}}}))]  # fmt: skip
+    _, deltas = _feed(chunks)
+    assert json.loads(deltas[0].tool_calls[0].arguments) == {"n": 1}
