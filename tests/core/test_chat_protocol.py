@@ -535,7 +535,7 @@ def test_zero_usage_placeholders_do_not_replace_the_real_report() -> None:
 
 
 def test_arguments_sent_as_an_object_are_serialised() -> None:
-    chunks = [_chunk(_calls({"index": 0, "id": "a", "function": {"name": "f",
-                                                                "arguments": {"n": 1}}}))]  # fmt: skip
+    raw_call = {"index": 0, "id": "a", "function": {"name": "f", "arguments": {"n": 1}}}
+    chunks = [_chunk(_calls(raw_call))]
     _, deltas = _feed(chunks)
     assert json.loads(deltas[0].tool_calls[0].arguments) == {"n": 1}
