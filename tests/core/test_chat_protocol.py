@@ -175,11 +175,11 @@ def test_parallel_tool_calls_sent_only_when_set() -> None:
         build_chat_payload("m", USER, {"tools": tools, "parallel_tool_calls": "yes"})
 
 
-def test_malformed_or_duplicate_tools_are_rejected() -> None:
+def test_malformed_tools_are_rejected() -> None:
     with pytest.raises(InvalidParameterError, match=r"tools\[1\]"):
         build_chat_payload("m", USER, {"tools": [WEATHER_TOOL, {"name": "x"}]})
-    with pytest.raises(InvalidParameterError, match="two tools are named"):
-        build_chat_payload("m", USER, {"tools": [WEATHER_TOOL, WEATHER_TOOL]})
+    with pytest.raises(InvalidParameterError, match="tools"):
+        build_chat_payload("m", USER, {"tools": {"get_weather": WEATHER_TOOL}})
 
 
 # ------------------------------------------------------------------ outbound messages
