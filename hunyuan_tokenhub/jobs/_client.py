@@ -1,0 +1,490 @@
+"""``JobClient`` and ``AsyncJobClient``: submit, poll, wait, generate, download.
+
+Both twins share everything but the I/O (validation, media policy, routes, concurrency slots,
+the waiting rules of :mod:`._polling`); each only sends its requests and sleeps its own way.
+
+There is no server-side cancel for any generation job. Timing out or cancelling a wait only
+stops *this client* from polling; the job runs to its end on the server, keeps its concurrency
+slot there until then, and is billed. Resume a wait with :meth:`JobClient.wait_for_job`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from pydantic import SecretStr
+
+from .._client import AsyncTokenHubClient, TokenHubClient
+from .._exceptions import APIError, InvalidParameterError
+from ._download import DownloadPolicy, adownload, download
+from ._media import DEFAULT_MAX_INPUT_BYTES, MediaPolicy
+from ._polling import (
+    DEFAULT_TIMEOUTS,
+    Deadline,
+    JobWatch,
+    PollSchedule,
+    SubmitRetry,
+    SubmitTimeoutError,
+)
+from ._requests import JobRequest
+from ._results import JobResult, JobStatus
+from ._slots import JobSlots, SlotWaitTimeout
+from .backends import HTTPCall, JobBackend, ModelRoute, get_backend
+
+__all__ = ["AsyncJobClient", "JobClient", "ProgressCallback"]
+
+ProgressCallback = Callable[[JobStatus], Any]
+"""Called with each new status (state or progress changed); async clients await a coroutine."""
+
+RequestLike = JobRequest | Mapping[str, Any] | None
+
+
+class _JobClientBase:
+    """Configuration and the decisions both twins share."""
+
+    def __init__(
+        self,
+        *,
+        backend: str | JobBackend | None,
+        allowed_local_dirs: Sequence[str | os.PathLike[str]] | None,
+        max_input_bytes: int,
+        max_concurrent_jobs: int | Mapping[str, int] | None,
+        slots: JobSlots | None,
+        poll_interval: float | None,
+        max_poll_interval: float | None,
+        timeout: float | None,
+        download_policy: DownloadPolicy | None,
+    ) -> None:
+        self.backend = get_backend(backend)
+        self.media = MediaPolicy(allowed_local_dirs, max_bytes=max_input_bytes)
+        self.slots = slots if slots is not None else JobSlots(max_concurrent_jobs)
+        self.poll_interval = poll_interval
+        self.max_poll_interval = max_poll_interval
+        self.timeout = timeout
+        self.download_policy = download_policy or DownloadPolicy()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(backend={self.backend.name!r})"
+
+    def prepare(
+        self, model: str, request: RequestLike = None, **params: Any
+    ) -> tuple[ModelRoute, JobRequest]:
+        """Validate parameters and resolve input media; nothing is sent."""
+        route = self.backend.route(model)
+        validated = self.backend.build_request(model, request, **params)
+        return route, self.media.resolve(validated)
+
+    def _schedule(self, route: ModelRoute, poll_interval: float | None) -> PollSchedule:
+        return PollSchedule.for_kind(
+            route.kind, poll_interval or self.poll_interval, self.max_poll_interval
+        )
+
+    def _deadline(self, route: ModelRoute, timeout: float | None) -> Deadline:
+        return Deadline(timeout or self.timeout or DEFAULT_TIMEOUTS[route.kind])
+
+    @staticmethod
+    def _job_route(route: ModelRoute) -> ModelRoute:
+        if route.synchronous:
+            raise InvalidParameterError(
+                "model", f"{route.model} answers synchronously and has no job id: use generate()"
+            )
+        return route
+
+    @staticmethod
+    def _no_slot(route: ModelRoute, deadline: Deadline) -> SubmitTimeoutError:
+        return SubmitTimeoutError(
+            f"{route.model}: no free job slot in family {route.family!r} within "
+            f"{deadline.timeout:.1f}s (max_concurrent_jobs); nothing was submitted",
+            model=route.model,
+        )
+
+
+class JobClient(_JobClientBase):
+    """Synchronous generation-job client.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import JobClient
+
+            with JobClient() as jobs:  # key from TOKENHUB_API_KEY
+                result = jobs.generate("hy-image-v3.0", prompt="a koi pond, ink painting")
+                print(result.urls, result.expires_at)
+                paths = jobs.download(result, "out/")
+
+    ``max_concurrent_jobs`` (an int for every family, or ``{family_or_model: n}``) limits jobs
+    running at once through this client (defaults: 1 per family, 3 for hy-3d-3.0/3.1);
+    ``allowed_local_dirs`` lets local files be sent as inline base64; ``timeout`` bounds a
+    whole wait (defaults: 300 s images, 900 s video and 3D).
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | SecretStr | None = None,
+        base_url: str | None = None,
+        region: str | None = None,
+        client: TokenHubClient | None = None,
+        request_timeout: float | None = None,
+        max_retries: int | None = None,
+        backend: str | JobBackend | None = None,
+        allowed_local_dirs: Sequence[str | os.PathLike[str]] | None = None,
+        max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+        max_concurrent_jobs: int | Mapping[str, int] | None = None,
+        slots: JobSlots | None = None,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
+        timeout: float | None = None,
+        download_policy: DownloadPolicy | None = None,
+    ) -> None:
+        super().__init__(
+            backend=backend,
+            allowed_local_dirs=allowed_local_dirs,
+            max_input_bytes=max_input_bytes,
+            max_concurrent_jobs=max_concurrent_jobs,
+            slots=slots,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            timeout=timeout,
+            download_policy=download_policy,
+        )
+        self._owns_http = client is None
+        self._http = client or TokenHubClient(
+            api_key=api_key,
+            base_url=base_url,
+            region=region,
+            timeout=request_timeout,
+            max_retries=max_retries,
+        )
+
+    def _send(self, call: HTTPCall) -> dict[str, Any]:
+        return self._http.post_json(
+            call.endpoint.path,
+            call.body,
+            submit=call.submit,
+            headers=call.headers,
+            base_url=call.endpoint.base_url,
+        )
+
+    def _submit(
+        self,
+        route: ModelRoute,
+        request: JobRequest,
+        deadline: Deadline,
+        poll_interval: float | None = None,
+    ) -> dict[str, Any]:
+        retry = SubmitRetry(route.model, self._schedule(route, poll_interval), deadline)
+        call = route.wire.submit_call(route, request)
+        while True:
+            try:
+                return self._send(call)
+            except APIError as exc:
+                time.sleep(retry.on_error(exc))
+
+    def submit_job(
+        self, model: str, request: RequestLike = None, /, *, timeout: float | None = None,
+        **params: Any,
+    ) -> str:
+        """Validate, submit and return the job id (refusals for a limit are retried).
+
+        ``submit_job`` does not hold a client-side slot (nobody may ever wait for the job);
+        :meth:`generate` does.
+        """
+        route, validated = self.prepare(model, request, **params)
+        self._job_route(route)
+        body = self._submit(route, validated, self._deadline(route, timeout))
+        return route.wire.parse_submit(route, body)
+
+    def query_job(self, job_id: str, *, model: str) -> JobStatus:
+        """One poll: the normalised status (with the result once completed)."""
+        route = self._job_route(self.backend.route(model))
+        body = self._send(route.wire.query_call(route, job_id))
+        return route.wire.parse_query(route, job_id, body)
+
+    def wait_for_job(
+        self,
+        job_id: str,
+        *,
+        model: str,
+        timeout: float | None = None,
+        poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> JobResult:
+        """Poll until the job completes; :class:`JobFailedError` / :class:`JobTimeoutError`.
+
+        A timeout does not stop the job (there is no server-side cancel): call again with the
+        same id to keep waiting.
+        """
+        route = self._job_route(self.backend.route(model))
+        return self._wait(route, job_id, self._deadline(route, timeout), poll_interval, on_progress)
+
+    def _wait(
+        self,
+        route: ModelRoute,
+        job_id: str,
+        deadline: Deadline,
+        poll_interval: float | None,
+        on_progress: ProgressCallback | None,
+    ) -> JobResult:
+        watch = JobWatch(job_id, route.model, self._schedule(route, poll_interval), deadline)
+        while True:
+            try:
+                status = self.query_job(job_id, model=route.model)
+            except APIError as exc:
+                watch.on_poll_error(exc)
+            else:
+                result, changed = watch.observe(status)
+                if changed and on_progress is not None:
+                    on_progress(status)
+                if result is not None:
+                    return result
+            time.sleep(watch.next_delay())
+
+    def generate(
+        self,
+        model: str,
+        request: RequestLike = None,
+        /,
+        *,
+        timeout: float | None = None,
+        poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        **params: Any,
+    ) -> JobResult:
+        """Submit and wait: the finished result of a new job (synchronous models included).
+
+        Waits for a free slot of the model's family first; ``timeout`` bounds the whole call.
+        """
+        route, validated = self.prepare(model, request, **params)
+        deadline = self._deadline(route, timeout)
+        try:
+            self.slots.acquire(
+                route.family, default_limit=route.max_concurrent_jobs, timeout=deadline.remaining
+            )
+        except SlotWaitTimeout:
+            raise self._no_slot(route, deadline) from None
+        try:
+            body = self._submit(route, validated, deadline, poll_interval)
+            if route.synchronous:
+                return route.wire.parse_sync(route, body)
+            job_id = route.wire.parse_submit(route, body)
+            return self._wait(route, job_id, deadline, poll_interval, on_progress)
+        finally:
+            self.slots.release(route.family)
+
+    def download(self, result: JobResult, directory: str | os.PathLike[str]) -> list[Path]:
+        """Save every asset of ``result`` under ``directory`` (see :func:`download`)."""
+        return download(result, directory, policy=self.download_policy)
+
+    def close(self) -> None:
+        """Close the HTTP client if this object created it."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> JobClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncJobClient(_JobClientBase):
+    """Asyncio twin of :class:`JobClient`: the same methods, awaited.
+
+    Example:
+        .. code-block:: python
+
+            import asyncio
+            from hunyuan_tokenhub.jobs import AsyncJobClient
+
+            async def main() -> None:
+                async with AsyncJobClient() as jobs:
+                    result = await jobs.generate(
+                        "hy-3d-3.1", prompt="a ceramic teapot",
+                        on_progress=lambda s: print(s.state, s.progress),
+                    )
+                    print(await jobs.download(result, "models/"))
+
+            asyncio.run(main())
+
+    Cancelling the awaiting task stops polling at once and frees the client-side slot; the
+    job itself keeps running on the server (there is no server-side cancel).
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | SecretStr | None = None,
+        base_url: str | None = None,
+        region: str | None = None,
+        client: AsyncTokenHubClient | None = None,
+        request_timeout: float | None = None,
+        max_retries: int | None = None,
+        backend: str | JobBackend | None = None,
+        allowed_local_dirs: Sequence[str | os.PathLike[str]] | None = None,
+        max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+        max_concurrent_jobs: int | Mapping[str, int] | None = None,
+        slots: JobSlots | None = None,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
+        timeout: float | None = None,
+        download_policy: DownloadPolicy | None = None,
+    ) -> None:
+        super().__init__(
+            backend=backend,
+            allowed_local_dirs=allowed_local_dirs,
+            max_input_bytes=max_input_bytes,
+            max_concurrent_jobs=max_concurrent_jobs,
+            slots=slots,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            timeout=timeout,
+            download_policy=download_policy,
+        )
+        self._owns_http = client is None
+        self._http = client or AsyncTokenHubClient(
+            api_key=api_key,
+            base_url=base_url,
+            region=region,
+            timeout=request_timeout,
+            max_retries=max_retries,
+        )
+
+    async def _send(self, call: HTTPCall) -> dict[str, Any]:
+        return await self._http.post_json(
+            call.endpoint.path,
+            call.body,
+            submit=call.submit,
+            headers=call.headers,
+            base_url=call.endpoint.base_url,
+        )
+
+    async def _submit(
+        self,
+        route: ModelRoute,
+        request: JobRequest,
+        deadline: Deadline,
+        poll_interval: float | None = None,
+    ) -> dict[str, Any]:
+        retry = SubmitRetry(route.model, self._schedule(route, poll_interval), deadline)
+        call = route.wire.submit_call(route, request)
+        while True:
+            try:
+                return await self._send(call)
+            except APIError as exc:
+                await asyncio.sleep(retry.on_error(exc))
+
+    async def submit_job(
+        self, model: str, request: RequestLike = None, /, *, timeout: float | None = None,
+        **params: Any,
+    ) -> str:
+        """Async :meth:`JobClient.submit_job`."""
+        route, validated = self.prepare(model, request, **params)
+        self._job_route(route)
+        body = await self._submit(route, validated, self._deadline(route, timeout))
+        return route.wire.parse_submit(route, body)
+
+    async def query_job(self, job_id: str, *, model: str) -> JobStatus:
+        """Async :meth:`JobClient.query_job`."""
+        route = self._job_route(self.backend.route(model))
+        body = await self._send(route.wire.query_call(route, job_id))
+        return route.wire.parse_query(route, job_id, body)
+
+    async def wait_for_job(
+        self,
+        job_id: str,
+        *,
+        model: str,
+        timeout: float | None = None,
+        poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> JobResult:
+        """Async :meth:`JobClient.wait_for_job`; cancellation stops polling immediately."""
+        route = self._job_route(self.backend.route(model))
+        deadline = self._deadline(route, timeout)
+        return await self._wait(route, job_id, deadline, poll_interval, on_progress)
+
+    async def _wait(
+        self,
+        route: ModelRoute,
+        job_id: str,
+        deadline: Deadline,
+        poll_interval: float | None,
+        on_progress: ProgressCallback | None,
+    ) -> JobResult:
+        watch = JobWatch(job_id, route.model, self._schedule(route, poll_interval), deadline)
+        while True:
+            try:
+                status = await self.query_job(job_id, model=route.model)
+            except APIError as exc:
+                watch.on_poll_error(exc)
+            else:
+                result, changed = watch.observe(status)
+                if changed and on_progress is not None:
+                    outcome = on_progress(status)
+                    if inspect.isawaitable(outcome):
+                        await outcome
+                if result is not None:
+                    return result
+            await asyncio.sleep(watch.next_delay())
+
+    async def generate(
+        self,
+        model: str,
+        request: RequestLike = None,
+        /,
+        *,
+        timeout: float | None = None,
+        poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        **params: Any,
+    ) -> JobResult:
+        """Async :meth:`JobClient.generate`."""
+        route, validated = self.prepare(model, request, **params)
+        deadline = self._deadline(route, timeout)
+        try:
+            await self.slots.acquire_async(
+                route.family, default_limit=route.max_concurrent_jobs, timeout=deadline.remaining
+            )
+        except SlotWaitTimeout:
+            raise self._no_slot(route, deadline) from None
+        try:
+            body = await self._submit(route, validated, deadline, poll_interval)
+            if route.synchronous:
+                return route.wire.parse_sync(route, body)
+            job_id = route.wire.parse_submit(route, body)
+            return await self._wait(route, job_id, deadline, poll_interval, on_progress)
+        finally:
+            self.slots.release(route.family)
+
+    async def download(self, result: JobResult, directory: str | os.PathLike[str]) -> list[Path]:
+        """Async :meth:`JobClient.download`."""
+        return await adownload(result, directory, policy=self.download_policy)
+
+    async def aclose(self) -> None:
+        """Close the HTTP client if this object created it."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncJobClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

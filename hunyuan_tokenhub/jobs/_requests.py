@@ -1,0 +1,386 @@
+"""Typed requests for every generation model TokenHub documents.
+
+Field names are the parameters of the Tencent Cloud action each model mirrors, in snake_case
+(../shared/JOB_PARAMS.md §1); documented ranges and enumerations are checked here, before any
+request is sent. Fields the models do not know are kept and sent unchanged, so a parameter the
+service adds later needs no release of this package.
+
+Example:
+    .. code-block:: python
+
+        from hunyuan_tokenhub.jobs import build_request
+
+        request = build_request("HY-Image-V3.0", prompt="a red panda", resolution="1024:768")
+        request.model  # "hy-image-v3.0": ids are matched case-insensitively, sent lower-case
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from ._media import MediaField, check_media_ref, check_url_only
+
+__all__ = [
+    "ExtraParam",
+    "Hunyuan3DExpressRequest",
+    "Hunyuan3DProRequest",
+    "HunyuanImageLiteRequest",
+    "HunyuanImageV3Request",
+    "HunyuanVideoRequest",
+    "JobRequest",
+    "LogoParam",
+    "LogoRect",
+    "VideoImage",
+    "ViewImage",
+    "YoutuHumanActorRequest",
+    "YoutuImageToVideoRequest",
+    "YoutuTemplateToVideoRequest",
+]
+
+
+def _optional(check: Callable[[str], str]) -> Callable[[str | None], str | None]:
+    def validate(value: str | None) -> str | None:
+        return None if value is None else check(value)
+
+    return validate
+
+
+def _choice(*allowed: str) -> BeforeValidator:
+    """Accept any spelling case of ``allowed`` and send the documented one."""
+    by_folded = {value.casefold(): value for value in allowed}
+
+    def canonical(value: Any) -> Any:
+        if isinstance(value, str):
+            return by_folded.get(value.strip().casefold(), value)
+        return value
+
+    return BeforeValidator(canonical)
+
+
+MediaRef = Annotated[str, AfterValidator(check_media_ref)]
+UrlOnly = Annotated[str | None, AfterValidator(_optional(check_url_only))]
+LogoAdd = Literal[0, 1]
+
+
+_CheckedMedia = AfterValidator(_optional(check_media_ref))
+# Media fields whose action also documents a base64 twin, named by the MediaField marker.
+VideoImageUrl = Annotated[str | None, _CheckedMedia, MediaField("base64")]
+ViewImageUrl = Annotated[str | None, _CheckedMedia, MediaField("view_image_base64")]
+ImageUrl = Annotated[str | None, _CheckedMedia, MediaField("image_base64")]
+
+
+class _Params(BaseModel):
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+
+
+class LogoRect(_Params):
+    """Where a custom watermark goes, in pixels (vclm: negative x/y count from right/bottom)."""
+
+    x: int
+    y: int
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+
+
+class LogoParam(_Params):
+    """A custom watermark: an image by URL or base64, stretched into ``logo_rect``."""
+
+    logo_url: UrlOnly = None
+    logo_image: str | None = None
+    logo_rect: LogoRect | None = None
+
+
+class VideoImage(_Params):
+    """vclm ``Image``: an input image by ``url`` or ``base64`` (the URL wins if both are set)."""
+
+    url: VideoImageUrl = None
+    base64: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"url": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _one_source(self) -> VideoImage:
+        if not self.url and not self.base64:
+            raise ValueError("an image needs a url or base64 data")
+        return self
+
+
+class ViewImage(_Params):
+    """ai3d ``ViewImage``: one extra view of the object for multi-view 3D generation."""
+
+    view_type: str
+    view_image_url: ViewImageUrl = None
+    view_image_base64: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ViewImage:
+        if not self.view_image_url and not self.view_image_base64:
+            raise ValueError("a view image needs view_image_url or view_image_base64")
+        return self
+
+
+class ExtraParam(_Params):
+    """vclm ``ExtraParam`` of template videos: upload target, completion callback, BGM text."""
+
+    user_designated_url: UrlOnly = None
+    callback_url: UrlOnly = None
+    bgm_text: str | None = None
+
+
+class JobRequest(_Params):
+    """Base of every request: the model id, matched case-insensitively and sent lower-case."""
+
+    MODELS: ClassVar[tuple[str, ...]] = ()
+    model: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_and_fold_model(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = dict(data)
+            model = data.get("model") or cls.MODELS[0]
+            folded = model.strip().lower() if isinstance(model, str) else model
+            if folded not in cls.MODELS:
+                raise ValueError(f"model must be one of {', '.join(cls.MODELS)}, got {model!r}")
+            data["model"] = folded
+        return data
+
+
+# --- image ------------------------------------------------------------------------------------
+
+_LITE_ASPECTS = ((1, 1), (3, 4), (4, 3), (9, 16), (16, 9))
+_LITE_LONG_EDGES = (160, 200, 225, 258, 512, 520, 608, 768, 1024, 1080, 1280, 1600, 1620, 1920,
+                    2048, 2400, 2560, 2592, 3440, 3840, 4096)  # fmt: skip
+
+
+def _parse_resolution(value: str) -> tuple[int, int]:
+    width, sep, height = value.partition(":")
+    if not sep or not width.strip().isdigit() or not height.strip().isdigit():
+        raise ValueError(f"must be 'W:H' in pixels, e.g. '1024:1024', got {value!r}")
+    return int(width), int(height)
+
+
+def _lite_resolution(value: str) -> str:
+    width, height = _parse_resolution(value)
+    ratio = width / height if height else 0.0
+    # Several documented sizes (1620 on 16:9, 258 on 3:4) are not whole-pixel exact.
+    aspect_ok = any(math.isclose(ratio, a / b, rel_tol=0.01) for a, b in _LITE_ASPECTS)
+    if not aspect_ok or max(width, height) not in _LITE_LONG_EDGES:
+        raise ValueError(
+            f"got {value!r}; allowed: aspect ratio 1:1, 3:4, 4:3, 9:16 or 16:9 with the long edge "
+            f"one of {', '.join(map(str, _LITE_LONG_EDGES))} px"
+        )
+    return f"{width}:{height}"
+
+
+def _v3_resolution(value: str) -> str:
+    width, height = _parse_resolution(value)
+    if not (512 <= width <= 2048 and 512 <= height <= 2048) or width * height > 1024 * 1024:
+        raise ValueError(
+            f"got {value!r}; allowed: width and height 512..2048 with width*height <= 1024*1024 "
+            "(e.g. 1024:1024, 1280:768, 768:1280, 2048:512)"
+        )
+    return f"{width}:{height}"
+
+
+class HunyuanImageLiteRequest(JobRequest):
+    """HY-Image-Lite (synchronous), mirrors aiart ``TextToImageLite``.
+
+    ``rsp_img_type`` defaults to ``url`` here (the action's own default is base64) so results
+    are links like every other model's.
+    """
+
+    MODELS: ClassVar[tuple[str, ...]] = ("hy-image-lite",)
+    prompt: str = Field(min_length=1, max_length=1024)
+    negative_prompt: str | None = Field(default=None, max_length=1024)
+    resolution: Annotated[str | None, AfterValidator(_optional(_lite_resolution))] = None
+    seed: int | None = Field(default=None, ge=0)
+    logo_add: LogoAdd | None = None
+    logo_param: LogoParam | None = None
+    rsp_img_type: Annotated[Literal["url", "base64"], _choice("url", "base64")] = "url"
+
+
+class HunyuanImageV3Request(JobRequest):
+    """HY-Image-V3.0 job, mirrors aiart ``SubmitTextToImageJob``."""
+
+    MODELS: ClassVar[tuple[str, ...]] = ("hy-image-v3.0",)
+    prompt: str = Field(min_length=1, max_length=8192)
+    images: Annotated[list[MediaRef] | None, Field(max_length=3), MediaField()] = None
+    resolution: Annotated[str | None, AfterValidator(_optional(_v3_resolution))] = None
+    seed: int | None = Field(default=None, ge=1, le=4_294_967_295)
+    logo_add: LogoAdd | None = None
+    logo_param: LogoParam | None = None
+    revise: Literal[0, 1] | None = None
+
+
+# --- video ------------------------------------------------------------------------------------
+
+
+class HunyuanVideoRequest(JobRequest):
+    """HY-Video-1.5, mirrors vclm ``SubmitHunyuanToVideoJob`` (text, or image as first frame)."""
+
+    MODELS: ClassVar[tuple[str, ...]] = ("hy-video-1.5",)
+    prompt: str = Field(min_length=1, max_length=200)
+    image: VideoImage | None = None
+    resolution: Annotated[Literal["720p"] | None, _choice("720p")] = None
+    logo_add: LogoAdd | None = None
+    logo_param: LogoParam | None = None
+
+
+class YoutuImageToVideoRequest(JobRequest):
+    """YT-Video-2.0, mirrors vclm ``SubmitImageToVideoGeneralJob`` (image required)."""
+
+    MODELS: ClassVar[tuple[str, ...]] = ("yt-video-2.0",)
+    image: VideoImage
+    prompt: str | None = Field(default=None, max_length=200)
+    resolution: Annotated[
+        Literal["480p", "720p", "1080p"] | None, _choice("480p", "720p", "1080p")
+    ] = None
+    fps: Literal[16, 24, 30] | None = None
+    logo_add: LogoAdd | None = None
+    logo_param: LogoParam | None = None
+
+
+class YoutuTemplateToVideoRequest(JobRequest):
+    """YT-Video-FX, mirrors vclm ``SubmitTemplateToVideoJob`` (effect templates).
+
+    ``template`` accepts any name: the official list changes often, so an unknown one is left
+    for the server to judge rather than refused here.
+    """
+
+    MODELS: ClassVar[tuple[str, ...]] = ("yt-video-fx",)
+    template: str = Field(min_length=1)
+    images: list[VideoImage] = Field(min_length=1, max_length=10)
+    resolution: Annotated[
+        Literal["360p", "540p", "720p"] | None, _choice("360p", "540p", "720p")
+    ] = None
+    bgm: bool | None = None
+    extra_param: ExtraParam | None = None
+    logo_add: LogoAdd | None = None
+    logo_param: LogoParam | None = None
+
+
+class YoutuHumanActorRequest(JobRequest):
+    """YT-Video-HumanActor, mirrors vclm ``SubmitHumanActorJob`` (portrait + speech audio).
+
+    ``prompt`` may hold time-local directions such as ``"...#3#wave to the left"`` (from second 3).
+    """
+
+    MODELS: ClassVar[tuple[str, ...]] = ("yt-video-humanactor",)
+    prompt: str = Field(min_length=1, max_length=5000)
+    audio_url: Annotated[str, AfterValidator(check_url_only)]
+    image_url: ImageUrl = None
+    image_base64: str | None = None
+    resolution: Annotated[Literal["720p", "1080p"] | None, _choice("720p", "1080p")] = None
+    frame_rate: Literal[25, 50] | None = None
+    logo_add: LogoAdd | None = None
+    logo_param: LogoParam | None = None
+
+    @model_validator(mode="after")
+    def _needs_image(self) -> YoutuHumanActorRequest:
+        if not self.image_url and not self.image_base64:
+            raise ValueError("give image_url or image_base64 (the portrait to animate)")
+        return self
+
+
+# --- 3D ---------------------------------------------------------------------------------------
+
+_PRO_VIEWS = ("left", "right", "back")
+_PRO_31_VIEWS = (*_PRO_VIEWS, "top", "bottom", "left_front", "right_front")
+_GENERATE_TYPES = ("Normal", "LowPoly", "Geometry", "Sketch")
+_NOT_ON_31 = ("LowPoly", "Sketch")
+
+
+def _exactly_one_input(prompt: str | None, images: Sequence[str | None], *, both_ok: bool) -> None:
+    has_image = any(images)
+    if not prompt and not has_image:
+        raise ValueError("give a prompt or an image (image_url or image_base64)")
+    if prompt and has_image and not both_ok:
+        raise ValueError("give either a prompt or an image, not both")
+    if sum(1 for image in images if image) > 1:
+        raise ValueError("give only one of image_url and image_base64")
+
+
+class Hunyuan3DProRequest(JobRequest):
+    """HY-3D-3.0 / HY-3D-3.1, mirror ai3d ``SubmitHunyuanTo3DProJob``.
+
+    Exactly one of ``prompt``, ``image_url``, ``image_base64`` (``generate_type="Sketch"`` takes
+    a prompt with the image). Results: OBJ (as a .zip) and GLB, plus ``result_format`` if set.
+    """
+
+    MODELS: ClassVar[tuple[str, ...]] = ("hy-3d-3.0", "hy-3d-3.1")
+    prompt: str | None = Field(default=None, max_length=1024)
+    image_url: ImageUrl = None
+    image_base64: str | None = None
+    multi_view_images: list[ViewImage] | None = None
+    enable_pbr: bool | None = None
+    face_count: int | None = Field(default=None, ge=3000, le=1_500_000)
+    generate_type: Annotated[
+        Literal["Normal", "LowPoly", "Geometry", "Sketch"] | None, _choice(*_GENERATE_TYPES)
+    ] = None
+    polygon_type: Annotated[
+        Literal["triangle", "quadrilateral"] | None, _choice("triangle", "quadrilateral")
+    ] = None
+    result_format: Annotated[
+        Literal["STL", "USDZ", "FBX"] | None, _choice("STL", "USDZ", "FBX")
+    ] = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Hunyuan3DProRequest:
+        _exactly_one_input(
+            self.prompt,
+            (self.image_url, self.image_base64),
+            both_ok=self.generate_type == "Sketch",
+        )
+        on_31 = self.model == "hy-3d-3.1"
+        if on_31 and self.generate_type in _NOT_ON_31:
+            raise ValueError(
+                f"generate_type {self.generate_type!r} is not available on hy-3d-3.1 "
+                "(allowed there: Normal, Geometry)"
+            )
+        if self.polygon_type is not None and self.generate_type != "LowPoly":
+            raise ValueError("polygon_type applies only with generate_type='LowPoly'")
+        views = _PRO_31_VIEWS if on_31 else _PRO_VIEWS
+        seen: set[str] = set()
+        for view in self.multi_view_images or ():
+            if view.view_type not in views:
+                raise ValueError(
+                    f"multi_view_images view_type {view.view_type!r} is not allowed on "
+                    f"{self.model} (allowed: {', '.join(views)})"
+                )
+            if view.view_type in seen:
+                raise ValueError(f"multi_view_images has two {view.view_type!r} views")
+            seen.add(view.view_type)
+        return self
+
+
+class Hunyuan3DExpressRequest(JobRequest):
+    """HY-3D-Express, mirrors ai3d ``SubmitHunyuanTo3DRapidJob`` (one result format).
+
+    The prompt limit follows the TokenHub page (1024); the older SDK text says 200.
+    """
+
+    MODELS: ClassVar[tuple[str, ...]] = ("hy-3d-express",)
+    prompt: str | None = Field(default=None, max_length=1024)
+    image_url: ImageUrl = None
+    image_base64: str | None = None
+    result_format: Annotated[
+        Literal["OBJ", "GLB", "STL", "USDZ", "FBX", "MP4"] | None,
+        _choice("OBJ", "GLB", "STL", "USDZ", "FBX", "MP4"),
+    ] = None
+    enable_pbr: bool | None = None
+    enable_geometry: bool | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Hunyuan3DExpressRequest:
+        _exactly_one_input(self.prompt, (self.image_url, self.image_base64), both_ok=False)
+        if self.enable_geometry and self.result_format == "OBJ":
+            raise ValueError("result_format 'OBJ' is not available with enable_geometry=True")
+        return self

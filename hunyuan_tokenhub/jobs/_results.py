@@ -1,0 +1,113 @@
+"""Normalised job status and results: one shape for images, videos and 3D models.
+
+Every backend's answers are mapped onto :class:`JobStatus` (a poll) and :class:`JobResult` (a
+finished job), so callers and tools never look at a wire format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+__all__ = ["URL_LIFETIMES", "JobAsset", "JobKind", "JobResult", "JobState", "JobStatus"]
+
+JobKind = Literal["image", "video", "3d"]
+JobState = Literal["queued", "in_progress", "completed", "failed"]
+
+# How long result URLs stay valid (../shared/JOB_PARAMS.md K4): images 1 h, video and 3D 24 h.
+URL_LIFETIMES: Mapping[str, timedelta] = {
+    "image": timedelta(hours=1),
+    "video": timedelta(hours=24),
+    "3d": timedelta(hours=24),
+}
+
+
+class JobAsset(BaseModel):
+    """One produced file.
+
+    ``kind`` is ``image`` or ``video``, or for 3D the file format (``obj``, ``glb``, ``stl``,
+    ``usdz``, ``fbx``, ``mp4`` ...). An OBJ model arrives as a .zip archive.
+    """
+
+    url: str
+    kind: str
+    preview_url: str | None = None
+    revised_prompt: str | None = None
+
+
+class JobResult(BaseModel):
+    """A finished job: its files and when their URLs expire.
+
+    Example:
+        .. code-block:: python
+
+            result = client.generate("hy-image-v3.0", prompt="a lighthouse at dawn")
+            for asset in result.assets:
+                print(asset.kind, asset.url)
+            print("valid until", result.expires_at)
+    """
+
+    job_id: str
+    model: str
+    kind: JobKind
+    status: JobState = "completed"
+    assets: list[JobAsset] = Field(default_factory=list)
+    request_id: str | None = None
+    created_at: datetime | None = None
+    completed_at: datetime | None = None
+    expires_at: datetime | None = None
+    raw: dict[str, Any] = Field(default_factory=dict, repr=False)
+
+    @property
+    def urls(self) -> list[str]:
+        """The URL of every asset, in order."""
+        return [asset.url for asset in self.assets]
+
+
+class JobStatus(BaseModel):
+    """One poll of a job, in the normalised vocabulary.
+
+    ``raw_status`` keeps the server's own word; ``progress`` is 0-100 when the server gives it;
+    ``result`` is set once ``state == "completed"``.
+    """
+
+    job_id: str
+    model: str
+    state: JobState
+    progress: int | None = None
+    raw_status: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    request_id: str | None = None
+    result: JobResult | None = None
+    raw: dict[str, Any] = Field(default_factory=dict, repr=False)
+
+    @property
+    def done(self) -> bool:
+        """True when the job will not change any more."""
+        return self.state in ("completed", "failed")
+
+
+def timestamp(value: Any) -> datetime | None:
+    """A Unix-seconds timestamp as an aware UTC datetime (``None`` if absent or malformed)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    if seconds <= 0:
+        return None
+    # Some services send milliseconds.
+    if seconds > 1e11:
+        seconds /= 1000
+    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+
+
+def expiry(kind: str, finished_at: datetime | None) -> datetime:
+    """When URLs of a ``kind`` job finished at ``finished_at`` (default: now) stop working."""
+    start = finished_at or datetime.now(timezone.utc)
+    return start + URL_LIFETIMES.get(kind, URL_LIFETIMES["image"])

@@ -1,0 +1,138 @@
+"""Client-side concurrency limit per model family, shared by threads and event loops.
+
+An account runs one generation job at a time by default (three for HY-3D-3.0/3.1). Queueing
+locally is cheaper and fairer than letting the server refuse: each family has a number of
+slots, a job holds one from submit until it is done, and waiters are served in order. One
+:class:`JobSlots` may be shared by a sync and an async client (the LangChain tools do), so the
+waiting works for threads and for any event loop alike.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import deque
+from collections.abc import Mapping
+
+__all__ = ["JobSlots", "SlotWaitTimeout"]
+
+
+class SlotWaitTimeout(Exception):
+    """No slot became free in time (internal; the client turns it into a public error)."""
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+class _Waiter:
+    """A queued acquirer that is woken by handing it a slot."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        self.granted = False
+        self._loop = loop
+        self._event = threading.Event() if loop is None else None
+        self.future: asyncio.Future[None] | None = loop.create_future() if loop else None
+
+    def grant(self) -> None:
+        self.granted = True
+        if self._event is not None:
+            self._event.set()
+        elif self._loop is not None and self.future is not None:
+            self._loop.call_soon_threadsafe(_resolve, self.future)
+
+    def wait(self, timeout: float | None) -> None:
+        assert self._event is not None
+        self._event.wait(timeout)
+
+
+class JobSlots:
+    """Counting slots per family with FIFO hand-off.
+
+    Example:
+        .. code-block:: python
+
+            slots = JobSlots({"hy-3d-pro": 3})
+            slots.acquire("hy-3d-pro", default_limit=1, timeout=60)
+            try:
+                ...  # submit and wait
+            finally:
+                slots.release("hy-3d-pro")
+    """
+
+    def __init__(self, limits: int | Mapping[str, int] | None = None) -> None:
+        if isinstance(limits, int) and limits < 1:
+            raise ValueError(f"max_concurrent_jobs must be >= 1, got {limits}")
+        if isinstance(limits, Mapping) and any(v < 1 for v in limits.values()):
+            raise ValueError(f"every max_concurrent_jobs value must be >= 1, got {dict(limits)}")
+        self._limits = limits
+        self._lock = threading.Lock()
+        self._active: dict[str, int] = {}
+        self._waiters: dict[str, deque[_Waiter]] = {}
+
+    def limit(self, family: str, default_limit: int) -> int:
+        """The slots of ``family``: the configured number, else the documented default."""
+        if isinstance(self._limits, int):
+            return self._limits
+        if self._limits is not None and family in self._limits:
+            return self._limits[family]
+        return default_limit
+
+    def active(self, family: str) -> int:
+        """Slots of ``family`` held right now."""
+        with self._lock:
+            return self._active.get(family, 0)
+
+    def _try_take(self, family: str, default_limit: int, waiter: _Waiter) -> bool:
+        with self._lock:
+            queue = self._waiters.setdefault(family, deque())
+            if not queue and self._active.get(family, 0) < self.limit(family, default_limit):
+                self._active[family] = self._active.get(family, 0) + 1
+                return True
+            queue.append(waiter)
+            return False
+
+    def _leave_queue(self, family: str, waiter: _Waiter) -> bool:
+        """Leave the queue: False when a slot was handed over meanwhile (then it is held)."""
+        with self._lock:
+            if waiter.granted:
+                return False
+            self._waiters[family].remove(waiter)
+            return True
+
+    def acquire(self, family: str, *, default_limit: int, timeout: float | None) -> None:
+        """Block until a slot of ``family`` is held; :class:`SlotWaitTimeout` after ``timeout``."""
+        waiter = _Waiter(None)
+        if self._try_take(family, default_limit, waiter):
+            return
+        waiter.wait(timeout)
+        if not waiter.granted and self._leave_queue(family, waiter):
+            raise SlotWaitTimeout(family)
+
+    async def acquire_async(
+        self, family: str, *, default_limit: int, timeout: float | None
+    ) -> None:
+        """Async :meth:`acquire`; cancelling the awaiting task leaves the queue at once."""
+        waiter = _Waiter(asyncio.get_running_loop())
+        if self._try_take(family, default_limit, waiter):
+            return
+        assert waiter.future is not None
+        try:
+            await asyncio.wait_for(asyncio.shield(waiter.future), timeout)
+        except asyncio.TimeoutError:
+            if self._leave_queue(family, waiter):
+                raise SlotWaitTimeout(family) from None
+        except asyncio.CancelledError:
+            if not self._leave_queue(family, waiter):
+                self.release(family)
+            raise
+
+    def release(self, family: str) -> None:
+        """Give a slot back, handing it to the longest waiter if there is one."""
+        with self._lock:
+            queue = self._waiters.get(family)
+            if queue:
+                queue.popleft().grant()
+                return
+            self._active[family] = max(0, self._active.get(family, 0) - 1)

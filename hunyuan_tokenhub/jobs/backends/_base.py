@@ -1,0 +1,157 @@
+"""What a job backend is: a route table plus the wire format its routes speak.
+
+A *route* says, for one model, which request type validates its parameters, where submit and
+query go, which concurrency family it counts against, and which :class:`WireFormat` spells the
+bodies and reads the answers. The client only ever asks a backend for a route, so adding a
+service (the older aiart/ai3d endpoints, Tencent Cloud API 3.0) is a new backend module, and
+a moved endpoint is one edit in one table.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..._exceptions import InvalidParameterError
+from .._requests import JobRequest
+from .._results import JobKind, JobResult, JobStatus
+
+__all__ = ["Endpoint", "HTTPCall", "JobBackend", "ModelRoute", "WireFormat"]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A path, relative to the client's base URL unless ``base_url`` names another service."""
+
+    path: str
+    base_url: str | None = None
+
+
+@dataclass(frozen=True)
+class HTTPCall:
+    """One POST the client should send (``submit`` marks a call that starts a paid job)."""
+
+    endpoint: Endpoint
+    body: dict[str, Any]
+    submit: bool = False
+    headers: Mapping[str, str] | None = None
+
+
+class WireFormat(ABC):
+    """How one backend spells request bodies and reads its answers."""
+
+    @abstractmethod
+    def submit_call(self, route: ModelRoute, request: JobRequest) -> HTTPCall:
+        """The call that starts a job (or, for a synchronous model, produces the result)."""
+
+    @abstractmethod
+    def parse_submit(self, route: ModelRoute, body: Mapping[str, Any]) -> str:
+        """The job id in a submit answer."""
+
+    @abstractmethod
+    def query_call(self, route: ModelRoute, job_id: str) -> HTTPCall:
+        """The call that polls a job."""
+
+    @abstractmethod
+    def parse_query(self, route: ModelRoute, job_id: str, body: Mapping[str, Any]) -> JobStatus:
+        """A poll answer as a normalised status (with the result once completed)."""
+
+    @abstractmethod
+    def parse_sync(self, route: ModelRoute, body: Mapping[str, Any]) -> JobResult:
+        """The answer of a synchronous model as a finished result."""
+
+
+@dataclass(frozen=True)
+class ModelRoute:
+    """Everything about one model on one backend.
+
+    ``query`` is ``None`` for a synchronous model (its ``submit`` call returns the result).
+    ``family`` groups models that share the account's concurrency limit, whose documented
+    default is ``max_concurrent_jobs``.
+    """
+
+    model: str
+    kind: JobKind
+    request_type: type[JobRequest]
+    submit: Endpoint
+    query: Endpoint | None
+    wire: WireFormat
+    family: str
+    max_concurrent_jobs: int = 1
+
+    @property
+    def synchronous(self) -> bool:
+        return self.query is None
+
+
+def _error_param(error: Mapping[str, Any]) -> str:
+    return ".".join(str(part) for part in error.get("loc", ())) or "request"
+
+
+def _error_message(error: Mapping[str, Any]) -> str:
+    message = str(error.get("msg", "is invalid"))
+    return message.removeprefix("Value error, ")
+
+
+@dataclass(frozen=True)
+class JobBackend:
+    """A named route table.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import get_backend
+
+            backend = get_backend("tokenhub")
+            route = backend.route("HY-3D-3.1")
+            route.submit.path, route.family  # ("/api/3d/submit", "hy-3d-pro")
+    """
+
+    name: str
+    routes: Mapping[str, ModelRoute] = field(repr=False)
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        return tuple(self.routes)
+
+    def route(self, model: str) -> ModelRoute:
+        """The route of ``model`` (case-insensitive); a clear error for a model not offered."""
+        route = self.routes.get(model.strip().lower()) if isinstance(model, str) else None
+        if route is None:
+            raise InvalidParameterError(
+                "model",
+                f"{model!r} is not a generation model of the {self.name!r} backend",
+                allowed=self.models,
+            )
+        return route
+
+    def build_request(
+        self, model: str, request: JobRequest | Mapping[str, Any] | None = None, **params: Any
+    ) -> JobRequest:
+        """Validate parameters for ``model`` into its request type, before anything is sent.
+
+        ``request`` may be a ready request object or a mapping; keyword parameters are merged
+        on top. Errors are :class:`InvalidParameterError` naming the field and what it allows.
+        """
+        route = self.route(model)
+        if isinstance(request, JobRequest):
+            data: dict[str, Any] = request.model_dump(exclude_unset=True)
+        else:
+            data = dict(request or {})
+        data.update(params)
+        data.setdefault("model", route.model)
+        if str(data["model"]).strip().lower() != route.model:
+            raise InvalidParameterError(
+                "model", f"the request is for {data['model']!r}, not {route.model!r}"
+            )
+        try:
+            return route.request_type.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise InvalidParameterError(
+                f"{route.model}: {_error_param(first)}", _error_message(first)
+            ) from None
