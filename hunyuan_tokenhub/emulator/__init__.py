@@ -1,0 +1,102 @@
+"""A local TokenHub for tests, examples and benchmarks: a real HTTP server on loopback.
+
+It serves ``/v1/chat/completions`` (plain and SSE, tool calls, reasoning models), the image,
+video and 3D generation jobs with a timed life cycle, and the result files, in the shapes the
+TokenHub docs show. Faults (statuses, delays, dropped connections, broken streams, failed jobs,
+an unreachable host) are scripted per route. Standard library only.
+
+Example:
+    ```python
+    import httpx
+    from hunyuan_tokenhub.emulator import TokenHubEmulator
+
+    with TokenHubEmulator(api_key="test-key") as emu:
+        reply = httpx.post(
+            f"{emu.base_url}/chat/completions",
+            headers={"Authorization": "Bearer test-key"},
+            json={"model": "deepseek-v3.2", "messages": [{"role": "user", "content": "1+1"}]},
+        ).json()
+        assert reply["choices"][0]["message"]["content"] == "1+1=2"
+    ```
+
+Run it standalone with ``python -m hunyuan_tokenhub.emulator --port 8765``; pytest fixtures live
+in ``hunyuan_tokenhub.emulator.pytest_plugin``.
+"""
+
+from ._chat import MALFORMED_CHUNK_TEMPLATE, MISSING_REASONING_MESSAGE, QUIRKS, QUIRKS_HEADER
+from ._emulator import CHAT_ROUTE, TokenHubEmulator
+from ._faults import Fault, FaultRegistry
+from ._files import FileSettings, file_bytes, file_url
+from ._http import (
+    DROP_CONNECTION,
+    EmulatorError,
+    EmulatorRequest,
+    EmulatorResponse,
+    Handler,
+    HostName,
+    Route,
+    Router,
+    error_body,
+    json_response,
+    sse_data,
+    sse_response,
+)
+from ._jobs import (
+    JOB_LIMIT_CODE,
+    JOB_NOT_FOUND_CODE,
+    MODELS_BY_KIND,
+    OBJECT_BY_KIND,
+    Job,
+    JobFailure,
+    JobKind,
+    JobLimitExceeded,
+    JobState,
+    JobStatus,
+    JobStore,
+    JobTiming,
+    job_payload,
+    result_data,
+)
+from ._recorder import RecordedRequest, RequestLog
+
+__all__ = [
+    "CHAT_ROUTE",
+    "DROP_CONNECTION",
+    "JOB_LIMIT_CODE",
+    "JOB_NOT_FOUND_CODE",
+    "MALFORMED_CHUNK_TEMPLATE",
+    "MISSING_REASONING_MESSAGE",
+    "MODELS_BY_KIND",
+    "OBJECT_BY_KIND",
+    "QUIRKS",
+    "QUIRKS_HEADER",
+    "EmulatorError",
+    "EmulatorRequest",
+    "EmulatorResponse",
+    "Fault",
+    "FaultRegistry",
+    "FileSettings",
+    "Handler",
+    "HostName",
+    "Job",
+    "JobFailure",
+    "JobKind",
+    "JobLimitExceeded",
+    "JobState",
+    "JobStatus",
+    "JobStore",
+    "JobTiming",
+    "RecordedRequest",
+    "RequestLog",
+    "Route",
+    "Router",
+    "TokenHubEmulator",
+    "error_body",
+    "file_bytes",
+    "file_url",
+    "job_payload",
+    "json_response",
+    "result_data",
+    "sse_data",
+    "sse_response",
+]

@@ -1,0 +1,571 @@
+"""``POST /v1/chat/completions``: request validation and rendering as JSON or SSE.
+
+Shapes follow TOKENHUB_API.md §1.1 and the seed's examples exactly. Gateway quirks that clients
+must normalise can be switched on per request (header ``X-Emulator-Quirks``) or per emulator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from typing import Any, Final
+
+from .._catalog import get_model_info
+from ._chat_model import ChatInput, Completion, ToolCall, ToolSpec, complete, prompt_token_count
+from ._faults import Fault
+from ._http import (
+    DROP_CONNECTION,
+    EmulatorError,
+    EmulatorRequest,
+    EmulatorResponse,
+    StreamItem,
+    json_response,
+    sse_data,
+    sse_response,
+)
+from ._text import pieces
+
+QUIRKS: Final = frozenset(
+    {
+        "repeat_tool_name",  # id, type and function.name repeated in every tool-call delta
+        "no_index",  # tool-call deltas without "index" (calls then stream one after another)
+        "usage_every_chunk",  # cumulative usage on every chunk, even without include_usage
+        "cached_tokens_plural",  # usage.prompt_tokens_details.cached_tokens (not cached_token)
+        "openai_chunk_fields",  # chunks also carry object/created/model like OpenAI's
+    }
+)
+QUIRKS_HEADER: Final = "x-emulator-quirks"
+
+#: The seed's own broken final chunk (TokenHub chat doc, example 2), with the id filled in.
+MALFORMED_CHUNK_TEMPLATE: Final = (
+    'data: {"id":"%s","choices":[{"index":0,"delta":{"},"finish_reason":"stop"}]}\n\n'
+)
+MISSING_REASONING_MESSAGE: Final = "Missing reasoning_content in assistant message with tool_calls"
+
+_ROLES = frozenset({"system", "user", "assistant", "tool"})
+_TOOL_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_ARGUMENT_FRAGMENT = 12
+_CACHE_ENTRIES = 4096
+
+
+class ChatEndpoint:
+    """The chat completions handler; holds the prompt-prefix cache behind ``cached_token``."""
+
+    def __init__(
+        self,
+        *,
+        quirks: Callable[[], frozenset[str]],
+        stream_delay: Callable[[], float],
+        wait: Callable[[float], bool],
+    ) -> None:
+        self._quirks = quirks
+        self._stream_delay = stream_delay
+        self._wait = wait
+        self._lock = threading.Lock()
+        self._seen_prefixes: OrderedDict[str, int] = OrderedDict()
+        self._counter = 0
+
+    def __call__(self, request: EmulatorRequest) -> EmulatorResponse:
+        body = request.json_object()
+        quirks = self._quirks() | request.quirks
+        chat, stream, include_usage = parse_chat_request(body)
+        chat.cached_tokens = self._cached_tokens(chat)
+        completion = complete(chat)
+        completion_id = self._next_id(request)
+        if not stream:
+            return json_response(render_completion(completion, completion_id, chat.model, quirks))
+        events = _StreamRenderer(
+            completion=completion,
+            completion_id=completion_id,
+            model=chat.model,
+            quirks=quirks,
+            include_usage=include_usage,
+            fault=request.fault,
+            request_id=request.request_id,
+        ).events()
+        return sse_response(self._paced(events))
+
+    def _paced(self, events: Iterator[StreamItem]) -> Iterator[StreamItem]:
+        for index, event in enumerate(events):
+            delay = self._stream_delay()
+            if index and delay > 0 and self._wait(delay):
+                yield DROP_CONNECTION
+                return
+            yield event
+
+    def _next_id(self, request: EmulatorRequest) -> str:
+        with self._lock:
+            self._counter += 1
+            number = self._counter
+        digest = hashlib.sha256(f"{request.request_id}:{number}".encode()).hexdigest()
+        return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+
+    def _cached_tokens(self, chat: ChatInput) -> int:
+        """Tokens of the longest message prefix an earlier request already sent (0 at first)."""
+        hasher = hashlib.sha256(chat.model.lower().encode())
+        keys: list[tuple[str, int]] = []
+        for index, message in enumerate(chat.messages):
+            hasher.update(json.dumps(message, sort_keys=True, ensure_ascii=False).encode())
+            keys.append((hasher.hexdigest(), index + 1))
+        cached = 0
+        with self._lock:
+            for key, length in keys:
+                if key in self._seen_prefixes:
+                    self._seen_prefixes.move_to_end(key)
+                    cached = length
+            for key, _ in keys:
+                self._seen_prefixes[key] = 1
+            while len(self._seen_prefixes) > _CACHE_ENTRIES:
+                self._seen_prefixes.popitem(last=False)
+        return prompt_token_count(chat.messages[:cached], []) if cached else 0
+
+
+def parse_chat_request(body: dict[str, Any]) -> tuple[ChatInput, bool, bool]:
+    """Validate ``body`` like TokenHub does; returns the model input, ``stream`` and
+    ``include_usage``. Raises ``EmulatorError`` (400/403) in the documented shape."""
+    model = body.get("model")
+    if not isinstance(model, str) or not model.strip():
+        raise EmulatorError(400, "Missing required parameter: 'model'.", param="model")
+    info = get_model_info(model)
+    if not model.lower().startswith("ep-") and (not info.documented or info.kind != "chat"):
+        raise EmulatorError(
+            403,
+            f"The model '{model}' does not exist or is not enabled for chat completions.",
+            param="model",
+        )
+    messages = _validate_messages(body.get("messages"))
+    stream = _optional_bool(body, "stream", False)
+    _check_range(body, "temperature", 0.0, 2.0)
+    _check_range(body, "top_p", 0.0, 1.0)
+    max_tokens = body.get("max_tokens")
+    if max_tokens is not None and (
+        not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1
+    ):
+        raise EmulatorError(400, "'max_tokens' must be a positive integer.", param="max_tokens")
+    seed = body.get("seed")
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+        raise EmulatorError(400, "'seed' must be an integer.", param="seed")
+    stop = _validate_stop(body.get("stop"))
+    tools = _validate_tools(body.get("tools"))
+    tool_choice = _validate_tool_choice(body.get("tool_choice"), tools)
+    parallel = _optional_bool(body, "parallel_tool_calls", True)
+    include_usage = _validate_stream_options(body.get("stream_options"), stream)
+    response_format = _validate_response_format(body.get("response_format"))
+    if info.reasoning:
+        _check_reasoning_passback(messages, info.reasoning_passback)
+    chat = ChatInput(
+        model=model,
+        messages=messages,
+        tools=tools,
+        tool_choice=tool_choice,
+        parallel_tool_calls=parallel,
+        reasoning=info.reasoning,
+        max_tokens=max_tokens,
+        stop=stop,
+        response_format=response_format,
+    )
+    return chat, stream, include_usage
+
+
+def _validate_messages(value: Any) -> list[dict[str, Any]]:
+    if value is None:
+        raise EmulatorError(400, "Missing required parameter: 'messages'.", param="messages")
+    if not isinstance(value, list) or not value:
+        raise EmulatorError(400, "'messages' must be a non-empty array.", param="messages")
+    open_calls: dict[str, int] = {}
+    for index, message in enumerate(value):
+        where = f"messages[{index}]"
+        if not isinstance(message, dict):
+            raise EmulatorError(400, f"'{where}' must be an object.", param=where)
+        role = message.get("role")
+        if role not in _ROLES:
+            raise EmulatorError(
+                400,
+                f"'{where}.role' must be one of system, user, assistant, tool; got {role!r}.",
+                param=f"{where}.role",
+            )
+        content = message.get("content")
+        if content is not None and not isinstance(content, str | list):
+            raise EmulatorError(
+                400, f"'{where}.content' must be a string or an array.", param=f"{where}.content"
+            )
+        if role == "assistant":
+            _close_calls(open_calls)
+            calls = _validate_assistant_calls(message, where)
+            open_calls = {call_id: index for call_id in calls}
+        elif role == "tool":
+            call_id = message.get("tool_call_id")
+            if not isinstance(call_id, str) or call_id not in open_calls:
+                raise EmulatorError(
+                    400,
+                    f"'{where}' must answer a tool call of the preceding assistant message "
+                    f"(tool_call_id {call_id!r} not found).",
+                    param=f"{where}.tool_call_id",
+                )
+            open_calls.pop(call_id)
+        else:
+            if content is None:
+                raise EmulatorError(
+                    400, f"'{where}.content' is required.", param=f"{where}.content"
+                )
+            _close_calls(open_calls)
+    _close_calls(open_calls)
+    if value[-1].get("role") not in ("user", "tool"):
+        raise EmulatorError(
+            400,
+            "The last message must have role 'user' or 'tool'.",
+            param=f"messages[{len(value) - 1}].role",
+        )
+    return value
+
+
+def _close_calls(open_calls: dict[str, int]) -> None:
+    if open_calls:
+        ids = ", ".join(sorted(open_calls))
+        raise EmulatorError(
+            400,
+            "An assistant message with 'tool_calls' must be followed by tool messages responding "
+            f"to each 'tool_call_id'. Missing responses for: {ids}.",
+            param=f"messages[{min(open_calls.values())}].tool_calls",
+        )
+
+
+def _validate_assistant_calls(message: dict[str, Any], where: str) -> list[str]:
+    calls = message.get("tool_calls")
+    if calls is None:
+        if message.get("content") is None:
+            raise EmulatorError(
+                400,
+                f"'{where}' needs 'content' or 'tool_calls'.",
+                param=f"{where}.content",
+            )
+        return []
+    if not isinstance(calls, list):
+        raise EmulatorError(400, f"'{where}.tool_calls' must be an array.", param=where)
+    ids: list[str] = []
+    for position, call in enumerate(calls):
+        at = f"{where}.tool_calls[{position}]"
+        function = call.get("function") if isinstance(call, dict) else None
+        if (
+            not isinstance(call, dict)
+            or not isinstance(call.get("id"), str)
+            or call.get("type", "function") != "function"
+            or not isinstance(function, dict)
+            or not isinstance(function.get("name"), str)
+            or not isinstance(function.get("arguments"), str)
+        ):
+            raise EmulatorError(
+                400,
+                f"'{at}' must be {{id, type: 'function', function: {{name, arguments: string}}}}.",
+                param=at,
+            )
+        ids.append(call["id"])
+    return ids
+
+
+def _check_reasoning_passback(messages: list[dict[str, Any]], policy: str) -> None:
+    if policy == "never":
+        for index, message in enumerate(messages):
+            if "reasoning_content" in message:
+                raise EmulatorError(
+                    400,
+                    "reasoning_content must not be sent back to this model.",
+                    param=f"messages[{index}].reasoning_content",
+                )
+        return
+    if policy != "tool_turns":
+        return
+    last_user = max((i for i, m in enumerate(messages) if m.get("role") == "user"), default=-1)
+    for index in range(last_user + 1, len(messages)):
+        message = messages[index]
+        if (
+            message.get("role") == "assistant"
+            and message.get("tool_calls")
+            and not message.get("reasoning_content")
+        ):
+            raise EmulatorError(
+                400, MISSING_REASONING_MESSAGE, param=f"messages[{index}].reasoning_content"
+            )
+
+
+def _optional_bool(body: dict[str, Any], name: str, default: bool) -> bool:
+    value = body.get(name, default)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise EmulatorError(400, f"'{name}' must be a boolean.", param=name)
+    return value
+
+
+def _check_range(body: dict[str, Any], name: str, low: float, high: float) -> None:
+    value = body.get(name)
+    if value is None:
+        return
+    if not isinstance(value, int | float) or isinstance(value, bool) or not low <= value <= high:
+        raise EmulatorError(
+            400, f"'{name}' must be a number within [{low}, {high}], got {value!r}.", param=name
+        )
+
+
+def _validate_stop(value: Any) -> list[str]:
+    if value is None:
+        return []
+    stops = [value] if isinstance(value, str) else value
+    if not isinstance(stops, list) or not all(isinstance(s, str) for s in stops):
+        raise EmulatorError(400, "'stop' must be a string or an array of strings.", param="stop")
+    if len(stops) > 4:
+        raise EmulatorError(400, "'stop' accepts at most 4 sequences.", param="stop")
+    return stops
+
+
+def _validate_tools(value: Any) -> list[ToolSpec]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise EmulatorError(400, "'tools' must be an array.", param="tools")
+    tools: list[ToolSpec] = []
+    for index, tool in enumerate(value):
+        where = f"tools[{index}]"
+        function = tool.get("function") if isinstance(tool, dict) else None
+        if (
+            not isinstance(tool, dict)
+            or tool.get("type") != "function"
+            or not isinstance(function, dict)
+        ):
+            raise EmulatorError(
+                400, f"'{where}' must be {{type: 'function', function: {{...}}}}.", param=where
+            )
+        name = function.get("name")
+        if not isinstance(name, str) or not _TOOL_NAME.match(name):
+            raise EmulatorError(
+                400,
+                f"'{where}.function.name' must match ^[A-Za-z0-9_-]{{1,64}}$, got {name!r}.",
+                param=f"{where}.function.name",
+            )
+        parameters = function.get("parameters", {})
+        if not isinstance(parameters, dict):
+            raise EmulatorError(
+                400, f"'{where}.function.parameters' must be an object.", param=where
+            )
+        description = function.get("description") or ""
+        tools.append(ToolSpec(name, str(description), parameters))
+    return tools
+
+
+def _validate_tool_choice(value: Any, tools: list[ToolSpec]) -> str | dict[str, Any] | None:
+    if value is None or value in ("none", "auto"):
+        return value  # type: ignore[no-any-return]
+    if value == "required":
+        if not tools:
+            raise EmulatorError(400, "'tool_choice' 'required' needs 'tools'.", param="tool_choice")
+        return "required"
+    if isinstance(value, dict) and value.get("type") == "function":
+        function = value.get("function")
+        name = function.get("name") if isinstance(function, dict) else None
+        if name not in {tool.name for tool in tools}:
+            raise EmulatorError(
+                400, f"'tool_choice' names an unknown tool {name!r}.", param="tool_choice"
+            )
+        return value
+    raise EmulatorError(
+        400,
+        "'tool_choice' must be 'none', 'auto', 'required' or "
+        f"{{'type': 'function', 'function': {{'name': ...}}}}; got {value!r}.",
+        param="tool_choice",
+    )
+
+
+def _validate_stream_options(value: Any, stream: bool) -> bool:
+    if value is None:
+        return False
+    if not stream:
+        raise EmulatorError(
+            400, "'stream_options' is only allowed when 'stream' is true.", param="stream_options"
+        )
+    if not isinstance(value, dict):
+        raise EmulatorError(400, "'stream_options' must be an object.", param="stream_options")
+    include = value.get("include_usage", False)
+    if not isinstance(include, bool):
+        raise EmulatorError(
+            400, "'stream_options.include_usage' must be a boolean.", param="stream_options"
+        )
+    return include
+
+
+def _validate_response_format(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or value.get("type") not in (
+        "text",
+        "json_object",
+        "json_schema",
+    ):
+        raise EmulatorError(
+            400,
+            "'response_format.type' must be 'text', 'json_object' or 'json_schema'.",
+            param="response_format",
+        )
+    return None if value["type"] == "text" else value
+
+
+def usage_payload(
+    completion: Completion, quirks: frozenset[str], completion_tokens: int | None = None
+) -> dict[str, Any]:
+    produced = completion.completion_tokens if completion_tokens is None else completion_tokens
+    cached_key = "cached_tokens" if "cached_tokens_plural" in quirks else "cached_token"
+    return {
+        "prompt_tokens": completion.prompt_tokens,
+        "completion_tokens": produced,
+        "total_tokens": completion.prompt_tokens + produced,
+        "prompt_tokens_details": {cached_key: completion.cached_tokens},
+        "completion_tokens_details": {
+            "reasoning_tokens": min(completion.reasoning_tokens, produced)
+        },
+    }
+
+
+def render_completion(
+    completion: Completion, completion_id: str, model: str, quirks: frozenset[str]
+) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": completion.content}
+    if completion.reasoning is not None:
+        message["reasoning_content"] = completion.reasoning
+    if completion.tool_calls:
+        message["tool_calls"] = [call.as_message_part() for call in completion.tool_calls]
+    return {
+        "id": completion_id,
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "message": message, "finish_reason": completion.finish_reason}],
+        "usage": usage_payload(completion, quirks),
+    }
+
+
+class _StreamRenderer:
+    """Turns a ``Completion`` into SSE events, applying stream faults and quirks."""
+
+    def __init__(
+        self,
+        *,
+        completion: Completion,
+        completion_id: str,
+        model: str,
+        quirks: frozenset[str],
+        include_usage: bool,
+        fault: Fault | None,
+        request_id: str,
+    ) -> None:
+        self.completion = completion
+        self.completion_id = completion_id
+        self.model = model
+        self.quirks = quirks
+        self.include_usage = include_usage
+        self.fault = fault
+        self.request_id = request_id
+        self.created = int(time.time())
+        self.produced = 0
+
+    def events(self) -> Iterator[StreamItem]:
+        yield b": keep-alive\n\n"
+        error_after = self.fault.after_chunks if self.fault and self.fault.stream_error else None
+        for sent, (delta, tokens) in enumerate(self._deltas()):
+            if error_after is not None and sent >= error_after:
+                yield self._error_event()
+                return
+            self.produced += tokens
+            yield sse_data(self._chunk([{"index": 0, "delta": delta, "finish_reason": None}]))
+        if error_after is not None:
+            yield self._error_event()
+            return
+        self.produced = self.completion.completion_tokens
+        if self.fault is not None and self.fault.malformed_chunk:
+            yield (MALFORMED_CHUNK_TEMPLATE % self.completion_id).encode()
+        else:
+            final = {"index": 0, "delta": {}, "finish_reason": self.completion.finish_reason}
+            yield sse_data(self._chunk([final]))
+        if self.include_usage:
+            yield sse_data(self._chunk([], usage=True))
+        yield b"data: [DONE]\n\n"
+
+    def _error_event(self) -> bytes:
+        assert self.fault is not None and self.fault.stream_error is not None
+        error = {
+            "message": "The stream was interrupted by an engine error.",
+            "type": "engine_server_error",
+            "code": "engine_server_error",
+            **self.fault.stream_error,
+        }
+        return sse_data({"error": error, "request_id": self.request_id})
+
+    def _chunk(self, choices: list[dict[str, Any]], *, usage: bool = False) -> dict[str, Any]:
+        chunk: dict[str, Any] = {"id": self.completion_id}
+        if "openai_chunk_fields" in self.quirks:
+            chunk.update(object="chat.completion.chunk", created=self.created, model=self.model)
+        chunk["choices"] = choices
+        if usage or "usage_every_chunk" in self.quirks:
+            chunk["usage"] = usage_payload(self.completion, self.quirks, self.produced)
+        return chunk
+
+    def _deltas(self) -> Iterator[tuple[dict[str, Any], int]]:
+        """``(delta, tokens)`` per chunk; the first delta carries the role."""
+        role: dict[str, Any] = {"role": "assistant"}
+        for piece in pieces(self.completion.reasoning or ""):
+            yield {**role, "reasoning_content": piece}, 1
+            role = {}
+        if self.completion.tool_calls:
+            for index, (delta, tokens) in enumerate(self._tool_call_deltas()):
+                yield (
+                    ({**role, "tool_calls": [delta]} if index == 0 else {"tool_calls": [delta]}),
+                    (tokens),
+                )
+                role = {}
+            return
+        content_pieces = pieces(self.completion.content or "")
+        if not content_pieces and role:
+            yield {**role, "content": ""}, 0
+        for piece in content_pieces:
+            yield {**role, "content": piece}, 1
+            role = {}
+
+    def _tool_call_deltas(self) -> Iterator[tuple[dict[str, Any], int]]:
+        sequences = [
+            self._call_sequence(i, call) for i, call in enumerate(self.completion.tool_calls)
+        ]
+        if "no_index" in self.quirks:
+            for sequence in sequences:
+                yield from sequence
+            return
+        # Parallel calls interleave by index, as OpenAI-compatible gateways may send them.
+        longest = max(len(s) for s in sequences)
+        for position in range(longest):
+            for sequence in sequences:
+                if position < len(sequence):
+                    yield sequence[position]
+
+    def _call_sequence(self, index: int, call: ToolCall) -> list[tuple[dict[str, Any], int]]:
+        header: dict[str, Any] = {
+            "index": index,
+            "id": call.id,
+            "type": "function",
+            "function": {"name": call.name, "arguments": ""},
+        }
+        fragments = [
+            call.arguments[i : i + _ARGUMENT_FRAGMENT]
+            for i in range(0, len(call.arguments), _ARGUMENT_FRAGMENT)
+        ]
+        sequence: list[tuple[dict[str, Any], int]] = [(header, 1)]
+        for fragment in fragments:
+            delta: dict[str, Any] = {"index": index, "function": {"arguments": fragment}}
+            if "repeat_tool_name" in self.quirks:
+                delta = {**header, "function": {"name": call.name, "arguments": fragment}}
+            sequence.append((delta, len(pieces(fragment))))
+        if "no_index" in self.quirks:
+            for delta, _ in sequence:
+                delta.pop("index", None)
+        return sequence

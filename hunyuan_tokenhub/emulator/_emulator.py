@@ -1,0 +1,368 @@
+"""``TokenHubEmulator``: two loopback hosts (primary and backup) over one shared state."""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import itertools
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from functools import partial
+from types import TracebackType
+from typing import Any
+
+from ._chat import QUIRKS, QUIRKS_HEADER, ChatEndpoint
+from ._faults import Fault, FaultRegistry
+from ._files import FILES_PREFIX, FileEndpoint, FileSettings
+from ._http import (
+    DROP_CONNECTION,
+    EmulatorError,
+    EmulatorRequest,
+    EmulatorResponse,
+    Handler,
+    HostName,
+    Router,
+    StreamItem,
+    default_error_code,
+    default_error_message,
+    error_body,
+    json_response,
+)
+from ._jobs import JobEndpoints, JobStore, JobTiming
+from ._recorder import RecordedRequest, RequestLog
+from ._server import Listener, RawRequest
+from ._text import stable_hex
+
+logger = logging.getLogger("hunyuan_tokenhub.emulator")
+
+CHAT_ROUTE = "/v1/chat/completions"
+
+
+class TokenHubEmulator:
+    """A local TokenHub: chat completions (plain and SSE), generation jobs and result files,
+    with scriptable faults, on two loopback ports that share all state.
+
+    ``api_key=None`` accepts any non-empty Bearer key; a key given here is enforced (401).
+    Job concurrency follows TokenHub's documented limits unless ``job_concurrency=False``.
+
+    Example:
+        ```python
+        import httpx
+        from hunyuan_tokenhub.emulator import JobTiming, TokenHubEmulator
+
+        with TokenHubEmulator(api_key="test-key", job_timing=JobTiming(0.05, 0.2)) as emu:
+            emu.faults.add(route="/v1/chat/completions", status=429, retry_after=0.01, times=1)
+            reply = httpx.post(
+                f"{emu.base_url}/chat/completions",
+                headers={"Authorization": "Bearer test-key"},
+                json={"model": "deepseek-v3.2", "messages": [{"role": "user", "content": "1+1"}]},
+            )
+            assert reply.status_code == 429
+        ```
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        job_timing: JobTiming | None = None,
+        job_concurrency: bool | Mapping[str, int] = True,
+        quirks: Iterable[str] = (),
+        stream_delay: float = 0.0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        backup_port: int = 0,
+    ) -> None:
+        if api_key is not None and not api_key.strip():
+            raise ValueError("api_key must be a non-empty string or None (accept any key)")
+        self.api_key = api_key
+        self.quirks: set[str] = set()
+        self.set_quirks(quirks)
+        self.stream_delay = stream_delay
+        self.faults = FaultRegistry()
+        self.requests = RequestLog()
+        self.jobs = JobStore(job_timing, job_concurrency)
+        self.files = FileSettings()
+        self.router = Router()
+        self._stopping = threading.Event()
+        self._request_ids = itertools.count(1)
+        self._id_lock = threading.Lock()
+        self._listeners: dict[HostName, Listener] = {
+            "primary": Listener(self._handle, "primary", host, port),
+            "backup": Listener(self._handle, "backup", host, backup_port),
+        }
+        self._unreachable_port: int | None = None
+        self._started = False
+        self._register_builtin_routes()
+
+    # Life cycle -------------------------------------------------------------------------------
+
+    def start(self) -> TokenHubEmulator:
+        """Start both hosts (idempotent). Returns ``self``."""
+        if self._started:
+            return self
+        self._stopping.clear()
+        try:
+            for listener in self._listeners.values():
+                listener.start()
+        except OSError:
+            self.stop()
+            raise
+        self._unreachable_port = _closed_port(self._listeners["primary"].bind_host)
+        self._started = True
+        return self
+
+    def stop(self) -> None:
+        """Close every socket and join every thread the emulator started."""
+        self._stopping.set()
+        for listener in self._listeners.values():
+            listener.stop()
+        self._started = False
+
+    close = stop
+
+    def __enter__(self) -> TokenHubEmulator:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def set_reachable(self, host: HostName, reachable: bool) -> None:
+        """Take a host down (connections refused, open ones closed) or bring it back on the
+        same port, for failover tests."""
+        listener = self._listeners[host]
+        if reachable:
+            listener.start()
+        else:
+            listener.stop()
+
+    def reset(self) -> None:
+        """Forget faults, recorded requests, jobs, quirks and file settings."""
+        self.faults.clear()
+        self.requests.clear()
+        self.jobs.clear()
+        self.files.reset()
+        self.quirks.clear()
+        self.stream_delay = 0.0
+
+    # URLs -------------------------------------------------------------------------------------
+
+    @property
+    def root_url(self) -> str:
+        """``http://127.0.0.1:PORT`` of the primary host."""
+        return self._listeners["primary"].root_url
+
+    @property
+    def backup_root_url(self) -> str:
+        return self._listeners["backup"].root_url
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT/v1``: the primary TokenHub host."""
+        return f"{self.root_url}/v1"
+
+    @property
+    def backup_base_url(self) -> str:
+        """The backup host; it shares every job, fault and recorded request with the primary."""
+        return f"{self.backup_root_url}/v1"
+
+    @property
+    def unreachable_base_url(self) -> str:
+        """A loopback ``/v1`` URL whose port refuses connections."""
+        if self._unreachable_port is None:
+            raise RuntimeError("start the emulator first")
+        return f"http://{self._listeners['primary'].bind_host}:{self._unreachable_port}/v1"
+
+    # Extension --------------------------------------------------------------------------------
+
+    def register_route(
+        self, method: str, path: str, handler: Handler, *, auth: bool = True
+    ) -> None:
+        """Serve ``handler`` for ``method`` ``path`` on both hosts (``{name}`` / ``{name:path}``
+        placeholders land in ``request.params``). ``auth=False`` leaves authentication to the
+        handler (e.g. legacy ``Authorization: sk-...`` or TC3 signatures)."""
+        self.router.add(method, path, handler, auth=auth)
+
+    def set_quirks(self, quirks: Iterable[str]) -> None:
+        """Replace the gateway quirks applied to every chat response (see ``QUIRKS``)."""
+        wanted = set(quirks)
+        unknown = wanted - QUIRKS
+        if unknown:
+            raise ValueError(f"unknown quirks {sorted(unknown)}; known: {sorted(QUIRKS)}")
+        self.quirks.clear()
+        self.quirks.update(wanted)
+
+    def new_request_id(self) -> str:
+        with self._id_lock:
+            number = next(self._request_ids)
+        digest = stable_hex("request", number, length=32)
+        return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:]}"
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to ``seconds``; ``True`` if the emulator is stopping (stop waiting then)."""
+        return self._stopping.wait(seconds)
+
+    def check_bearer(self, request: EmulatorRequest) -> None:
+        """Raise the documented 401 unless the request carries an accepted Bearer key."""
+        token = request.bearer_token()
+        if token is None:
+            raise EmulatorError(
+                401, "Missing API key: send the header 'Authorization: Bearer <API KEY>'."
+            )
+        if self.api_key is not None and not hmac.compare_digest(
+            token.encode(), self.api_key.encode()
+        ):
+            raise EmulatorError(401, "Invalid API key.")
+
+    # Request handling -------------------------------------------------------------------------
+
+    def _register_builtin_routes(self) -> None:
+        chat = ChatEndpoint(
+            quirks=lambda: frozenset(self.quirks),
+            stream_delay=lambda: self.stream_delay,
+            wait=self.wait,
+        )
+        jobs = JobEndpoints(self.jobs)
+        self.register_route("POST", CHAT_ROUTE, chat)
+        self.register_route("POST", "/v1/api/image/lite", jobs.lite)
+        for kind in ("image", "video", "3d"):
+            self.register_route("POST", f"/v1/api/{kind}/submit", partial(jobs.submit, kind))
+            self.register_route("POST", f"/v1/api/{kind}/query", partial(jobs.query, kind))
+        self.register_route(
+            "GET", f"{FILES_PREFIX}/{{job}}/{{name:path}}", FileEndpoint(self.files), auth=False
+        )
+
+    def _handle(self, raw: RawRequest) -> EmulatorResponse | object:
+        request_id = self.new_request_id()
+        request = EmulatorRequest(
+            method=raw.method,
+            path=raw.path,
+            query=raw.query,
+            headers=raw.headers,
+            body=raw.body,
+            host=raw.host,
+            root_url=raw.root_url,
+            request_id=request_id,
+        )
+        parsed = request.parsed_json()
+        record = RecordedRequest(
+            method=raw.method,
+            path=raw.path,
+            query=raw.query,
+            headers=raw.headers,
+            body=raw.body,
+            json=parsed,
+            host=raw.host,
+            time=time.time(),
+            request_id=request_id,
+        )
+        self.requests.append(record)
+        response = self._respond(request, parsed if isinstance(parsed, dict) else {})
+        if isinstance(response, EmulatorResponse):
+            response.headers.setdefault("X-Request-Id", request_id)
+            record.status = response.status
+        return response
+
+    def _respond(self, request: EmulatorRequest, body: dict[str, Any]) -> EmulatorResponse | object:
+        fault: Fault | None = None
+        try:
+            route, request.params = self.router.resolve(request.method, request.path)
+            request.quirks = _quirks_from_header(request.headers.get(QUIRKS_HEADER, ""))
+            model = body.get("model")
+            fault = self.faults.take(
+                method=request.method,
+                path=request.path,
+                host=request.host,
+                model=model if isinstance(model, str) else None,
+                streaming=body.get("stream") is True,
+            )
+            request.fault = fault
+            if fault is not None:
+                if fault.delay > 0 and self.wait(fault.delay):
+                    return DROP_CONNECTION
+                if fault.drop_connection:
+                    return DROP_CONNECTION
+                if fault.status is not None:
+                    return _fault_response(fault, request.request_id)
+            if route.auth:
+                self.check_bearer(request)
+            response = route.handler(request)
+        except EmulatorError as exc:
+            return exc.to_response(request.request_id)
+        except Exception:
+            logger.exception("emulator handler for %s %s failed", request.method, request.path)
+            return EmulatorError(500, "The emulator failed to handle this request.").to_response(
+                request.request_id
+            )
+        if fault is not None and fault.drop_mid_stream:
+            _cut(response, fault.after_chunks)
+        return response
+
+
+def _quirks_from_header(value: str) -> frozenset[str]:
+    names = frozenset(name.strip() for name in value.split(",") if name.strip())
+    unknown = names - QUIRKS
+    if unknown:
+        raise EmulatorError(
+            400,
+            f"Unknown emulator quirk(s) {sorted(unknown)}; known: {sorted(QUIRKS)}.",
+            param=QUIRKS_HEADER,
+        )
+    return names
+
+
+def _fault_response(fault: Fault, request_id: str) -> EmulatorResponse:
+    assert fault.status is not None
+    headers = dict(fault.headers)
+    if fault.retry_after is not None:
+        seconds = fault.retry_after
+        headers["Retry-After"] = str(int(seconds)) if float(seconds).is_integer() else str(seconds)
+    if fault.body is None:
+        payload = error_body(
+            fault.message or default_error_message(fault.status),
+            code=fault.code or default_error_code(fault.status),
+            type_=default_error_code(fault.status),
+            request_id=request_id,
+        )
+        return json_response(payload, status=fault.status, headers=headers)
+    if isinstance(fault.body, dict | list):
+        return json_response(fault.body, status=fault.status, headers=headers)
+    raw = fault.body if isinstance(fault.body, bytes) else str(fault.body).encode()
+    headers.setdefault("Content-Type", "text/plain; charset=utf-8")
+    return EmulatorResponse(status=fault.status, body=raw, headers=headers)
+
+
+def _cut(response: EmulatorResponse, after_events: int) -> None:
+    """Make ``response`` stop after ``after_events`` SSE data events (or half its body)."""
+    if response.events is None:
+        response.cut_after = len(response.body) // 2
+        return
+    response.events = _cut_events(iter(response.events), after_events)
+
+
+def _cut_events(events: Iterator[StreamItem], after_events: int) -> Iterator[StreamItem]:
+    sent = 0
+    for event in events:
+        if sent >= after_events:
+            yield DROP_CONNECTION
+            return
+        yield event
+        if isinstance(event, bytes) and event.startswith(b"data:"):
+            sent += 1
+    yield DROP_CONNECTION
+
+
+def _closed_port(host: str) -> int:
+    """A port nothing listens on: bind one, then close it."""
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind((host, 0))
+        port: int = sock.getsockname()[1]
+    return port

@@ -1,0 +1,291 @@
+"""Request and response values, the error shape, and the router every endpoint registers on.
+
+Handlers are plain functions ``(EmulatorRequest) -> EmulatorResponse``; they know nothing about
+sockets, so the chat, job, file and legacy endpoints stay small and testable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+if TYPE_CHECKING:
+    from ._faults import Fault
+
+HostName = Literal["primary", "backup"]
+
+
+class _DropConnection:
+    """Sentinel: close the socket at this point without finishing the response."""
+
+    def __repr__(self) -> str:
+        return "DROP_CONNECTION"
+
+
+DROP_CONNECTION: Final = _DropConnection()
+
+StreamItem = bytes | _DropConnection
+
+#: OpenAI-style error ``type``/``code`` per documented HTTP status (TOKENHUB_API.md §1.1).
+DOCUMENTED_ERROR_CODES: Final[dict[int, str]] = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "model_not_available",
+    429: "rate_limit_exceeded",
+    500: "engine_server_error",
+    503: "service_unavailable",
+}
+
+_DEFAULT_MESSAGES: Final[dict[int, str]] = {
+    400: "Invalid request parameters.",
+    401: "Invalid API key.",
+    403: "The model does not exist or is not enabled.",
+    404: "Not found.",
+    429: "Too many requests.",
+    500: "Engine internal error.",
+    502: "Bad gateway.",
+    503: "Service temporarily unavailable.",
+    504: "Gateway timeout.",
+}
+
+
+def default_error_code(status: int) -> str:
+    """The documented error code for ``status``, or a generic one for undocumented statuses."""
+    if status in DOCUMENTED_ERROR_CODES:
+        return DOCUMENTED_ERROR_CODES[status]
+    if status == 404:
+        return "not_found"
+    return "engine_server_error" if status >= 500 else "invalid_request_error"
+
+
+def default_error_message(status: int) -> str:
+    return _DEFAULT_MESSAGES.get(status, f"HTTP {status}")
+
+
+def error_body(
+    message: str,
+    *,
+    code: str,
+    type_: str | None = None,
+    request_id: str,
+    param: str | None = None,
+) -> dict[str, Any]:
+    """The OpenAI-style error body TokenHub documents: ``{"error": {...}, "request_id": ...}``."""
+    error: dict[str, Any] = {"message": message, "type": type_ or code, "code": code}
+    if param is not None:
+        error["param"] = param
+    return {"error": error, "request_id": request_id}
+
+
+class EmulatorError(Exception):
+    """Raised by a handler to answer with the documented error shape.
+
+    >>> raise EmulatorError(400, "temperature must be within [0, 2]", param="temperature")
+    Traceback (most recent call last):
+    ...
+    hunyuan_tokenhub.emulator._http.EmulatorError: temperature must be within [0, 2]
+    """
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        code: str | None = None,
+        type_: str | None = None,
+        param: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code or default_error_code(status)
+        self.type = type_ or default_error_code(status)
+        self.param = param
+        self.headers = dict(headers or {})
+
+    def to_response(self, request_id: str) -> EmulatorResponse:
+        body = error_body(
+            self.message,
+            code=self.code,
+            type_=self.type,
+            request_id=request_id,
+            param=self.param,
+        )
+        return json_response(body, status=self.status, headers=self.headers)
+
+
+@dataclass
+class EmulatorRequest:
+    """One parsed HTTP request as a handler sees it. Header names are lower-case."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: bytes
+    host: HostName
+    root_url: str
+    request_id: str
+    params: dict[str, str] = field(default_factory=dict)
+    fault: Fault | None = None
+    quirks: frozenset[str] = frozenset()
+    _parsed: Any = field(default=None, repr=False)
+    _parse_error: str | None = field(default=None, repr=False)
+    _is_parsed: bool = field(default=False, repr=False)
+
+    def parsed_json(self) -> Any:
+        """The JSON body, or ``None`` when the body is empty or not JSON."""
+        if not self._is_parsed:
+            self._is_parsed = True
+            if self.body.strip():
+                try:
+                    self._parsed = json.loads(self.body)
+                except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                    self._parse_error = str(exc)
+        return self._parsed
+
+    def json_object(self) -> dict[str, Any]:
+        """The JSON body as an object, or a 400 in the documented shape."""
+        value = self.parsed_json()
+        if self._parse_error is not None:
+            raise EmulatorError(400, f"Request body is not valid JSON: {self._parse_error}")
+        if not isinstance(value, dict):
+            raise EmulatorError(400, "Request body must be a JSON object.")
+        return value
+
+    def bearer_token(self) -> str | None:
+        scheme, _, token = self.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        return token.strip()
+
+
+@dataclass
+class EmulatorResponse:
+    """What a handler returns.
+
+    ``events`` switches to a chunked streaming body (each item one write, ``DROP_CONNECTION``
+    closes the socket there). ``cut_after`` sends only that many body bytes of a plain response
+    and then closes the socket, simulating a connection lost mid-body.
+    """
+
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    events: Iterable[StreamItem] | None = None
+    cut_after: int | None = None
+
+
+def json_response(
+    payload: Any, *, status: int = 200, headers: dict[str, str] | None = None
+) -> EmulatorResponse:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    merged = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+    return EmulatorResponse(status=status, body=body, headers=merged)
+
+
+def sse_response(events: Iterable[StreamItem]) -> EmulatorResponse:
+    headers = {"Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache"}
+    return EmulatorResponse(status=200, headers=headers, events=events)
+
+
+def sse_data(payload: Any) -> bytes:
+    """One ``data: <json>`` event."""
+    return (
+        b"data: "
+        + json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        + (b"\n\n")
+    )
+
+
+Handler = Callable[[EmulatorRequest], EmulatorResponse]
+
+_PARAM = re.compile(r"\{(\w+)(:path)?\}")
+
+
+@dataclass(frozen=True)
+class Route:
+    """A registered endpoint. ``auth`` routes require ``Authorization: Bearer <key>``."""
+
+    method: str
+    pattern: str
+    handler: Handler
+    auth: bool = True
+
+
+class Router:
+    """Maps ``(method, path)`` to a handler; ``{name}`` matches one segment, ``{name:path}`` more.
+
+    >>> router = Router()
+    >>> router.add("GET", "/files/{job}/{name}", lambda req: EmulatorResponse(), auth=False)
+    >>> route, params = router.resolve("GET", "/files/42/image.png")
+    >>> params
+    {'job': '42', 'name': 'image.png'}
+    """
+
+    def __init__(self) -> None:
+        self._exact: dict[tuple[str, str], Route] = {}
+        self._patterns: list[tuple[re.Pattern[str], Route]] = []
+
+    def add(self, method: str, pattern: str, handler: Handler, *, auth: bool = True) -> None:
+        """Register (or replace) the handler for ``method`` on ``pattern``."""
+        route = Route(method.upper(), pattern, handler, auth)
+        if _PARAM.search(pattern) is None:
+            self._exact[(route.method, pattern)] = route
+            return
+        self._patterns = [
+            (rx, r)
+            for rx, r in self._patterns
+            if (r.method, r.pattern)
+            != (
+                route.method,
+                pattern,
+            )
+        ]
+        self._patterns.append((_compile(pattern), route))
+
+    def resolve(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
+        """The route and its path parameters; a 404/405 ``EmulatorError`` when none matches."""
+        method = method.upper()
+        if method == "HEAD":
+            with contextlib.suppress(EmulatorError):
+                return self.resolve("GET", path)
+        exact = self._exact.get((method, path))
+        if exact is not None:
+            return exact, {}
+        allowed: list[str] = [m for (m, p) in self._exact if p == path]
+        for regex, route in self._patterns:
+            match = regex.fullmatch(path)
+            if match is None:
+                continue
+            if route.method == method:
+                return route, match.groupdict()
+            allowed.append(route.method)
+        if allowed:
+            raise EmulatorError(
+                405,
+                f"Method {method} not allowed on {path}; use {', '.join(sorted(set(allowed)))}.",
+                code="method_not_allowed",
+                type_="invalid_request_error",
+            )
+        raise EmulatorError(404, f"Unknown route {method} {path}.", type_="invalid_request_error")
+
+    @property
+    def routes(self) -> list[Route]:
+        return [*self._exact.values(), *(route for _, route in self._patterns)]
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    parts: list[str] = []
+    position = 0
+    for match in _PARAM.finditer(pattern):
+        parts.append(re.escape(pattern[position : match.start()]))
+        parts.append(f"(?P<{match.group(1)}>{'.+' if match.group(2) else '[^/]+'})")
+        position = match.end()
+    parts.append(re.escape(pattern[position:]))
+    return re.compile("".join(parts))

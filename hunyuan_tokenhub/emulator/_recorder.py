@@ -1,0 +1,94 @@
+"""The log of every request the emulator received, for tests to inspect."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, overload
+
+from ._http import HostName
+
+
+@dataclass
+class RecordedRequest:
+    """One received request. ``headers`` has lower-case names; ``json`` is ``None`` when the
+    body is empty or not JSON; ``status`` is filled in once the response is chosen (``None``
+    for a dropped connection)."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: bytes
+    json: Any
+    host: HostName
+    time: float
+    request_id: str
+    status: int | None = field(default=None)
+
+
+class RequestLog(Sequence[RecordedRequest]):
+    """A thread-safe, append-only list of ``RecordedRequest`` (reads return snapshots).
+
+    >>> log = RequestLog()
+    >>> len(log), log.last
+    (0, None)
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: list[RecordedRequest] = []
+
+    def append(self, item: RecordedRequest) -> None:
+        with self._lock:
+            self._items.append(item)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def snapshot(self) -> list[RecordedRequest]:
+        with self._lock:
+            return list(self._items)
+
+    def filter(
+        self,
+        path: str | None = None,
+        *,
+        host: HostName | None = None,
+        method: str | None = None,
+    ) -> list[RecordedRequest]:
+        """The requests to ``path`` (and ``host``/``method`` when given), oldest first."""
+        return [
+            r
+            for r in self.snapshot()
+            if (path is None or r.path == path)
+            and (host is None or r.host == host)
+            and (method is None or r.method == method.upper())
+        ]
+
+    @property
+    def last(self) -> RecordedRequest | None:
+        with self._lock:
+            return self._items[-1] if self._items else None
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> RecordedRequest: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[RecordedRequest]: ...
+
+    def __getitem__(self, index: int | slice) -> RecordedRequest | list[RecordedRequest]:
+        with self._lock:
+            return self._items[index]
+
+    def __iter__(self) -> Iterator[RecordedRequest]:
+        return iter(self.snapshot())
+
+    def __repr__(self) -> str:
+        return f"RequestLog({len(self)} requests)"
