@@ -175,7 +175,10 @@ class LangChainChat(Contender):
         self.name = name
         self.ours = ours
         self._model = model.bind_tools(TOOLS) if tools else model
-        self._messages = [SystemMessage(MESSAGES[0]["content"]), HumanMessage(MESSAGES[1]["content"])]
+        self._messages = [
+            SystemMessage(MESSAGES[0]["content"]),
+            HumanMessage(MESSAGES[1]["content"]),
+        ]
 
     def invoke(self) -> Any:
         return self._model.invoke(self._messages)
@@ -245,7 +248,7 @@ def _tool_functions() -> list[Any]:
 
 
 class LlamaIndexChat(Contender):
-    """A LlamaIndex LLM (``chat``/``stream_chat``, or ``*_chat_with_tools`` when tools are bound)."""
+    """A LlamaIndex LLM: ``chat``/``stream_chat``, or ``*_chat_with_tools`` with tools bound."""
 
     family = "llama_index"
 
@@ -331,9 +334,7 @@ def hunyuan_llm(base_url: str, transport: httpx.MockTransport | None, tools: boo
     return LlamaIndexChat("Hunyuan", llm, tools, ours=True)
 
 
-def langchain_floor(
-    base_url: str, transport: httpx.MockTransport | None, tools: bool
-) -> Contender:
+def langchain_floor(base_url: str, transport: httpx.MockTransport | None, tools: bool) -> Contender:
     from .floors import LangChainFloor
 
     http_client, http_async_client = _http_clients(transport)

@@ -42,8 +42,12 @@ def _lc_payload(messages: list[BaseMessage], stream: bool, tools: Any) -> bytes:
 def _lc_message(data: dict[str, Any]) -> AIMessage:
     message = data["choices"][0]["message"]
     calls = [
-        {"name": c["function"]["name"], "args": json.loads(c["function"]["arguments"]),
-         "id": c["id"], "type": "tool_call"}
+        {
+            "name": c["function"]["name"],
+            "args": json.loads(c["function"]["arguments"]),
+            "id": c["id"],
+            "type": "tool_call",
+        }
         for c in message.get("tool_calls") or []
     ]
     return AIMessage(content=message.get("content") or "", tool_calls=calls)

@@ -120,7 +120,9 @@ def time_stream(open_stream: Callable[[], Iterator[Any]], budget: Budget) -> Str
     return times
 
 
-async def atime_stream(open_stream: Callable[[], AsyncIterator[Any]], budget: Budget) -> StreamTimes:
+async def atime_stream(
+    open_stream: Callable[[], AsyncIterator[Any]], budget: Budget
+) -> StreamTimes:
     for _ in range(budget.warmup):
         await _adrain(open_stream(), time.perf_counter())
     gc.collect()

@@ -79,8 +79,16 @@ def _ratio(value: float | None) -> str:
 
 def format_table(rows: list[Row]) -> str:
     header = (
-        "scenario", "mode", "metric", "ours", "peer", "ours/peer",
-        "raw floor", "ours/raw", "framework floor", "ours/fw",
+        "scenario",
+        "mode",
+        "metric",
+        "ours",
+        "peer",
+        "ours/peer",
+        "raw floor",
+        "ours/raw",
+        "framework floor",
+        "ours/fw",
     )
     body = [
         (
@@ -101,7 +109,9 @@ def format_table(rows: list[Row]) -> str:
     lines = [" | ".join(str(c).ljust(w) for c, w in zip(header, widths, strict=True))]
     lines.append("-+-".join("-" * w for w in widths))
     lines.extend(" | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in body)
-    notes = list(dict.fromkeys(f"  {row.scenario} [{row.mode}]: {row.note}" for row in rows if row.note))
+    notes = list(
+        dict.fromkeys(f"  {row.scenario} [{row.mode}]: {row.note}" for row in rows if row.note)
+    )
     if notes:
         lines.append("")
         lines.append("notes:")

@@ -108,7 +108,10 @@ def _rows(
 
 
 def _invoke_one(
-    entry: Entry, url: str, transport: httpx.MockTransport | None, response: CannedCompletion,
+    entry: Entry,
+    url: str,
+    transport: httpx.MockTransport | None,
+    response: CannedCompletion,
     budget: Budget,
 ) -> tuple[Measured, Measured]:
     try:
