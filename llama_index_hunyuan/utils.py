@@ -19,7 +19,7 @@ Usage::
 
 from __future__ import annotations
 
-import json
+import copy
 import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from llama_index.core.base.llms.types import (
     CachePoint,
     ChatMessage,
+    ChatResponse,
     ContentBlock,
     ImageBlock,
     MessageRole,
@@ -36,6 +37,17 @@ from llama_index.core.base.llms.types import (
 )
 from llama_index.core.llms.llm import ToolSelection
 from llama_index.core.llms.utils import parse_partial_json
+
+from hunyuan_tokenhub._chat import (
+    ChatStreamNormalizer,
+    ChatUsage,
+    ToolCall,
+    ToolCallDelta,
+    format_assistant_message,
+    format_tool_call,
+    parse_completion,
+    parse_tool_call,
+)
 
 if TYPE_CHECKING:
     from llama_index.core.tools.types import BaseTool
@@ -84,21 +96,21 @@ def to_openai_message_dict(message: ChatMessage) -> dict[str, Any]:
 
 
 def _assistant_dict(message: ChatMessage) -> dict[str, Any]:
-    tool_calls = [_tool_call_dict(b) for b in message.blocks if isinstance(b, ToolCallBlock)]
+    tool_calls = [
+        format_tool_call(b.tool_call_id, b.tool_name, b.tool_kwargs)
+        for b in message.blocks
+        if isinstance(b, ToolCallBlock)
+    ]
     if not tool_calls:
         tool_calls = [
             _legacy_tool_call_dict(c) for c in message.additional_kwargs.get("tool_calls") or []
         ]
-    text = _text_of(message.blocks, "assistant")
-    result: dict[str, Any] = {"role": "assistant", "content": text or (None if tool_calls else "")}
-    if tool_calls:
-        result["tool_calls"] = tool_calls
     reasoning = "".join(
         b.content or "" for b in message.blocks if isinstance(b, ThinkingBlock)
     ) or message.additional_kwargs.get("reasoning_content")
-    if reasoning:
-        result["reasoning_content"] = reasoning
-    return result
+    return format_assistant_message(
+        _text_of(message.blocks, "assistant"), tool_calls, reasoning_content=reasoning
+    )
 
 
 def _tool_dict(message: ChatMessage) -> dict[str, Any]:
@@ -155,53 +167,51 @@ def _image_url(block: ImageBlock) -> str:
     return block.inline_url()
 
 
-def _tool_call_dict(block: ToolCallBlock) -> dict[str, Any]:
-    arguments = block.tool_kwargs
-    return {
-        "id": block.tool_call_id,
-        "type": "function",
-        "function": {
-            "name": block.tool_name,
-            "arguments": arguments
-            if isinstance(arguments, str)
-            else json.dumps(arguments, ensure_ascii=False),
-        },
-    }
-
-
 def _legacy_tool_call_dict(call: Any) -> dict[str, Any]:
     """Accept tool calls stored the pre-block way (OpenAI SDK objects or plain dicts)."""
     data = call.model_dump() if hasattr(call, "model_dump") else dict(call)
     function = dict(data.get("function") or {})
-    arguments = function.get("arguments")
-    if not isinstance(arguments, str):
-        arguments = json.dumps(arguments or {}, ensure_ascii=False)
-    return {
-        "id": data.get("id"),
-        "type": "function",
-        "function": {"name": function.get("name"), "arguments": arguments},
-    }
+    return format_tool_call(
+        data.get("id"), function.get("name") or "", function.get("arguments") or {}
+    )
 
 
 def from_openai_message(message: Mapping[str, Any]) -> ChatMessage:
-    """Build a ``ChatMessage`` from a complete OpenAI response message dict.
+    """Build a ``ChatMessage`` from a complete OpenAI response message dict."""
+    reasoning = message.get("reasoning_content")
+    content = message.get("content")
+    return assistant_message(
+        content if isinstance(content, str) else "",
+        reasoning if isinstance(reasoning, str) else None,
+        list(message.get("tool_calls") or []),
+    )
 
-    Blocks come in the order OpenAI's integration uses: thinking, text, tool calls. Tool calls are
-    also mirrored as OpenAI dicts in ``additional_kwargs["tool_calls"]``, which LlamaIndex's
-    streaming structured-output code still reads.
+
+def assistant_message(
+    content: str,
+    reasoning: str | None,
+    tool_calls: Sequence[Mapping[str, Any]],
+    *,
+    reasoning_tokens: int | None = None,
+    final: bool = True,
+) -> ChatMessage:
+    """The assistant ``ChatMessage`` for a reply's parts; streamed and complete replies alike.
+
+    Blocks come in the order OpenAI's integration uses: thinking, text, tool calls. Tool calls
+    are also mirrored as OpenAI dicts in ``additional_kwargs["tool_calls"]``, which LlamaIndex's
+    streaming structured-output code still reads. ``final`` marks a finished message, whose
+    unparseable tool arguments are reported (a stream snapshot's are merely incomplete).
     """
     blocks: list[ContentBlock] = []
-    reasoning = message.get("reasoning_content")
     if reasoning:
-        blocks.append(ThinkingBlock(content=reasoning))
-    content = message.get("content")
+        blocks.append(ThinkingBlock(content=reasoning, num_tokens=reasoning_tokens))
     if content:
-        blocks.append(TextBlock(text=content if isinstance(content, str) else json.dumps(content)))
-    tool_calls = list(message.get("tool_calls") or [])
+        blocks.append(TextBlock(text=content))
     call_blocks = [tool_call_block(call) for call in tool_calls]
-    warn_on_invalid_arguments(call_blocks)
+    if final:
+        warn_on_invalid_arguments(call_blocks)
     blocks.extend(call_blocks)
-    additional_kwargs: dict[str, Any] = {"tool_calls": tool_calls} if tool_calls else {}
+    additional_kwargs: dict[str, Any] = {"tool_calls": list(tool_calls)} if tool_calls else {}
     return ChatMessage(
         role=MessageRole.ASSISTANT, blocks=blocks, additional_kwargs=additional_kwargs
     )
@@ -224,31 +234,18 @@ def warn_on_invalid_arguments(blocks: Sequence[ToolCallBlock]) -> None:
 
 
 def tool_call_block(call: Mapping[str, Any]) -> ToolCallBlock:
-    """A ``ToolCallBlock`` from an OpenAI tool-call dict.
+    """A ``ToolCallBlock`` from an OpenAI tool-call dict, parsed by the core's rules.
 
-    Arguments that parse as a JSON object are stored as a dict; anything else (a partial stream
-    fragment, or invalid JSON from the model) is kept verbatim as a string so that nothing is lost.
+    Arguments that parse as a JSON object are stored as a dict (empty arguments as ``{}``);
+    anything else (a partial stream fragment, or invalid JSON from the model) is kept verbatim
+    as a string so that nothing is lost.
     """
-    function = call.get("function") or {}
-    raw = function.get("arguments")
-    arguments: dict[str, Any] | str
-    if raw is None or raw == "":
-        arguments = {}
-    elif isinstance(raw, Mapping):
-        arguments = dict(raw)
-    else:
-        arguments = _json_object_or_raw(str(raw))
+    parsed = parse_tool_call(call)
+    if isinstance(parsed, ToolCall):
+        return ToolCallBlock(tool_call_id=parsed.id, tool_name=parsed.name, tool_kwargs=parsed.args)
     return ToolCallBlock(
-        tool_call_id=call.get("id"), tool_name=function.get("name") or "", tool_kwargs=arguments
+        tool_call_id=parsed.id, tool_name=parsed.name or "", tool_kwargs=parsed.args or ""
     )
-
-
-def _json_object_or_raw(raw: str) -> dict[str, Any] | str:
-    try:
-        parsed = json.loads(raw)
-    except ValueError:
-        return raw
-    return parsed if isinstance(parsed, dict) else raw
 
 
 def to_openai_tools(
@@ -302,3 +299,142 @@ def _arguments_dict(block: ToolCallBlock) -> dict[str, Any]:
     except ValueError:
         parsed = None
     return parsed if isinstance(parsed, dict) else {}
+
+
+def usage_kwargs(usage: ChatUsage | None) -> dict[str, int]:
+    """Token counts for ``ChatResponse.additional_kwargs``, as llama-index-llms-openai puts them.
+
+    ``cached_tokens`` and ``reasoning_tokens`` are added when the server reported them.
+    """
+    if usage is None:
+        return {}
+    counts = {
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "total_tokens": usage.total_tokens,
+        "cached_tokens": usage.cached_tokens,
+        "reasoning_tokens": usage.reasoning_tokens,
+    }
+    return {key: value for key, value in counts.items() if value is not None}
+
+
+def chat_response_from_completion(response: Mapping[str, Any]) -> ChatResponse:
+    """A ``ChatResponse`` for a non-streamed ``chat.completion`` body (kept as ``raw``)."""
+    completion = parse_completion(response)
+    usage = completion.usage
+    message = assistant_message(
+        completion.content,
+        completion.reasoning_content,
+        list(completion.raw_message.get("tool_calls") or []),
+        reasoning_tokens=usage.reasoning_tokens if usage else None,
+    )
+    return ChatResponse(message=message, raw=dict(response), additional_kwargs=usage_kwargs(usage))
+
+
+class ChatStreamAssembler:
+    """Turns raw stream chunks into the cumulative ``ChatResponse`` objects LlamaIndex expects.
+
+    Each response holds the whole message so far (``message``), the new text (``delta``) and
+    the new reasoning text (``additional_kwargs["thinking_delta"]``, from the first chunk on).
+    The core's ``ChatStreamNormalizer`` has already fixed the gateway's tool-call quirks, so
+    calls are assembled by position, then parsed exactly like a non-streamed reply.
+
+    ``final()`` gives the closing response: the finished message, usage in
+    ``additional_kwargs`` and, as ``raw``, the stream assembled into a ``chat.completion`` body.
+
+    Usage::
+
+        assembler = ChatStreamAssembler()
+        for chunk in client.stream_chat_completions(payload):
+            response = assembler.feed(chunk)
+            if response is not None:
+                print(response.delta, end="")
+        print(assembler.final().additional_kwargs)
+    """
+
+    def __init__(self) -> None:
+        self._normalizer = ChatStreamNormalizer()
+        self._content: list[str] = []
+        self._reasoning: list[str] = []
+        self._calls: list[dict[str, Any]] = []
+
+    def feed(self, chunk: Mapping[str, Any]) -> ChatResponse | None:
+        """Take one raw chunk; return the response it produces, or ``None`` if it adds nothing."""
+        delta = self._normalizer.feed(chunk)
+        if delta is None:
+            return None
+        self._content.append(delta.content)
+        if delta.reasoning_content:
+            self._reasoning.append(delta.reasoning_content)
+        for call_delta in delta.tool_calls:
+            self._apply(call_delta)
+        additional_kwargs = (
+            {"thinking_delta": delta.reasoning_content} if delta.reasoning_content else {}
+        )
+        return ChatResponse(
+            message=self._message(final=False, reasoning_tokens=None),
+            delta=delta.content,
+            raw=dict(chunk),
+            additional_kwargs=additional_kwargs,
+        )
+
+    def _apply(self, call_delta: ToolCallDelta) -> None:
+        while len(self._calls) <= call_delta.index:
+            self._calls.append(
+                {"id": None, "type": "function", "function": {"name": "", "arguments": ""}}
+            )
+        call = self._calls[call_delta.index]
+        if call_delta.id:
+            call["id"] = call_delta.id
+        function = call["function"]
+        if call_delta.name:
+            function["name"] += call_delta.name
+        function["arguments"] += call_delta.arguments
+
+    def _message(self, *, final: bool, reasoning_tokens: int | None) -> ChatMessage:
+        return assistant_message(
+            "".join(self._content),
+            "".join(self._reasoning) or None,
+            [copy.deepcopy(call) for call in self._calls],
+            reasoning_tokens=reasoning_tokens,
+            final=final,
+        )
+
+    def final(self) -> ChatResponse:
+        """The closing response, after the stream ended."""
+        normalizer = self._normalizer
+        usage = normalizer.usage
+        message = self._message(
+            final=True, reasoning_tokens=usage.reasoning_tokens if usage else None
+        )
+        wire_message = format_assistant_message(
+            "".join(self._content),
+            message.additional_kwargs.get("tool_calls", ()),
+            reasoning_content="".join(self._reasoning) or None,
+        )
+        raw: dict[str, Any] = {
+            "id": normalizer.id,
+            "object": "chat.completion",
+            "model": normalizer.model,
+            "choices": [
+                {"index": 0, "message": wire_message, "finish_reason": normalizer.finish_reason}
+            ],
+        }
+        if usage is not None:
+            raw["usage"] = _usage_body(usage)
+        return ChatResponse(
+            message=message, delta="", raw=raw, additional_kwargs=usage_kwargs(usage)
+        )
+
+
+def _usage_body(usage: ChatUsage) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "total_tokens": usage.total_tokens,
+    }
+    if usage.cached_tokens is not None:
+        body["prompt_tokens_details"] = {"cached_tokens": usage.cached_tokens}
+    if usage.reasoning_tokens is not None:
+        body["completion_tokens_details"] = {"reasoning_tokens": usage.reasoning_tokens}
+    return body
