@@ -76,8 +76,9 @@ def check_media_ref(value: str) -> str:
 def check_url_only(value: str) -> str:
     """Validate a field the docs say takes a URL only."""
     value = value.strip()
-    if classify_media(value) != "url":
-        raise ValueError("must be an http(s) URL (the API accepts no inline data here)")
+    scheme = _SCHEME.match(value)
+    if scheme is None or scheme.group("scheme").lower() not in ("http", "https"):
+        raise ValueError("must be an http(s) URL (the API accepts no file or inline data here)")
     return value
 
 

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from ..._exceptions import InvalidParameterError
 from .._requests import JobRequest
 from .._results import JobKind, JobResult, JobStatus
+from ._options import BackendOptions
 
 __all__ = ["Endpoint", "HTTPCall", "JobBackend", "ModelRoute", "WireFormat"]
 
@@ -89,7 +90,8 @@ class ModelRoute:
 
 
 def _error_param(error: Mapping[str, Any]) -> str:
-    return ".".join(str(part) for part in error.get("loc", ())) or "request"
+    # Rules that span fields (one of prompt/image...) have no location.
+    return ".".join(str(part) for part in error.get("loc", ())) or "parameters"
 
 
 def _error_message(error: Mapping[str, Any]) -> str:
@@ -117,6 +119,16 @@ class JobBackend:
     @property
     def models(self) -> tuple[str, ...]:
         return tuple(self.routes)
+
+    @property
+    def sends_own_auth(self) -> bool:
+        """True when every call carries its own ``Authorization`` (the client's key unused)."""
+        return False
+
+    def configure(self, options: BackendOptions) -> JobBackend:
+        """This backend bound to a client's key, host or credentials (see ``_legacy.py``);
+        TokenHub's needs none, its HTTP client holds them."""
+        return self
 
     def route(self, model: str) -> ModelRoute:
         """The route of ``model`` (case-insensitive); a clear error for a model not offered."""
@@ -153,5 +165,5 @@ class JobBackend:
         except ValidationError as exc:
             first = exc.errors()[0]
             raise InvalidParameterError(
-                f"{route.model}: {_error_param(first)}", _error_message(first)
+                _error_param(first), f"{_error_message(first)} [model {route.model}]"
             ) from None

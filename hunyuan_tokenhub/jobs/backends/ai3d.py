@@ -1,0 +1,149 @@
+"""The Hunyuan 3D pro OpenAI-compatible endpoint (seed 001): ``backend="ai3d"``.
+
+``POST https://api.ai3d.cloud.tencent.com/v1/ai3d/submit`` with ``Authorization: <key>`` (no
+``Bearer``) and the PascalCase parameters of the Cloud API's ``SubmitHunyuanTo3DProJob``
+(``{"Prompt": "小狗"}``; ``ImageUrl`` takes a URL or a base64 ``data:`` URL); ``POST
+.../v1/ai3d/query {"JobId"}``. The seed shows no answers, so they are read as the Cloud API's
+``QueryHunyuanTo3DProJob`` result (``Status`` WAIT/RUN/DONE/FAIL, ``ResultFile3Ds[{Type, Url,
+PreviewImageUrl}]``, ``ErrorCode``/``ErrorMessage``), with or without a ``Response`` envelope.
+Each file format becomes one asset with its preview.
+
+Models: ``hy-3d-3.0`` and ``hy-3d-3.1`` (the endpoint serves the pro job only), validated like
+TokenHub's; ``hy-3d-3.1`` is sent as ``"Model": "3.1"``.
+
+Example:
+    .. code-block:: python
+
+        from hunyuan_tokenhub.jobs import JobClient
+
+        with JobClient(backend="ai3d", api_key="sk-...") as jobs:
+            result = jobs.generate("hy-3d-3.0", prompt="小狗")
+            for asset in result.assets:  # obj (a .zip) and glb, each with a preview image
+                print(asset.kind, asset.url, asset.preview_url)
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from typing import Any
+
+from ..._exceptions import InvalidParameterError
+from .._requests import Hunyuan3DProRequest, JobRequest
+from .._results import JobAsset, JobResult, JobStatus
+from ._base import Endpoint, HTTPCall, ModelRoute, WireFormat
+from ._legacy import (
+    BindableBackend,
+    Credential,
+    gateway_base_url,
+    job_status,
+    pascal_case,
+    require_job_id,
+    resolve_gateway_key,
+    unwrap,
+)
+from ._options import BackendOptions
+from .tokenhub import parse_assets
+
+__all__ = [
+    "AI3D_BACKEND",
+    "AI3D_BASE_URL",
+    "Ai3dWireFormat",
+    "pro_job_body",
+    "result_file_assets",
+]
+
+AI3D_BASE_URL = "https://api.ai3d.cloud.tencent.com"
+# The Cloud API's Model parameter: "3.0" is the default, so only 3.1 is named.
+_MODEL_PARAM = {"hy-3d-3.1": "3.1"}
+_IMAGE_SIGNATURES = (
+    (b"\x89PNG", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"RIFF", "image/webp"),
+)
+
+
+def _data_url(raw_base64: str) -> str:
+    """Raw base64 as the ``data:`` URL the gateway documents for ``ImageUrl``."""
+    head = base64.b64decode(raw_base64[:24] + "=" * (-len(raw_base64[:24]) % 4), validate=False)
+    mime = next((m for sig, m in _IMAGE_SIGNATURES if head.startswith(sig)), "image/jpeg")
+    return f"data:{mime};base64,{raw_base64}"
+
+
+def pro_job_body(route: ModelRoute, request: JobRequest) -> dict[str, Any]:
+    """``SubmitHunyuanTo3DProJob``'s PascalCase body for a validated pro request."""
+    params = request.model_dump(mode="json", exclude_none=True)
+    params.pop("model", None)
+    body: dict[str, Any] = pascal_case(params)
+    if route.model in _MODEL_PARAM:
+        body["Model"] = _MODEL_PARAM[route.model]
+    return body
+
+
+def result_file_assets(files: Any) -> list[JobAsset]:
+    """``ResultFile3Ds`` entries as assets: kind = the lower-cased format, with the preview."""
+    items = files if isinstance(files, list) else []
+    return parse_assets(
+        [
+            {
+                "type": item.get("Type"),
+                "url": item.get("Url"),
+                "preview_image_url": item.get("PreviewImageUrl"),
+            }
+            for item in items
+            if isinstance(item, Mapping)
+        ],
+        "3d",
+    )
+
+
+class Ai3dWireFormat(WireFormat):
+    """Bodies and answers of the ai3d gateway; the key goes in ``Authorization`` as is."""
+
+    def __init__(self, key: Credential[Any]) -> None:
+        self._key = key
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": self._key.get().get_secret_value()}
+
+    def submit_call(self, route: ModelRoute, request: JobRequest) -> HTTPCall:
+        body = pro_job_body(route, request)
+        # The gateway documents inline images as data: URLs in ImageUrl.
+        if "ImageBase64" in body:
+            body["ImageUrl"] = _data_url(body.pop("ImageBase64"))
+        return HTTPCall(route.submit, body, submit=True, headers=self._headers())
+
+    def parse_submit(self, route: ModelRoute, body: Mapping[str, Any]) -> str:
+        return require_job_id(route.model, unwrap(body), "JobId", "job_id", "id")
+
+    def query_call(self, route: ModelRoute, job_id: str) -> HTTPCall:
+        assert route.query is not None
+        return HTTPCall(route.query, {"JobId": job_id}, headers=self._headers())
+
+    def parse_query(self, route: ModelRoute, job_id: str, body: Mapping[str, Any]) -> JobStatus:
+        payload = unwrap(body)
+        return job_status(
+            route,
+            job_id,
+            payload,
+            raw_status=payload.get("Status"),
+            assets=lambda: result_file_assets(payload.get("ResultFile3Ds")),
+            raw=body,
+        )
+
+    def parse_sync(self, route: ModelRoute, body: Mapping[str, Any]) -> JobResult:
+        raise InvalidParameterError("model", f"{route.model} is a job on the ai3d backend")
+
+
+def _routes(options: BackendOptions, eager: bool) -> dict[str, ModelRoute]:
+    root = gateway_base_url(options, AI3D_BASE_URL)
+    wire = Ai3dWireFormat(Credential(lambda: resolve_gateway_key(options, "ai3d"), eager=eager))
+    submit, query = Endpoint("/v1/ai3d/submit", root), Endpoint("/v1/ai3d/query", root)
+    # The pro models share one Cloud API action and its 3 concurrent jobs.
+    return {
+        model: ModelRoute(model, "3d", Hunyuan3DProRequest, submit, query, wire, "hy-3d-pro", 3)
+        for model in ("hy-3d-3.0", "hy-3d-3.1")
+    }
+
+
+AI3D_BACKEND = BindableBackend.create("ai3d", _routes)

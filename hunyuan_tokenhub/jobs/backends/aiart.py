@@ -1,0 +1,118 @@
+"""The Hunyuan image 3.0 OpenAI-compatible endpoint (seed 000): ``backend="aiart"``.
+
+``POST https://api.cloudai.tencent.com/v1/aiart/submit`` with ``Authorization: <key>`` (no
+``Bearer``) and ``{"model": "HY-Image-V3.0", "prompt", "size": "1024:1024", "images": [...],
+"extra_body": {"seed", "revise", "logo_add", "logo_param", ...}}`` -> ``{"request_id",
+"job_id"}``; ``POST .../v1/aiart/query {"job_id"}`` -> ``{"request_id", "status": "5",
+"data": [{"url"}]}`` with the Cloud API's job status codes (``"1"``/``"2"`` pending, ``"4"``
+failed, ``"5"`` done). The only model is HY-Image-V3.0, validated like TokenHub's
+``hy-image-v3.0`` (its ``resolution`` is sent as ``size``).
+
+Example:
+    .. code-block:: python
+
+        from hunyuan_tokenhub.jobs import JobClient
+
+        with JobClient(backend="aiart", api_key="sk-...") as jobs:
+            result = jobs.generate("HY-Image-V3.0", prompt="在图片中增加一个橘猫",
+                                   images=["https://example.com/cat.png"], seed=84445)
+            print(result.urls)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..._exceptions import InvalidParameterError
+from .._media import classify_media
+from .._requests import HunyuanImageV3Request, JobRequest
+from .._results import JobResult, JobStatus
+from ._base import Endpoint, HTTPCall, ModelRoute, WireFormat
+from ._legacy import (
+    BindableBackend,
+    Credential,
+    gateway_base_url,
+    job_status,
+    require_job_id,
+    resolve_gateway_key,
+    unwrap,
+)
+from ._options import BackendOptions
+from .tokenhub import parse_assets
+
+__all__ = ["AIART_BACKEND", "AIART_BASE_URL", "AIART_MODEL", "AiartWireFormat"]
+
+AIART_BASE_URL = "https://api.cloudai.tencent.com"
+AIART_MODEL = "HY-Image-V3.0"
+# Fields sent at the top level; everything else goes under extra_body (seed 000).
+_TOP_LEVEL = {"prompt": "prompt", "resolution": "size", "images": "images"}
+
+
+def _inline_image(value: str) -> str:
+    # The mirrored action takes each image as a URL or as raw base64 (not a data: URL).
+    if classify_media(value) == "data":
+        return value.partition(",")[2]
+    return value
+
+
+class AiartWireFormat(WireFormat):
+    """Bodies and answers of the aiart gateway; the key goes in ``Authorization`` as is."""
+
+    def __init__(self, key: Credential[Any]) -> None:
+        self._key = key
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": self._key.get().get_secret_value()}
+
+    def submit_call(self, route: ModelRoute, request: JobRequest) -> HTTPCall:
+        params = request.model_dump(mode="json", exclude_none=True)
+        params.pop("model", None)
+        body: dict[str, Any] = {"model": AIART_MODEL}
+        for field, wire_name in _TOP_LEVEL.items():
+            if field in params:
+                body[wire_name] = params.pop(field)
+        if "images" in body:
+            body["images"] = [_inline_image(image) for image in body["images"]]
+        if params:
+            body["extra_body"] = params
+        return HTTPCall(route.submit, body, submit=True, headers=self._headers())
+
+    def parse_submit(self, route: ModelRoute, body: Mapping[str, Any]) -> str:
+        return require_job_id(route.model, unwrap(body), "job_id", "JobId", "id")
+
+    def query_call(self, route: ModelRoute, job_id: str) -> HTTPCall:
+        assert route.query is not None
+        return HTTPCall(route.query, {"job_id": job_id}, headers=self._headers())
+
+    def parse_query(self, route: ModelRoute, job_id: str, body: Mapping[str, Any]) -> JobStatus:
+        payload = unwrap(body)
+        return job_status(
+            route,
+            job_id,
+            payload,
+            raw_status=payload.get("status", payload.get("JobStatusCode")),
+            assets=lambda: parse_assets(payload.get("data"), route.kind),
+            raw=body,
+        )
+
+    def parse_sync(self, route: ModelRoute, body: Mapping[str, Any]) -> JobResult:
+        raise InvalidParameterError("model", f"{route.model} is a job on the aiart backend")
+
+
+def _routes(options: BackendOptions, eager: bool) -> dict[str, ModelRoute]:
+    root = gateway_base_url(options, AIART_BASE_URL)
+    wire = AiartWireFormat(Credential(lambda: resolve_gateway_key(options, "aiart"), eager=eager))
+    route = ModelRoute(
+        model=AIART_MODEL.lower(),
+        kind="image",
+        request_type=HunyuanImageV3Request,
+        submit=Endpoint("/v1/aiart/submit", root),
+        query=Endpoint("/v1/aiart/query", root),
+        wire=wire,
+        family="aiart-image-v3",
+    )
+    return {route.model: route}
+
+
+AIART_BACKEND = BindableBackend.create("aiart", _routes)
