@@ -29,6 +29,7 @@ from ._common import (
     read_prompt,
     stderr,
 )
+from ._jobs import register as register_generation_commands
 
 DEFAULT_CHAT_MODEL = "hunyuan-2.0-instruct-20251111"
 
@@ -158,7 +159,8 @@ def chat(
     with state.client() as client:
         reply = _stream_reply(client.stream_chat_completions(payload), echo=not json_output)
     if json_output:
-        print_json(reply)
+        # Stream chunks need not name the model (the documented ones don't).
+        print_json({**reply, "model": reply["model"] or model})
 
 
 class ModelKindChoice(str, enum.Enum):
@@ -201,3 +203,47 @@ def models(
             "yes" if m.supports_tools else "",
         )
     Console().print(table)
+
+
+register_generation_commands(app)
+
+
+@app.command()
+def emulator(
+    port: Annotated[int, typer.Option(help="Port of the primary host.")] = 8765,
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    backup_port: Annotated[
+        int, typer.Option(help="Port of the backup host (0: any free port).")
+    ] = 0,
+    job_seconds: Annotated[
+        float, typer.Option(min=0, help="How long each generation job takes.")
+    ] = 3.0,
+    require_key: Annotated[
+        str | None,
+        typer.Option(
+            help="Only accept this API key (default: any non-empty key).", show_default=False
+        ),
+    ] = None,
+    no_job_limits: Annotated[
+        bool, typer.Option(help="Do not enforce TokenHub's concurrent-job limits.")
+    ] = False,
+) -> None:
+    """Run the local TokenHub emulator (chat, generation jobs, result files) until Ctrl-C.
+
+    Point any client at it with TOKENHUB_BASE_URL=http://HOST:PORT/v1 and any TOKENHUB_API_KEY.
+    """
+    from ..emulator.__main__ import main as run_emulator
+
+    argv = ["--host", host, "--port", str(port), "--backup-port", str(backup_port)]
+    argv += ["--job-seconds", str(job_seconds)]
+    if require_key is not None:
+        argv += ["--api-key", require_key]
+    if no_job_limits:
+        argv.append("--no-job-limits")
+    stderr().print(
+        f"Use it with: export TOKENHUB_BASE_URL=http://{host}:{port}/v1 "
+        f"TOKENHUB_API_KEY={'<the required key>' if require_key else 'any-key'}",
+        markup=False,
+        soft_wrap=True,
+    )
+    raise typer.Exit(run_emulator(argv))

@@ -1,0 +1,5 @@
+"""``python -m hunyuan_tokenhub.cli``: the same as the ``hunyuan-tokenhub`` command."""
+
+from . import main
+
+main()

@@ -1,0 +1,418 @@
+"""Generation commands: ``image``, ``video``, ``3d`` (submit, watch, fetch) and ``job status|wait``.
+
+A job is submitted first and its id printed at once, so an interrupted or timed-out wait can
+be resumed with ``job wait ID --model MODEL``; there is no server-side cancel, the job keeps
+running either way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from ..jobs import DownloadPolicy, JobClient, JobKind, JobResult, JobStatus, ModelRoute
+from ._common import PROG, CliState, ExitCode, JsonFlag, command_state, print_json, stderr
+
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+_INPUT_IMAGE_FIELDS = ("images", "image", "image_url")
+
+ModelOption = Annotated[str, typer.Option("--model", "-m", help="Generation model id.")]
+ImageOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--image",
+        "-i",
+        help="Input image: an http(s) URL, a data: URL or a local file (sent inline). "
+        "Repeat for models that take several.",
+        show_default=False,
+    ),
+]
+ParamOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--param",
+        "-p",
+        help="Any other request field as KEY=VALUE (VALUE is parsed as JSON when it can be), "
+        "e.g. -p resolution=1024:768 -p seed=7 -p enable_pbr=true.",
+        show_default=False,
+    ),
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        "-o",
+        help="Download every result file into this directory (result links expire: images "
+        "after 1 hour, video and 3D after 24).",
+        file_okay=False,
+        show_default=False,
+    ),
+]
+WaitTimeoutOption = Annotated[
+    float | None,
+    typer.Option(
+        "--wait-timeout",
+        min=0.001,
+        help="Seconds to wait for the result (default: 300 for images, 900 for video and 3D). "
+        "The job keeps running after a timeout; resume with 'job wait'.",
+        show_default=False,
+    ),
+]
+PollIntervalOption = Annotated[
+    float | None,
+    typer.Option(
+        "--poll-interval", min=0.001, help="Seconds before the first poll.", show_default=False
+    ),
+]
+NoWaitFlag = Annotated[
+    bool, typer.Option("--no-wait", help="Submit, print the job id and return at once.")
+]
+
+
+def _parse_params(pairs: Sequence[str]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--param")
+        try:
+            value: Any = json.loads(raw)
+        except ValueError:
+            value = raw
+        params[key.strip()] = value
+    return params
+
+
+def _place_images(route: ModelRoute, images: Sequence[str]) -> dict[str, Any]:
+    """Put ``--image`` values in the field the model's request takes them in."""
+    if not images:
+        return {}
+    fields = route.request_type.model_fields
+    name = next((f for f in _INPUT_IMAGE_FIELDS if f in fields), None)
+    if name is None:
+        raise typer.BadParameter(f"{route.model} takes no input image", param_hint="--image")
+    if name == "images":
+        return {name: list(images)}
+    if len(images) > 1:
+        raise typer.BadParameter(f"{route.model} takes one input image", param_hint="--image")
+    return {name: images[0]}
+
+
+def _local_dirs(images: Sequence[str]) -> list[Path]:
+    # The person at the terminal named these files, so their folders may be read (agents'
+    # tools, by contrast, refuse local paths unless the developer allows folders).
+    return [Path(i).expanduser().resolve().parent for i in images if Path(i).expanduser().is_file()]
+
+
+@contextmanager
+def _job_client(state: CliState, *, images: Sequence[str] = ()) -> Iterator[JobClient]:
+    with state.client() as client:
+        # Plain-http downloads only from the emulator (or another loopback service).
+        host = urlsplit(client.settings.base_url).hostname or ""
+        with JobClient(
+            client=client,
+            allowed_local_dirs=_local_dirs(images),
+            download_policy=DownloadPolicy(allow_loopback_http=host in _LOOPBACK_HOSTS),
+        ) as jobs:
+            yield jobs
+
+
+def _resume_hint(job_id: str, model: str) -> str:
+    return f"{PROG} job wait {job_id} --model {model}"
+
+
+@contextmanager
+def _progress_display(console: Console, job_id: str) -> Iterator[Any]:
+    """A live bar (state, percentage, elapsed time) on a terminal; plain lines elsewhere."""
+    if not console.is_terminal:
+
+        def log(status: JobStatus) -> None:
+            percent = "" if status.progress is None else f" {status.progress}%"
+            console.print(f"job {job_id}: {status.state}{percent}", markup=False)
+
+        yield log
+        return
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("job {task.fields[job_id]}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[state]}"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        task = progress.add_task("job", total=None, job_id=job_id, state="submitted")
+
+        def update(status: JobStatus) -> None:
+            known = status.progress is not None
+            progress.update(
+                task,
+                total=100 if known or status.state == "completed" else None,
+                completed=100 if status.state == "completed" else status.progress or 0,
+                state=status.state,
+            )
+
+        yield update
+
+
+def _wait(
+    jobs: JobClient,
+    job_id: str,
+    model: str,
+    *,
+    timeout: float | None,
+    poll_interval: float | None,
+) -> JobResult:
+    console = stderr()
+    try:
+        with _progress_display(console, job_id) as on_progress:
+            return jobs.wait_for_job(
+                job_id,
+                model=model,
+                timeout=timeout,
+                poll_interval=poll_interval,
+                on_progress=on_progress,
+            )
+    except KeyboardInterrupt:
+        console.print(
+            f"Interrupted. Job {job_id} keeps running on the server (there is no cancel). "
+            f"Resume with: {_resume_hint(job_id, model)}",
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
+
+
+def _report_result(
+    jobs: JobClient, result: JobResult, out: Path | None, *, json_output: bool
+) -> None:
+    files = [str(p) for p in jobs.download(result, out)] if out is not None else []
+    if json_output:
+        print_json({**result.model_dump(mode="json", exclude={"raw"}), "files": files})
+        return
+    for asset in result.assets:
+        typer.echo(f"{asset.kind}: {asset.url}")
+        if asset.preview_url:
+            typer.echo(f"  preview: {asset.preview_url}")
+        if asset.revised_prompt:
+            typer.echo(f"  revised prompt: {asset.revised_prompt}")
+    if result.expires_at is not None:
+        typer.echo(f"Links valid until {result.expires_at:%Y-%m-%d %H:%M} UTC.")
+    for path in files:
+        typer.echo(f"saved: {path}")
+
+
+def _generate(
+    ctx: typer.Context,
+    kind: JobKind,
+    *,
+    model: str,
+    prompt: str | None,
+    images: Sequence[str] | None,
+    params: Sequence[str] | None,
+    out: Path | None,
+    wait_timeout: float | None,
+    poll_interval: float | None,
+    no_wait: bool,
+    json_output: bool,
+) -> None:
+    state = command_state(ctx, json_output)
+    images = list(images or ())
+    request = _parse_params(params or ())
+    if prompt is not None:
+        request["prompt"] = prompt
+    with _job_client(state, images=images) as jobs:
+        route = jobs.backend.route(model)
+        if route.kind != kind:
+            raise typer.BadParameter(
+                f"{route.model} makes {route.kind}, not {kind}: use '{PROG} {route.kind}'",
+                param_hint="--model",
+            )
+        request.update(_place_images(route, images))
+        if route.synchronous:
+            if no_wait:
+                raise typer.BadParameter(
+                    f"{route.model} answers at once and has no job to wait for",
+                    param_hint="--no-wait",
+                )
+            result = jobs.generate(route.model, request, timeout=wait_timeout)
+        else:
+            job_id = jobs.submit_job(route.model, request, timeout=wait_timeout)
+            if no_wait:
+                if json_output:
+                    print_json({"job_id": job_id, "model": route.model, "status": "submitted"})
+                else:
+                    typer.echo(job_id)
+                    stderr().print(f"Wait for it with: {_resume_hint(job_id, route.model)}")
+                return
+            stderr().print(f"Submitted job {job_id} ({route.model}).", markup=False)
+            result = _wait(
+                jobs, job_id, route.model, timeout=wait_timeout, poll_interval=poll_interval
+            )
+        _report_result(jobs, result, out, json_output=json_output)
+
+
+def image(
+    ctx: typer.Context,
+    prompt: Annotated[str, typer.Argument(help="What to draw.")],
+    model: ModelOption = "hy-image-v3.0",
+    images: ImageOption = None,
+    params: ParamOption = None,
+    out: OutOption = None,
+    wait_timeout: WaitTimeoutOption = None,
+    poll_interval: PollIntervalOption = None,
+    no_wait: NoWaitFlag = False,
+    json_output: JsonFlag = False,
+) -> None:
+    """Generate images (hy-image-v3.0 job, or hy-image-lite at once) and print their links."""
+    _generate(
+        ctx,
+        "image",
+        model=model,
+        prompt=prompt,
+        images=images,
+        params=params,
+        out=out,
+        wait_timeout=wait_timeout,
+        poll_interval=poll_interval,
+        no_wait=no_wait,
+        json_output=json_output,
+    )
+
+
+def video(
+    ctx: typer.Context,
+    prompt: Annotated[
+        str | None, typer.Argument(help="What happens in the video (optional for some models).")
+    ] = None,
+    model: ModelOption = "hy-video-1.5",
+    images: ImageOption = None,
+    params: ParamOption = None,
+    out: OutOption = None,
+    wait_timeout: WaitTimeoutOption = None,
+    poll_interval: PollIntervalOption = None,
+    no_wait: NoWaitFlag = False,
+    json_output: JsonFlag = False,
+) -> None:
+    """Generate a video (hy-video-1.5, yt-video-2.0, yt-video-fx, yt-video-humanactor).
+
+    yt-video-fx needs -p template=NAME; yt-video-humanactor needs -p audio_url=URL.
+    """
+    _generate(
+        ctx,
+        "video",
+        model=model,
+        prompt=prompt,
+        images=images,
+        params=params,
+        out=out,
+        wait_timeout=wait_timeout,
+        poll_interval=poll_interval,
+        no_wait=no_wait,
+        json_output=json_output,
+    )
+
+
+def three_d(
+    ctx: typer.Context,
+    prompt: Annotated[
+        str | None, typer.Argument(help="The object to model (or give --image instead).")
+    ] = None,
+    model: ModelOption = "hy-3d-3.1",
+    images: ImageOption = None,
+    params: ParamOption = None,
+    out: OutOption = None,
+    wait_timeout: WaitTimeoutOption = None,
+    poll_interval: PollIntervalOption = None,
+    no_wait: NoWaitFlag = False,
+    json_output: JsonFlag = False,
+) -> None:
+    """Generate a 3D model from a prompt or an image (hy-3d-3.0, hy-3d-3.1, hy-3d-express)."""
+    _generate(
+        ctx,
+        "3d",
+        model=model,
+        prompt=prompt,
+        images=images,
+        params=params,
+        out=out,
+        wait_timeout=wait_timeout,
+        poll_interval=poll_interval,
+        no_wait=no_wait,
+        json_output=json_output,
+    )
+
+
+job_app = typer.Typer(
+    name="job",
+    help="Look at or wait for a job submitted earlier (by this tool, an agent or your code).",
+    no_args_is_help=True,
+)
+
+JobIdArgument = Annotated[str, typer.Argument(help="The job id printed when it was submitted.")]
+JobModelOption = Annotated[
+    str, typer.Option("--model", "-m", help="The model the job was submitted to.")
+]
+
+
+@job_app.command("status")
+def job_status(
+    ctx: typer.Context,
+    job_id: JobIdArgument,
+    model: JobModelOption,
+    json_output: JsonFlag = False,
+) -> None:
+    """Poll a job once and print its state (and its links once completed)."""
+    state = command_state(ctx, json_output)
+    with _job_client(state) as jobs:
+        status = jobs.query_job(job_id, model=model)
+    if json_output:
+        print_json(status.model_dump(mode="json", exclude={"raw"}))
+        return
+    progress = "" if status.progress is None else f" ({status.progress}%)"
+    typer.echo(f"{status.job_id} {status.model}: {status.state}{progress}")
+    if status.error_code or status.error_message:
+        typer.echo(f"error: {status.error_code or ''} {status.error_message or ''}".rstrip())
+    for url in status.result.urls if status.result is not None else ():
+        typer.echo(url)
+
+
+@job_app.command("wait")
+def job_wait(
+    ctx: typer.Context,
+    job_id: JobIdArgument,
+    model: JobModelOption,
+    out: OutOption = None,
+    wait_timeout: WaitTimeoutOption = None,
+    poll_interval: PollIntervalOption = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Wait for a job with a live progress bar, then print (and optionally download) results."""
+    state = command_state(ctx, json_output)
+    with _job_client(state) as jobs:
+        route = jobs.backend.route(model)
+        result = _wait(jobs, job_id, route.model, timeout=wait_timeout, poll_interval=poll_interval)
+        _report_result(jobs, result, out, json_output=json_output)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the generation commands to ``app``."""
+    app.command("image")(image)
+    app.command("video")(video)
+    app.command("3d")(three_d)
+    app.add_typer(job_app)

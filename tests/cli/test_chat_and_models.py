@@ -1,0 +1,181 @@
+"""``hunyuan-tokenhub chat`` and ``models`` against the emulator, and the error contract."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from hunyuan_tokenhub import list_models
+from hunyuan_tokenhub.cli._common import ExitCode
+from hunyuan_tokenhub.emulator import TokenHubEmulator
+from tests.cli.conftest import API_KEY, RunCli
+
+
+def test_chat_streams_the_answer_to_stdout(
+    cli_on_emulator: RunCli, emulator: TokenHubEmulator
+) -> None:
+    result = cli_on_emulator("chat", "计算 1+1", "--system", "你是一个有帮助的 AI 助手。")
+
+    assert result.exit_code == ExitCode.OK, result.output
+    assert "2" in result.stdout
+    sent = emulator.requests[-1].json
+    assert sent["stream"] is True
+    assert sent["model"] == "hunyuan-2.0-instruct-20251111"
+    assert sent["messages"] == [
+        {"role": "system", "content": "你是一个有帮助的 AI 助手。"},
+        {"role": "user", "content": "计算 1+1"},
+    ]
+
+
+def test_chat_json_gives_content_usage_and_model(cli_on_emulator: RunCli) -> None:
+    result = cli_on_emulator("chat", "计算 1+1", "--model", "deepseek-v3.2", "--json")
+
+    assert result.exit_code == ExitCode.OK, result.output
+    reply = json.loads(result.stdout)
+    assert "2" in reply["content"]
+    assert reply["model"] == "deepseek-v3.2"
+    assert reply["finish_reason"] == "stop"
+    assert reply["usage"]["total_tokens"] == (
+        reply["usage"]["prompt_tokens"] + reply["usage"]["completion_tokens"]
+    )
+
+
+def test_thinking_model_reasoning_stays_out_of_stdout(cli_on_emulator: RunCli) -> None:
+    shown = cli_on_emulator("chat", "计算 1+1", "--model", "deepseek-r1-0528")
+    data = json.loads(
+        cli_on_emulator("chat", "计算 1+1", "-m", "deepseek-r1-0528", "--json").stdout
+    )
+
+    assert shown.exit_code == ExitCode.OK, shown.output
+    assert data["reasoning_content"]
+    assert "Thinking:" in shown.stderr
+    assert data["reasoning_content"][:20] in shown.stderr
+    assert data["reasoning_content"][:20] not in shown.stdout
+    assert shown.stdout.strip() == data["content"].strip()
+
+
+def test_chat_reads_the_prompt_from_stdin(
+    cli_on_emulator: RunCli, emulator: TokenHubEmulator
+) -> None:
+    result = cli_on_emulator("chat", "-", input="计算 2+3\n")
+
+    assert result.exit_code == ExitCode.OK, result.output
+    assert emulator.requests[-1].json["messages"][-1]["content"] == "计算 2+3"
+    assert "5" in result.stdout
+
+
+def test_missing_key_is_a_configuration_error_naming_the_variable(cli: RunCli) -> None:
+    result = cli("chat", "hello")
+
+    assert result.exit_code == ExitCode.USAGE
+    assert "TOKENHUB_API_KEY" in result.stderr
+    assert result.stdout == ""
+
+
+def test_rejected_key_exits_1_and_never_shows_the_key(
+    cli: RunCli, emulator: TokenHubEmulator
+) -> None:
+    wrong_key = "sk-wrong-key-do-not-print-1234"
+    result = cli("--api-key", wrong_key, "--base-url", emulator.base_url, "chat", "hi", "--json")
+
+    assert result.exit_code == ExitCode.ERROR
+    error = json.loads(result.stdout)["error"]
+    assert error["type"] == "AuthenticationError"
+    assert error["status_code"] == 401
+    assert "TOKENHUB_API_KEY" in error["hint"]
+    assert wrong_key not in result.output
+
+
+def test_invalid_parameter_fails_before_any_request(
+    cli_on_emulator: RunCli, emulator: TokenHubEmulator
+) -> None:
+    result = cli_on_emulator("chat", "hi", "--temperature", "3", "--json")
+
+    assert result.exit_code == ExitCode.USAGE
+    error = json.loads(result.stdout)["error"]
+    assert error["type"] == "InvalidParameterError"
+    assert error["param"] == "temperature"
+    assert len(emulator.requests) == 0
+
+
+def test_server_error_reports_code_and_request_id(
+    cli_on_emulator: RunCli, emulator: TokenHubEmulator
+) -> None:
+    emulator.faults.add(route="/v1/chat/completions", status=400, times=1)
+
+    result = cli_on_emulator("chat", "hi", "--json")
+
+    assert result.exit_code == ExitCode.ERROR
+    error = json.loads(result.stdout)["error"]
+    assert error["type"] == "BadRequestError"
+    assert error["code"] == "invalid_request_error"
+    assert "BadRequestError" in result.stderr
+
+
+def test_unknown_option_is_a_usage_error(cli: RunCli) -> None:
+    result = cli("chat", "hi", "--no-such-option")
+
+    assert result.exit_code == ExitCode.USAGE
+    assert "--no-such-option" in result.stderr
+
+
+def test_models_json_is_the_catalogue(cli: RunCli) -> None:
+    everything = json.loads(cli("models", "--json").stdout)
+    videos = json.loads(cli("models", "--kind", "video", "--json").stdout)
+
+    assert [m["id"] for m in everything] == [m.id for m in list_models()]
+    assert {m["kind"] for m in videos} == {"video"}
+    assert [m["id"] for m in videos] == [m.id for m in list_models("video")]
+
+
+def test_models_table_lists_every_id(cli: RunCli) -> None:
+    result = cli("models")
+
+    assert result.exit_code == ExitCode.OK
+    for model in list_models():
+        assert model.id in result.stdout
+
+
+def test_importing_the_package_or_the_cli_module_loads_no_cli_dependency() -> None:
+    # Only typer is checked: httpx itself imports rich and click when they are installed.
+    code = (
+        "import sys, hunyuan_tokenhub, hunyuan_tokenhub.cli\n"
+        "loaded = {'typer', 'hunyuan_tokenhub.cli._app'} & set(sys.modules)\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_without_the_cli_extra_an_install_hint_is_printed() -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['typer'] = None  # as if the 'cli' extra were not installed\n"
+        "from hunyuan_tokenhub.cli import main\n"
+        "main(['models'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+    assert done.returncode == ExitCode.USAGE
+    assert 'pip install "hunyuan-tokenhub[cli]"' in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_console_script_runs(emulator: TokenHubEmulator) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hunyuan_tokenhub.cli",
+            "--base-url",
+            emulator.base_url,
+            "chat",
+            "计算 1+1",
+        ],
+        capture_output=True,
+        text=True,
+        env={"TOKENHUB_API_KEY": API_KEY, "PATH": "/usr/bin:/bin"},
+    )
+
+    assert done.returncode == ExitCode.OK, done.stderr
+    assert "2" in done.stdout
