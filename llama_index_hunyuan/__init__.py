@@ -1,0 +1,16 @@
+"""LlamaIndex integration for Tencent TokenHub.
+
+``Hunyuan`` is a ``FunctionCallingLLM`` for every TokenHub text model;
+``HunyuanGenerationToolSpec`` turns Hunyuan image, video and 3D generation into agent tools.
+
+Usage::
+
+    from llama_index_hunyuan import Hunyuan
+
+    llm = Hunyuan(model="deepseek-v3.2")
+    print(llm.complete("计算 1+1"))
+"""
+
+from .base import Hunyuan
+
+__all__ = ["Hunyuan"]

@@ -340,7 +340,8 @@ class ChatStreamAssembler:
     calls are assembled by position, then parsed exactly like a non-streamed reply.
 
     ``final()`` gives the closing response: the finished message, usage in
-    ``additional_kwargs`` and, as ``raw``, the stream assembled into a ``chat.completion`` body.
+    ``additional_kwargs`` and, as ``raw``, the stream assembled into a ``chat.completion`` body
+    (``model`` is the requested one when the chunks do not name it).
 
     Usage::
 
@@ -352,7 +353,8 @@ class ChatStreamAssembler:
         print(assembler.final().additional_kwargs)
     """
 
-    def __init__(self) -> None:
+    def __init__(self, model: str | None = None) -> None:
+        self._model = model
         self._normalizer = ChatStreamNormalizer()
         self._content: list[str] = []
         self._reasoning: list[str] = []
@@ -415,7 +417,7 @@ class ChatStreamAssembler:
         raw: dict[str, Any] = {
             "id": normalizer.id,
             "object": "chat.completion",
-            "model": normalizer.model,
+            "model": normalizer.model or self._model,
             "choices": [
                 {"index": 0, "message": wire_message, "finish_reason": normalizer.finish_reason}
             ],

@@ -1,0 +1,449 @@
+"""``Hunyuan``: a LlamaIndex ``FunctionCallingLLM`` for every TokenHub text model."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+import weakref
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from llama_index.core.base.llms.generic_utils import (
+    achat_to_completion_decorator,
+    astream_chat_to_completion_decorator,
+    chat_to_completion_decorator,
+    stream_chat_to_completion_decorator,
+)
+from llama_index.core.base.llms.types import (
+    ChatMessage,
+    ChatResponse,
+    ChatResponseAsyncGen,
+    ChatResponseGen,
+    CompletionResponse,
+    CompletionResponseAsyncGen,
+    CompletionResponseGen,
+    LLMMetadata,
+    MessageRole,
+    ToolCallBlock,
+)
+from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr
+from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
+from llama_index.core.llms.function_calling import FunctionCallingLLM
+from llama_index.core.llms.llm import ToolSelection
+
+from hunyuan_tokenhub._catalog import ReasoningPassback, get_model_info
+from hunyuan_tokenhub._chat import (
+    apply_reasoning_passback,
+    build_chat_payload,
+    normalize_tool_choice,
+    resolve_reasoning_passback,
+)
+from hunyuan_tokenhub._client import AsyncTokenHubClient, TokenHubClient
+from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
+
+from .utils import (
+    ChatStreamAssembler,
+    chat_response_from_completion,
+    to_openai_message_dicts,
+    to_openai_tools,
+    tool_selections_from_message,
+)
+
+if TYPE_CHECKING:
+    from llama_index.core.tools.types import BaseTool
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "hunyuan-2.0-instruct-20251111"
+
+
+class Hunyuan(FunctionCallingLLM):
+    """LlamaIndex LLM for Tencent TokenHub: Hunyuan, DeepSeek, GLM, Kimi and MiniMax models.
+
+    Setup: ``pip install "hunyuan-tokenhub[llama-index]"`` and set ``TOKENHUB_API_KEY`` (or
+    ``HUNYUAN_API_KEY``); no other vendor's key is ever read.
+
+    Example:
+        .. code-block:: python
+
+            from llama_index.core.llms import ChatMessage
+            from llama_index_hunyuan import Hunyuan
+
+            llm = Hunyuan(model="hunyuan-2.0-instruct-20251111", temperature=0.3)
+            print(llm.complete("计算 1+1").text)
+
+            for chunk in llm.stream_chat([ChatMessage(role="user", content="Write a haiku")]):
+                print(chunk.delta, end="")
+
+    With tools (``FunctionAgent``, ``chat_with_tools``, ``structured_predict``) it uses TokenHub
+    function calling; parallel calls and ``tool_required``/``tool_choice`` are supported.
+    Thinking models (``deepseek-r1-0528``, ``hunyuan-2.0-thinking-20251109``...) give their
+    reasoning as a ``ThinkingBlock`` and, while streaming, as ``additional_kwargs
+    ["thinking_delta"]``; it is sent back per the model's catalogue policy
+    (``reasoning_passback``). Token usage (with cached and reasoning tokens) is in
+    ``response.additional_kwargs`` and ``response.raw["usage"]``, for streams on the last chunk.
+
+    Only parameters you set are sent (``temperature``, ``parallel_tool_calls``...). Other
+    request fields go in ``additional_kwargs`` (merged into the body; an ``"extra_body"`` key
+    there is unwrapped, as with OpenAI-style clients) or ``extra_body``.
+    """
+
+    model: str = Field(
+        default=DEFAULT_MODEL,
+        description="A documented TokenHub model id or a custom service id ep-xxxxxxxx.",
+    )
+    api_key: SecretStr | None = Field(
+        default=None,
+        exclude=True,
+        description="Defaults to TOKENHUB_API_KEY, then HUNYUAN_API_KEY. Never serialized.",
+    )
+    base_url: str | None = Field(
+        default=None,
+        description="Defaults to TOKENHUB_BASE_URL, else the region's host (with its backup).",
+    )
+    region: str | None = Field(default=None, description='"cn" (default) or "intl".')
+    fallback_base_urls: list[str] | None = Field(
+        default=None, description="Hosts tried when base_url cannot be reached."
+    )
+    temperature: float | None = Field(default=None, description="Sent only when set; [0, 2].")
+    top_p: float | None = Field(default=None, description="Sent only when set; [0, 1].")
+    max_tokens: int | None = Field(default=None, description="Maximum output tokens.")
+    stop: list[str] | str | None = Field(default=None, description="Up to 4 stop sequences.")
+    seed: int | None = Field(default=None, description="Sampling seed.")
+    timeout: float | None = Field(default=None, description="Seconds per request (core: 60).")
+    max_retries: int | None = Field(
+        default=None,
+        description="Retries on 429, 5xx and connection errors (core default 2); the only "
+        "retry layer.",
+    )
+    stream_usage: bool = Field(
+        default=True, description="Ask for token usage in streams (stream_options)."
+    )
+    parallel_tool_calls: bool | None = Field(
+        default=None, description="Sent with tools only when set."
+    )
+    strict: bool | None = Field(
+        default=None, description="Strict tool schemas; sent only when set."
+    )
+    additional_kwargs: dict[str, Any] = Field(
+        default_factory=dict, description="Further request-body fields for every request."
+    )
+    extra_body: dict[str, Any] | None = Field(
+        default=None, description="Merged into the request body last and verbatim."
+    )
+    default_headers: dict[str, str] | None = Field(
+        default=None, description="Extra HTTP headers for every request."
+    )
+    context_window: int | None = Field(
+        default=None,
+        description="Override the catalogue's context window (e.g. for an ep-... service).",
+    )
+    is_function_calling: bool | None = Field(
+        default=None, description="Override whether the model is offered tools by agents."
+    )
+    reasoning_passback: ReasoningPassback | None = Field(
+        default=None, description="Override the catalogue's reasoning pass-back policy."
+    )
+
+    _http_client: httpx.Client | None = PrivateAttr(default=None)
+    _async_http_client: httpx.AsyncClient | None = PrivateAttr(default=None)
+    _client: TokenHubClient | None = PrivateAttr(default=None)
+    _async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncTokenHubClient] = (
+        PrivateAttr(default_factory=weakref.WeakKeyDictionary)
+    )
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        *,
+        api_key: str | SecretStr | None = None,
+        http_client: httpx.Client | None = None,
+        async_http_client: httpx.AsyncClient | None = None,
+        **kwargs: Any,
+    ) -> None:
+        # Resolve the key now: a missing key fails here, naming the variables to set.
+        super().__init__(model=model, api_key=resolve_api_key(api_key, os.environ), **kwargs)
+        self._http_client = http_client
+        self._async_http_client = async_http_client
+        resolve_settings(**self._client_settings())
+        resolve_reasoning_passback(self.model, self.reasoning_passback)
+        body, extra_body = self._body_defaults()
+        build_chat_payload(
+            self.model, [{"role": "user", "content": ""}], body, extra_body=extra_body
+        )
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "Hunyuan_LLM"
+
+    @property
+    def metadata(self) -> LLMMetadata:
+        info = get_model_info(self.model)
+        return LLMMetadata(
+            context_window=self.context_window or info.context_window,
+            num_output=self.max_tokens or info.max_output_tokens,
+            is_chat_model=True,
+            is_function_calling_model=(
+                info.supports_tools
+                if self.is_function_calling is None
+                else self.is_function_calling
+            ),
+            model_name=self.model,
+            system_role=MessageRole.SYSTEM,
+        )
+
+    # ------------------------------------------------------------------------- clients
+
+    def _client_settings(self) -> dict[str, Any]:
+        return {
+            "api_key": self.api_key,
+            "base_url": self.base_url,
+            "region": self.region,
+            "fallback_base_urls": self.fallback_base_urls,
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+        }
+
+    def _sync_client(self) -> TokenHubClient:
+        with self._lock:
+            if self._client is None:
+                self._client = TokenHubClient(
+                    **self._client_settings(),
+                    default_headers=self.default_headers,
+                    http_client=self._http_client,
+                )
+            return self._client
+
+    def _async_client(self) -> AsyncTokenHubClient:
+        # An httpx.AsyncClient's pool is bound to the loop it first ran on; one client per loop
+        # keeps a second asyncio.run() from failing with "Event loop is closed".
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            client = self._async_clients.get(loop)
+            if client is None:
+                client = AsyncTokenHubClient(
+                    **self._client_settings(),
+                    default_headers=self.default_headers,
+                    http_client=self._async_http_client,
+                )
+                self._async_clients[loop] = client
+            return client
+
+    def close(self) -> None:
+        """Close the sync connection pool (your own ``http_client`` is left open)."""
+        with self._lock:
+            client, self._client = self._client, None
+        if client is not None:
+            client.close()
+
+    async def aclose(self) -> None:
+        """Close the running loop's async connection pool (your own client is left open)."""
+        client = self._async_clients.pop(asyncio.get_running_loop(), None)
+        if client is not None:
+            await client.aclose()
+
+    # ------------------------------------------------------------------------ requests
+
+    def _body_defaults(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Instance-level body fields and extra body; ``None`` settings are never sent."""
+        body = {
+            "temperature": self.temperature,
+            "top_p": self.top_p,
+            "max_tokens": self.max_tokens,
+            "stop": self.stop,
+            "seed": self.seed,
+            **self.additional_kwargs,
+        }
+        extra_body = {**(body.pop("extra_body", None) or {}), **(self.extra_body or {})}
+        return body, extra_body
+
+    def _payload(
+        self, messages: Sequence[ChatMessage], kwargs: dict[str, Any], *, stream: bool
+    ) -> dict[str, Any]:
+        body, extra_body = self._body_defaults()
+        call_kwargs = dict(kwargs)
+        extra_body.update(call_kwargs.pop("extra_body", None) or {})
+        model = call_kwargs.pop("model", None) or self.model
+        stream_usage = call_kwargs.pop("stream_usage", self.stream_usage)
+        body.update(call_kwargs)
+        if body.get("tools") and self.parallel_tool_calls is not None:
+            body.setdefault("parallel_tool_calls", self.parallel_tool_calls)
+        policy = resolve_reasoning_passback(model, self.reasoning_passback)
+        wire = apply_reasoning_passback(to_openai_message_dicts(messages), policy)
+        return build_chat_payload(
+            model,
+            wire,
+            body,
+            stream=stream,
+            stream_usage=bool(stream_usage),
+            extra_body=extra_body,
+        )
+
+    def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        payload = self._payload(messages, kwargs, stream=False)
+        return chat_response_from_completion(self._sync_client().chat_completions(payload))
+
+    async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        payload = self._payload(messages, kwargs, stream=False)
+        response = await self._async_client().chat_completions(payload)
+        return chat_response_from_completion(response)
+
+    def _stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
+        # The payload is built (and validated) now, so bad input fails at the call, not at the
+        # first iteration.
+        payload = self._payload(messages, kwargs, stream=True)
+        client = self._sync_client()
+
+        def gen() -> ChatResponseGen:
+            assembler = ChatStreamAssembler(payload["model"])
+            for chunk in client.stream_chat_completions(payload):
+                response = assembler.feed(chunk)
+                if response is not None:
+                    yield response
+            yield assembler.final()
+
+        return gen()
+
+    async def _astream_chat(
+        self, messages: Sequence[ChatMessage], **kwargs: Any
+    ) -> ChatResponseAsyncGen:
+        payload = self._payload(messages, kwargs, stream=True)
+        client = self._async_client()
+
+        async def gen() -> ChatResponseAsyncGen:
+            assembler = ChatStreamAssembler(payload["model"])
+            async for chunk in client.stream_chat_completions(payload):
+                response = assembler.feed(chunk)
+                if response is not None:
+                    yield response
+            yield assembler.final()
+
+        return gen()
+
+    # -------------------------------------------------------------- LlamaIndex LLM API
+
+    @llm_chat_callback()
+    def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        return self._chat(messages, **kwargs)
+
+    @llm_chat_callback()
+    def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
+        return self._stream_chat(messages, **kwargs)
+
+    @llm_completion_callback()
+    def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        return chat_to_completion_decorator(self._chat)(prompt, **kwargs)
+
+    @llm_completion_callback()
+    def stream_complete(
+        self, prompt: str, formatted: bool = False, **kwargs: Any
+    ) -> CompletionResponseGen:
+        return stream_chat_to_completion_decorator(self._stream_chat)(prompt, **kwargs)
+
+    @llm_chat_callback()
+    async def achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        return await self._achat(messages, **kwargs)
+
+    @llm_chat_callback()
+    async def astream_chat(
+        self, messages: Sequence[ChatMessage], **kwargs: Any
+    ) -> ChatResponseAsyncGen:
+        return await self._astream_chat(messages, **kwargs)
+
+    @llm_completion_callback()
+    async def acomplete(
+        self, prompt: str, formatted: bool = False, **kwargs: Any
+    ) -> CompletionResponse:
+        return await achat_to_completion_decorator(self._achat)(prompt, **kwargs)
+
+    @llm_completion_callback()
+    async def astream_complete(
+        self, prompt: str, formatted: bool = False, **kwargs: Any
+    ) -> CompletionResponseAsyncGen:
+        return await astream_chat_to_completion_decorator(self._astream_chat)(prompt, **kwargs)
+
+    # --------------------------------------------------------------------------- tools
+
+    def _prepare_chat_with_tools(
+        self,
+        tools: Sequence[BaseTool],
+        user_msg: str | ChatMessage | None = None,
+        chat_history: list[ChatMessage] | None = None,
+        verbose: bool = False,
+        allow_parallel_tool_calls: bool = False,
+        tool_required: bool = False,
+        tool_choice: Any = None,
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """The ``chat()`` arguments for a tool-calling turn.
+
+        ``tool_choice`` takes every form the core accepts (``"auto"``, ``"none"``,
+        ``"required"``, a tool name, an OpenAI dict); ``tool_required=True`` means
+        ``"required"``, except on models that reject a forced choice (thinking models), which
+        get ``"auto"``. Without tools no ``tool_choice`` is sent at all. The caller's
+        ``chat_history`` list is not modified.
+        """
+        messages = list(chat_history or [])
+        if isinstance(user_msg, str):
+            messages.append(ChatMessage(role=MessageRole.USER, content=user_msg))
+        elif user_msg is not None:
+            messages.append(user_msg)
+        specs = to_openai_tools(tools, strict=self.strict if strict is None else strict)
+        chat_kwargs: dict[str, Any] = {"messages": messages, **kwargs}
+        if not specs:
+            return chat_kwargs
+        chat_kwargs["tools"] = specs
+        names = [spec["function"]["name"] for spec in specs]
+        choice = normalize_tool_choice(tool_choice, names)
+        if choice is None and tool_required:
+            choice = self._required_tool_choice()
+        if choice is not None:
+            chat_kwargs["tool_choice"] = choice
+        return chat_kwargs
+
+    def _required_tool_choice(self) -> str:
+        if get_model_info(self.model).supports_forced_tool_choice:
+            return "required"
+        logger.debug("%s rejects a forced tool_choice; sending 'auto' instead", self.model)
+        return "auto"
+
+    def _validate_chat_with_tools_response(
+        self,
+        response: ChatResponse,
+        tools: Sequence[BaseTool],
+        allow_parallel_tool_calls: bool = False,
+        **kwargs: Any,
+    ) -> ChatResponse:
+        """Keep only the first tool call unless parallel calls were allowed.
+
+        ``allow_parallel_tool_calls`` is enforced here rather than by sending
+        ``parallel_tool_calls: false``, which not every model accepts.
+        """
+        if not allow_parallel_tool_calls:
+            _keep_first_tool_call(response.message)
+        return response
+
+    def get_tool_calls_from_response(
+        self,
+        response: ChatResponse,
+        error_on_no_tool_call: bool = True,
+        **kwargs: Any,
+    ) -> list[ToolSelection]:
+        """The response's tool calls; partial JSON arguments of stream chunks are parsed too."""
+        return tool_selections_from_message(
+            response.message, error_on_no_tool_call=error_on_no_tool_call
+        )
+
+
+def _keep_first_tool_call(message: ChatMessage) -> None:
+    calls = [block for block in message.blocks if isinstance(block, ToolCallBlock)]
+    if len(calls) <= 1:
+        return
+    message.blocks = [b for b in message.blocks if not isinstance(b, ToolCallBlock)] + calls[:1]
+    if message.additional_kwargs.get("tool_calls"):
+        message.additional_kwargs["tool_calls"] = message.additional_kwargs["tool_calls"][:1]
