@@ -158,14 +158,18 @@ def _lc_tool_calls(
     )
 
 
-def completion_to_message(completion: ChatCompletion) -> AIMessage:
-    """A parsed non-streamed completion as an ``AIMessage``."""
+def completion_to_message(completion: ChatCompletion, requested_model: str) -> AIMessage:
+    """A parsed non-streamed completion as an ``AIMessage``.
+
+    ``requested_model`` names the model when the response does not (the documented tool-call
+    response carries only ``choices``).
+    """
     additional_kwargs: dict[str, Any] = {}
     if completion.reasoning_content:
         additional_kwargs["reasoning_content"] = completion.reasoning_content
     calls, invalid = _lc_tool_calls(completion.tool_calls, completion.invalid_tool_calls)
     response_metadata: dict[str, Any] = {
-        "model_name": completion.model,
+        "model_name": completion.model or requested_model,
         "finish_reason": completion.finish_reason,
         "id": completion.id,
         "model_provider": MODEL_PROVIDER,
@@ -202,13 +206,16 @@ def delta_to_chunk(delta: StreamDelta, message_id: str | None) -> AIMessageChunk
     )
 
 
-def final_chunk(normalizer: ChatStreamNormalizer) -> AIMessageChunk:
-    """The closing chunk: metadata and usage, emitted once so that merging cannot repeat them."""
+def final_chunk(normalizer: ChatStreamNormalizer, requested_model: str) -> AIMessageChunk:
+    """The closing chunk: metadata and usage, emitted once so that merging cannot repeat them.
+
+    Documented stream chunks carry no ``model``, so ``requested_model`` names it then.
+    """
     return AIMessageChunk(
         content="",
         usage_metadata=usage_to_metadata(normalizer.usage) if normalizer.usage else None,
         response_metadata={
-            "model_name": normalizer.model,
+            "model_name": normalizer.model or requested_model,
             "finish_reason": normalizer.finish_reason,
             "id": normalizer.id,
             "model_provider": MODEL_PROVIDER,

@@ -295,14 +295,14 @@ class ChatHunyuan(BaseChatModel):
         )
 
     @staticmethod
-    def _chat_result(completion: ChatCompletion) -> ChatResult:
-        message = completion_to_message(completion)
+    def _chat_result(completion: ChatCompletion, requested_model: str) -> ChatResult:
+        message = completion_to_message(completion, requested_model)
         generation = ChatGeneration(
             message=message, generation_info={"finish_reason": completion.finish_reason}
         )
         return ChatResult(
             generations=[generation],
-            llm_output={"model_name": completion.model, "id": completion.id},
+            llm_output={"model_name": message.response_metadata["model_name"], "id": completion.id},
         )
 
     def _generate(
@@ -313,7 +313,8 @@ class ChatHunyuan(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         payload = self._payload(messages, stop, kwargs, stream=False)
-        return self._chat_result(parse_completion(self._sync_client().chat_completions(payload)))
+        response = self._sync_client().chat_completions(payload)
+        return self._chat_result(parse_completion(response), payload["model"])
 
     async def _agenerate(
         self,
@@ -324,7 +325,7 @@ class ChatHunyuan(BaseChatModel):
     ) -> ChatResult:
         payload = self._payload(messages, stop, kwargs, stream=False)
         response = await self._async_client_for_loop().chat_completions(payload)
-        return self._chat_result(parse_completion(response))
+        return self._chat_result(parse_completion(response), payload["model"])
 
     # LangChain's stream()/astream() fire on_llm_new_token for every chunk we yield, so the
     # stream methods below do not call the run manager themselves (that would double tokens).
@@ -342,7 +343,7 @@ class ChatHunyuan(BaseChatModel):
             delta = normalizer.feed(raw_chunk)
             if delta is not None:
                 yield ChatGenerationChunk(message=delta_to_chunk(delta, normalizer.id))
-        yield ChatGenerationChunk(message=final_chunk(normalizer))
+        yield ChatGenerationChunk(message=final_chunk(normalizer, payload["model"]))
 
     async def _astream(
         self,
@@ -357,7 +358,7 @@ class ChatHunyuan(BaseChatModel):
             delta = normalizer.feed(raw_chunk)
             if delta is not None:
                 yield ChatGenerationChunk(message=delta_to_chunk(delta, normalizer.id))
-        yield ChatGenerationChunk(message=final_chunk(normalizer))
+        yield ChatGenerationChunk(message=final_chunk(normalizer, payload["model"]))
 
     # --------------------------------------------------------------------------- tools
 

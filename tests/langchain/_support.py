@@ -1,0 +1,32 @@
+"""Helpers shared by the LangChain adapter tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from langchain_core.messages import AIMessageChunk, BaseMessageChunk
+
+from hunyuan_tokenhub.emulator import TokenHubEmulator
+
+CHAT_PATH = "/v1/chat/completions"
+
+
+def chat_bodies(emulator: TokenHubEmulator) -> list[dict[str, Any]]:
+    """The JSON bodies of the chat requests the emulator received, oldest first."""
+    return [r.json for r in emulator.requests.filter(CHAT_PATH)]
+
+
+def last_body(emulator: TokenHubEmulator) -> dict[str, Any]:
+    bodies = chat_bodies(emulator)
+    assert bodies, "no chat request reached the emulator"
+    return bodies[-1]
+
+
+def merge(chunks: Iterable[BaseMessageChunk]) -> AIMessageChunk:
+    """Sum stream chunks the way LangChain aggregates them."""
+    merged: BaseMessageChunk | None = None
+    for chunk in chunks:
+        merged = chunk if merged is None else merged + chunk
+    assert isinstance(merged, AIMessageChunk)
+    return merged

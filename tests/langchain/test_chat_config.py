@@ -1,0 +1,174 @@
+"""ChatHunyuan construction: settings, key handling, serialization, tracing params, clients."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+
+import httpx
+import pytest
+from langchain_core.load import dumpd, dumps, load
+from pydantic import SecretStr, ValidationError
+
+from hunyuan_tokenhub.emulator import TokenHubEmulator
+from langchain_hunyuan import ChatHunyuan
+
+SECRET = "sk-very-secret-tokenhub-key"
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("TOKENHUB_API_KEY", "HUNYUAN_API_KEY", "TOKENHUB_BASE_URL", "TOKENHUB_REGION"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_defaults() -> None:
+    llm = ChatHunyuan(api_key="k")
+    assert llm.model_name == "hunyuan-2.0-instruct-20251111"
+    assert isinstance(llm.api_key, SecretStr)
+    assert llm.stream_usage is True
+    assert llm.streaming is False
+    assert llm._llm_type == "hunyuan-chat"
+    assert ChatHunyuan(model="ep-abc12345", api_key="k").model_name == "ep-abc12345"
+
+
+def test_key_from_tokenhub_then_hunyuan_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUNYUAN_API_KEY", "hunyuan-key")
+    assert ChatHunyuan().api_key == SecretStr("hunyuan-key")
+    monkeypatch.setenv("TOKENHUB_API_KEY", "tokenhub-key")
+    assert ChatHunyuan().api_key == SecretStr("tokenhub-key")
+    assert ChatHunyuan(api_key="explicit").api_key == SecretStr("explicit")
+
+
+def test_never_falls_back_to_openai_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-openai-should-never-be-used")
+    monkeypatch.setenv("DEEPSEEK_API_KEY", "sk-deepseek-should-never-be-used")
+    with pytest.raises(ValidationError) as caught:
+        ChatHunyuan()
+    message = str(caught.value)
+    assert "TOKENHUB_API_KEY" in message and "HUNYUAN_API_KEY" in message
+    assert "should-never-be-used" not in message
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        ({"temperature": 2.5}, "temperature"),
+        ({"top_p": -1}, "top_p"),
+        ({"max_tokens": 0}, "max_tokens"),
+        ({"stop": ["a", "b", "c", "d", "e"]}, "stop"),
+        ({"model_kwargs": {"temperature": 9}}, "temperature"),
+        ({"extra_body": {"top_p": 3}}, "top_p"),
+        ({"reasoning_passback": "sometimes"}, "reasoning_passback"),
+        ({"region": "mars"}, "region"),
+        ({"base_url": "ftp://example.com"}, "base_url"),
+    ],
+)
+def test_bad_settings_fail_at_construction_naming_them(
+    options: dict[str, object], named: str
+) -> None:
+    with pytest.raises(ValueError, match=named):
+        ChatHunyuan(api_key="k", **options)  # type: ignore[arg-type]
+
+
+def test_key_never_in_repr_str_dumps_or_errors() -> None:
+    llm = ChatHunyuan(api_key=SECRET, temperature=0.2)
+    for text in (repr(llm), str(llm), dumps(llm), json.dumps(dumpd(llm))):
+        assert SECRET not in text
+    serialized = dumpd(llm)
+    assert serialized["id"] == ["langchain_hunyuan", "chat_models", "ChatHunyuan"]
+    assert serialized["kwargs"]["api_key"] == {
+        "lc": 1,
+        "type": "secret",
+        "id": ["TOKENHUB_API_KEY"],
+    }
+    assert ChatHunyuan(api_key="k").lc_secrets == {"api_key": "TOKENHUB_API_KEY"}
+
+
+@pytest.mark.filterwarnings("ignore:The function `load` is in beta")
+def test_round_trip_through_load_with_an_explicit_allowlist(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    llm = ChatHunyuan(model="glm-5", api_key=SECRET, temperature=0.3, max_tokens=64)
+    monkeypatch.setenv("TOKENHUB_API_KEY", SECRET)
+    restored = load(
+        dumpd(llm),
+        allowed_objects=[ChatHunyuan],
+        valid_namespaces=["langchain_hunyuan"],
+        secrets_from_env=True,
+    )
+    assert isinstance(restored, ChatHunyuan)
+    assert (restored.model_name, restored.temperature, restored.max_tokens) == ("glm-5", 0.3, 64)
+    assert restored.api_key == SecretStr(SECRET)
+
+
+def test_trace_params() -> None:
+    llm = ChatHunyuan(api_key="k", model="deepseek-v3.2", temperature=0.1, max_tokens=9, stop="x")
+    assert llm._get_ls_params() == {
+        "ls_provider": "hunyuan",
+        "ls_model_name": "deepseek-v3.2",
+        "ls_model_type": "chat",
+        "ls_temperature": 0.1,
+        "ls_max_tokens": 9,
+        "ls_stop": ["x"],
+    }
+    override = llm._get_ls_params(stop=["y"], model="glm-5", temperature=0.7)
+    assert (override["ls_model_name"], override["ls_stop"], override["ls_temperature"]) == (
+        "glm-5",
+        ["y"],
+        0.7,
+    )
+
+
+def test_one_core_client_per_instance_reused_across_calls(
+    make_llm: Callable[..., ChatHunyuan],
+) -> None:
+    llm = make_llm()
+    llm.invoke("1+1")
+    first = llm._sync_client()
+    llm.invoke("2+2")
+    list(llm.stream("3+3"))
+    assert llm._sync_client() is first
+
+
+def test_async_client_follows_the_running_event_loop(make_llm: Callable[..., ChatHunyuan]) -> None:
+    llm = make_llm()
+    # Two asyncio.run() calls use two loops; a pool bound to the first loop must not be reused.
+    first = asyncio.run(llm.ainvoke("1+1"))
+    second = asyncio.run(llm.ainvoke("2+2"))
+    assert (first.content, second.content) == ("1+1=2", "2+2=4")
+
+
+def test_user_supplied_http_clients_are_used(
+    emulator: TokenHubEmulator, tokenhub_api_key: str
+) -> None:
+    seen: list[str] = []
+
+    def record(request: httpx.Request) -> None:
+        seen.append(request.url.path)
+
+    async def arecord(request: httpx.Request) -> None:
+        seen.append("async " + request.url.path)
+
+    with httpx.Client(event_hooks={"request": [record]}) as client:
+        llm = ChatHunyuan(
+            api_key=tokenhub_api_key,
+            base_url=emulator.base_url,
+            http_client=client,
+            http_async_client=httpx.AsyncClient(event_hooks={"request": [arecord]}),
+        )
+        llm.invoke("1+1")
+        asyncio.run(llm.ainvoke("1+1"))
+    assert seen == ["/v1/chat/completions", "async /v1/chat/completions"]
+    assert "http_client" not in dumpd(llm)["kwargs"]
+
+
+def test_wrong_key_is_an_authentication_error(emulator: TokenHubEmulator) -> None:
+    from hunyuan_tokenhub import AuthenticationError
+
+    llm = ChatHunyuan(api_key=SECRET, base_url=emulator.base_url, max_retries=0)
+    with pytest.raises(AuthenticationError) as caught:
+        llm.invoke("hi")
+    assert caught.value.status_code == 401
+    assert SECRET not in str(caught.value) and SECRET not in repr(caught.value)
