@@ -18,8 +18,9 @@ _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?!\w|\.\d)")
 _URL = re.compile(r"(?:https?://|data:)[^\s'\"<>)\]]+")
 _EN_PLACE = re.compile(r"\b(?:in|at|for|of|near)\s+([A-Z][\w.'-]*(?:(?:,\s*|\s+)[A-Z][\w.'-]*)*)")
 _CJK_PLACE = re.compile(r"([\u4e00-\u9fff]{2,}?)(?:今天|明天|后天|现在|目前|的|天气|市|怎么样)")
-_PLACE_NAMES = ("city", "location", "place", "address", "region", "country", "town")
-_URL_NAMES = ("url", "uri", "link", "href")
+_PLACE_WORDS = frozenset({"city", "location", "place", "address", "region", "country", "town"})
+_URL_WORDS = frozenset({"url", "urls", "uri", "link", "href", "website", "homepage"})
+_NAME_PARTS = re.compile(r"[_\-\s.]+|(?<=[a-z0-9])(?=[A-Z])")
 _MAX_DEPTH = 8
 
 
@@ -193,7 +194,7 @@ class _Generator:
         return float(round(value)) if integer else value
 
     def _string(self, schema: dict[str, Any], name: str) -> str:
-        value = self._raw_string(schema, name.lower())
+        value = self._raw_string(schema, name)
         max_length = _int(schema.get("maxLength"), -1)
         min_length = _int(schema.get("minLength"), 0)
         if 0 <= max_length < len(value):
@@ -212,9 +213,10 @@ class _Generator:
             return "00:00:00"
         if fmt == "email":
             return "user@example.com"
-        if fmt in ("uri", "url", "iri") or any(name.endswith(suffix) for suffix in _URL_NAMES):
+        words = {part.lower() for part in _NAME_PARTS.split(name) if part}
+        if fmt in ("uri", "url", "iri") or words & _URL_WORDS:
             return self.ctx.urls[0] if self.ctx.urls else f"https://example.com/{name or 'item'}"
-        if any(word in name for word in _PLACE_NAMES):
+        if words & _PLACE_WORDS:
             place = self.ctx.place()
             if place:
                 return place
