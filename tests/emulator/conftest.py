@@ -5,13 +5,15 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from hunyuan_tokenhub.emulator import TokenHubEmulator
-from hunyuan_tokenhub.emulator.pytest_plugin import (  # noqa: F401  (fixtures)
-    pytest_configure,
-    tokenhub_api_key,
-    tokenhub_emulator,
-    tokenhub_env,
-)
+from hunyuan_tokenhub.emulator import TokenHubEmulator, pytest_plugin
+
+# The plugin's fixtures, re-exported here because only a root conftest may set pytest_plugins.
+pytest_configure = pytest_plugin.pytest_configure
+tokenhub_api_key = pytest_plugin.tokenhub_api_key
+tokenhub_emulator = pytest_plugin.tokenhub_emulator
+tokenhub_env = pytest_plugin.tokenhub_env
+tokenhub_emulator_session = pytest_plugin.tokenhub_emulator_session
+_tokenhub_session_emulator = pytest_plugin._tokenhub_session_emulator
 
 
 @pytest.fixture
