@@ -32,6 +32,7 @@ from ._http import (
     json_response,
 )
 from ._jobs import JobEndpoints, JobStore, JobTiming
+from ._legacy import LegacyEndpoints
 from ._recorder import RecordedRequest, RequestLog
 from ._server import Listener, RawRequest
 from ._text import stable_hex
@@ -150,6 +151,7 @@ class TokenHubEmulator:
         self.requests.clear()
         self.jobs.clear()
         self.files.reset()
+        self.legacy.reset()
         self.quirks.clear()
         self.stream_delay = 0.0
 
@@ -231,6 +233,7 @@ class TokenHubEmulator:
             wait=self.wait,
         )
         jobs = JobEndpoints(self.jobs)
+        self.legacy = LegacyEndpoints().install(self)
         self.register_route("POST", CHAT_ROUTE, chat)
         self.register_route("POST", "/v1/api/image/lite", jobs.lite)
         for kind in ("image", "video", "3d"):

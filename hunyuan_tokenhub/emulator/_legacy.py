@@ -24,9 +24,8 @@ Example:
         from hunyuan_tokenhub.emulator._legacy import LegacyEndpoints
 
         with TokenHubEmulator(api_key="test-key") as emu:
-            legacy = LegacyEndpoints(aiart_key="sk-aiart", ai3d_key="sk-ai3d",
-                                     credentials={"AKIDtest": "secret"})
-            legacy.install(emu.register_route)
+            legacy = emu.legacy  # installed by default; or LegacyEndpoints(...).install(emu)
+            legacy.credentials = {"AKIDtest": "secret"}
             legacy.fail_next_jobs("FailedOperation.GenerateImageFailed", "moderation", times=1)
 """
 
@@ -38,7 +37,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from .._tc3 import DEFAULT_REGION, parse_authorization, utc_date
 from .._tc3 import authorization as tc3_authorization
@@ -54,7 +53,13 @@ __all__ = [
 ]
 
 Api = Literal["aiart", "ai3d", "tencentcloud"]
-RegisterRoute = Callable[[str, str, Handler], None]
+
+
+class _Routes(Protocol):
+    def register_route(
+        self, method: str, path: str, handler: Handler, *, auth: bool = True
+    ) -> None: ...
+
 
 AIART_PATHS = ("/v1/aiart/submit", "/v1/aiart/query")
 AI3D_PATHS = ("/v1/ai3d/submit", "/v1/ai3d/query")
@@ -146,15 +151,26 @@ class LegacyEndpoints:
     _errors: dict[Api, list[_ScriptedError]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def install(self, register: RegisterRoute) -> LegacyEndpoints:
-        """Register every route with the emulator's ``register_route(method, path, handler)``."""
-        register("POST", AIART_PATHS[0], self._aiart_submit)
-        register("POST", AIART_PATHS[1], self._aiart_query)
-        register("POST", AI3D_PATHS[0], self._ai3d_submit)
-        register("POST", AI3D_PATHS[1], self._ai3d_query)
-        register("POST", CLOUD_API_PATH, self._cloud_api)
-        register("GET", FILES_PATH, self._file)
+    def install(self, emulator: _Routes) -> LegacyEndpoints:
+        """Serve every route on ``emulator``; each handler checks its own kind of auth."""
+        routes: tuple[tuple[str, str, Handler], ...] = (
+            ("POST", AIART_PATHS[0], self._aiart_submit),
+            ("POST", AIART_PATHS[1], self._aiart_query),
+            ("POST", AI3D_PATHS[0], self._ai3d_submit),
+            ("POST", AI3D_PATHS[1], self._ai3d_query),
+            ("POST", CLOUD_API_PATH, self._cloud_api),
+            ("GET", FILES_PATH, self._file),
+        )
+        for method, path, handler in routes:
+            emulator.register_route(method, path, handler, auth=False)
         return self
+
+    def reset(self) -> None:
+        """Forget jobs and scripted failures and errors."""
+        with self._lock:
+            self.jobs.clear()
+            self._failures.clear()
+            self._errors.clear()
 
     # --- scripting ---------------------------------------------------------------------------
 
