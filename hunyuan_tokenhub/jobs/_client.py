@@ -36,7 +36,7 @@ from ._polling import (
 from ._requests import JobRequest
 from ._results import JobResult, JobStatus
 from ._slots import JobSlots, SlotWaitTimeout
-from .backends import HTTPCall, JobBackend, ModelRoute, get_backend
+from .backends import BackendOptions, HTTPCall, JobBackend, ModelRoute, get_backend
 
 __all__ = ["AsyncJobClient", "JobClient", "ProgressCallback"]
 
@@ -53,6 +53,7 @@ class _JobClientBase:
         self,
         *,
         backend: str | JobBackend | None,
+        backend_options: BackendOptions,
         allowed_local_dirs: Sequence[str | os.PathLike[str]] | None,
         max_input_bytes: int,
         max_concurrent_jobs: int | Mapping[str, int] | None,
@@ -62,7 +63,7 @@ class _JobClientBase:
         timeout: float | None,
         download_policy: DownloadPolicy | None,
     ) -> None:
-        self.backend = get_backend(backend)
+        self.backend = get_backend(backend).configure(backend_options)
         self.media = MediaPolicy(allowed_local_dirs, max_bytes=max_input_bytes)
         self.slots = slots if slots is not None else JobSlots(max_concurrent_jobs)
         self.poll_interval = poll_interval
@@ -72,6 +73,13 @@ class _JobClientBase:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(backend={self.backend.name!r})"
+
+    def _transport_key(self, api_key: str | SecretStr | None) -> str | SecretStr | None:
+        # A backend that authenticates each call itself (aiart/ai3d key header, API 3.0
+        # signature) never sends the HTTP client's Bearer key, so none need be configured.
+        if self.backend.sends_own_auth and not api_key:
+            return SecretStr("unused: every call of this backend carries its own Authorization")
+        return api_key
 
     def prepare(
         self, model: str, request: RequestLike = None, **params: Any
@@ -123,6 +131,12 @@ class JobClient(_JobClientBase):
     running at once through this client (defaults: 1 per family, 3 for hy-3d-3.0/3.1);
     ``allowed_local_dirs`` lets local files be sent as inline base64; ``timeout`` bounds a
     whole wait (defaults: 300 s images, 900 s video and 3D).
+
+    ``backend`` (else env ``HUNYUAN_BACKEND``, else ``"tokenhub"``) picks the service:
+    ``"aiart"``/``"ai3d"`` (the older gateways; ``api_key`` is their key, ``base_url`` their
+    host) or ``"tencentcloud"`` (API 3.0 with ``secret_id``/``secret_key``/
+    ``tencentcloud_region`` or ``TENCENTCLOUD_SECRET_ID``/``_SECRET_KEY``/``_REGION``).
+    A model the backend does not offer is refused before any request.
     """
 
     def __init__(
@@ -135,6 +149,9 @@ class JobClient(_JobClientBase):
         request_timeout: float | None = None,
         max_retries: int | None = None,
         backend: str | JobBackend | None = None,
+        secret_id: str | SecretStr | None = None,
+        secret_key: str | SecretStr | None = None,
+        tencentcloud_region: str | None = None,
         allowed_local_dirs: Sequence[str | os.PathLike[str]] | None = None,
         max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES,
         max_concurrent_jobs: int | Mapping[str, int] | None = None,
@@ -146,6 +163,13 @@ class JobClient(_JobClientBase):
     ) -> None:
         super().__init__(
             backend=backend,
+            backend_options=BackendOptions.of(
+                api_key=api_key,
+                base_url=base_url,
+                secret_id=secret_id,
+                secret_key=secret_key,
+                tencentcloud_region=tencentcloud_region,
+            ),
             allowed_local_dirs=allowed_local_dirs,
             max_input_bytes=max_input_bytes,
             max_concurrent_jobs=max_concurrent_jobs,
@@ -157,7 +181,7 @@ class JobClient(_JobClientBase):
         )
         self._owns_http = client is None
         self._http = client or TokenHubClient(
-            api_key=api_key,
+            api_key=self._transport_key(api_key),
             base_url=base_url,
             region=region,
             timeout=request_timeout,
@@ -181,15 +205,21 @@ class JobClient(_JobClientBase):
         poll_interval: float | None = None,
     ) -> dict[str, Any]:
         retry = SubmitRetry(route.model, self._schedule(route, poll_interval), deadline)
-        call = route.wire.submit_call(route, request)
         while True:
+            # Built per attempt: a signed call (Cloud API 3.0) needs a fresh timestamp.
+            call = route.wire.submit_call(route, request)
             try:
                 return self._send(call)
             except APIError as exc:
                 time.sleep(retry.on_error(exc))
 
     def submit_job(
-        self, model: str, request: RequestLike = None, /, *, timeout: float | None = None,
+        self,
+        model: str,
+        request: RequestLike = None,
+        /,
+        *,
+        timeout: float | None = None,
         **params: Any,
     ) -> str:
         """Validate, submit and return the job id (refusals for a limit are retried).
@@ -333,6 +363,9 @@ class AsyncJobClient(_JobClientBase):
         request_timeout: float | None = None,
         max_retries: int | None = None,
         backend: str | JobBackend | None = None,
+        secret_id: str | SecretStr | None = None,
+        secret_key: str | SecretStr | None = None,
+        tencentcloud_region: str | None = None,
         allowed_local_dirs: Sequence[str | os.PathLike[str]] | None = None,
         max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES,
         max_concurrent_jobs: int | Mapping[str, int] | None = None,
@@ -344,6 +377,13 @@ class AsyncJobClient(_JobClientBase):
     ) -> None:
         super().__init__(
             backend=backend,
+            backend_options=BackendOptions.of(
+                api_key=api_key,
+                base_url=base_url,
+                secret_id=secret_id,
+                secret_key=secret_key,
+                tencentcloud_region=tencentcloud_region,
+            ),
             allowed_local_dirs=allowed_local_dirs,
             max_input_bytes=max_input_bytes,
             max_concurrent_jobs=max_concurrent_jobs,
@@ -355,7 +395,7 @@ class AsyncJobClient(_JobClientBase):
         )
         self._owns_http = client is None
         self._http = client or AsyncTokenHubClient(
-            api_key=api_key,
+            api_key=self._transport_key(api_key),
             base_url=base_url,
             region=region,
             timeout=request_timeout,
@@ -379,15 +419,21 @@ class AsyncJobClient(_JobClientBase):
         poll_interval: float | None = None,
     ) -> dict[str, Any]:
         retry = SubmitRetry(route.model, self._schedule(route, poll_interval), deadline)
-        call = route.wire.submit_call(route, request)
         while True:
+            # Built per attempt: a signed call (Cloud API 3.0) needs a fresh timestamp.
+            call = route.wire.submit_call(route, request)
             try:
                 return await self._send(call)
             except APIError as exc:
                 await asyncio.sleep(retry.on_error(exc))
 
     async def submit_job(
-        self, model: str, request: RequestLike = None, /, *, timeout: float | None = None,
+        self,
+        model: str,
+        request: RequestLike = None,
+        /,
+        *,
+        timeout: float | None = None,
         **params: Any,
     ) -> str:
         """Async :meth:`JobClient.submit_job`."""

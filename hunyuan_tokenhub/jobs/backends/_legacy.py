@@ -276,6 +276,4 @@ class BindableBackend(JobBackend):
 
     def configure(self, options: BackendOptions) -> JobBackend:
         """This backend bound to ``options``; a missing credential raises here."""
-        return BindableBackend(
-            name=self.name, routes=self.build(options, True), build=self.build
-        )
+        return BindableBackend(name=self.name, routes=self.build(options, True), build=self.build)
