@@ -170,9 +170,7 @@ class MediaPolicy:
             else:
                 yield item
 
-    def _resolve_ref(
-        self, param: str, name: str, value: str, marker: MediaField
-    ) -> dict[str, Any]:
+    def _resolve_ref(self, param: str, name: str, value: str, marker: MediaField) -> dict[str, Any]:
         kind = classify_media(value)
         if kind == "url":
             return {name: value}
@@ -184,4 +182,3 @@ class MediaPolicy:
         if marker.base64_field is None:
             return {name: f"data:{mime};base64,{payload}"}
         return {name: None, marker.base64_field: payload}
-

@@ -133,9 +133,7 @@ class SubmitRetry:
 class JobWatch:
     """The state of one wait: what the last poll means and how long to sleep next."""
 
-    def __init__(
-        self, job_id: str, model: str, schedule: PollSchedule, deadline: Deadline
-    ) -> None:
+    def __init__(self, job_id: str, model: str, schedule: PollSchedule, deadline: Deadline) -> None:
         self.job_id = job_id
         self.model = model
         self._schedule = schedule

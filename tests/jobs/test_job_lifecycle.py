@@ -17,7 +17,6 @@ from hunyuan_tokenhub.jobs import (
     JobTimeoutError,
     SubmitTimeoutError,
 )
-
 from tests.jobs.test_job_requests import VALID
 
 KIND_PATH = {"image": "/v1/api/image", "video": "/v1/api/video", "3d": "/v1/api/3d"}
@@ -93,7 +92,9 @@ async def test_async_progress_callback_may_be_a_coroutine(ajobs: AsyncJobClient)
 def test_failed_job_raises_with_server_code_and_message(
     jobs: JobClient, emulator: TokenHubEmulator
 ) -> None:
-    emulator.jobs.fail_next("hy-image-v3.0", code="FailedOperation.ModerationFailed", message="审核未通过")
+    emulator.jobs.fail_next(
+        "hy-image-v3.0", code="FailedOperation.ModerationFailed", message="审核未通过"
+    )
     with pytest.raises(JobFailedError) as info:
         jobs.generate("hy-image-v3.0", prompt="x")
     error = info.value
@@ -105,7 +106,7 @@ def test_failed_job_raises_with_server_code_and_message(
 
 async def test_async_failed_job(ajobs: AsyncJobClient, emulator: TokenHubEmulator) -> None:
     emulator.jobs.fail_next(code="FailedOperation.DriverFailed", message="驱动失败")
-    with pytest.raises(JobFailedError, match="FailedOperation.DriverFailed"):
+    with pytest.raises(JobFailedError, match=r"FailedOperation\.DriverFailed"):
         await ajobs.generate("hy-video-1.5", prompt="x")
 
 
@@ -140,9 +141,7 @@ async def test_cancellation_stops_polling_at_once_and_frees_the_slot(
     def on_progress(status: JobStatus) -> None:
         started.set()
 
-    task = asyncio.create_task(
-        ajobs.generate("hy-video-1.5", prompt="x", on_progress=on_progress)
-    )
+    task = asyncio.create_task(ajobs.generate("hy-video-1.5", prompt="x", on_progress=on_progress))
     await asyncio.wait_for(started.wait(), 5)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):

@@ -124,8 +124,10 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
     ("hy-3d-3.1", {"prompt": "x", "generate_type": "LowPoly"}, "parameters", "Normal, Geometry"),
     (
         "hy-3d-3.0",
-        {"image_url": "https://e/a", "multi_view_images": [
-            {"view_type": "top", "view_image_url": "https://e/t"}]},
+        {
+            "image_url": "https://e/a",
+            "multi_view_images": [{"view_type": "top", "view_image_url": "https://e/t"}],
+        },
         "parameters",
         "left, right, back",
     ),
@@ -181,5 +183,5 @@ def test_a_ready_request_object_can_be_reused_with_overrides() -> None:
 
 
 def test_request_for_another_model_is_refused() -> None:
-    with pytest.raises(InvalidParameterError, match="not 'hy-3d-3.0'"):
+    with pytest.raises(InvalidParameterError, match=r"not 'hy-3d-3\.0'"):
         get_backend().build_request("hy-3d-3.0", {"model": "hy-3d-express", "prompt": "x"})

@@ -27,9 +27,7 @@ BACKEND = get_backend("tokenhub")
         ("hy-3d-express", "/api/3d/submit", "/api/3d/query", "hy-3d-express", 1),
     ],
 )
-def test_route_table(
-    model: str, submit: str, query: str | None, family: str, slots: int
-) -> None:
+def test_route_table(model: str, submit: str, query: str | None, family: str, slots: int) -> None:
     route = BACKEND.route(model.upper())
     assert route.submit.path == submit
     assert (route.query.path if route.query else None) == query
@@ -38,7 +36,9 @@ def test_route_table(
 
 def test_submit_body_is_the_documented_shape() -> None:
     route = BACKEND.route("hy-image-v3.0")
-    request = build_request("HY-Image-V3.0", prompt="在图片中增加一个橘猫", images=["https://x/a.jpeg"])
+    request = build_request(
+        "HY-Image-V3.0", prompt="在图片中增加一个橘猫", images=["https://x/a.jpeg"]
+    )
     call = route.wire.submit_call(route, request)
     assert call.submit is True
     assert call.body == {
@@ -54,7 +54,11 @@ def test_submit_body_is_the_documented_shape() -> None:
 def test_lite_defaults_to_url_answers_as_in_the_documented_example() -> None:
     route = BACKEND.route("hy-image-lite")
     call = route.wire.submit_call(route, build_request("hy-image-lite", prompt="雨中, 竹林, 小路"))
-    assert call.body == {"model": "hy-image-lite", "prompt": "雨中, 竹林, 小路", "rsp_img_type": "url"}
+    assert call.body == {
+        "model": "hy-image-lite",
+        "prompt": "雨中, 竹林, 小路",
+        "rsp_img_type": "url",
+    }
 
 
 def test_query_body_and_parsing_of_a_completed_image_job() -> None:
@@ -128,10 +132,21 @@ def test_video_progress_is_reported() -> None:
 @pytest.mark.parametrize(
     "answer",
     [
-        {"status": "failed", "error": {"code": "FailedOperation.ModerationFailed", "message": "no"}},
+        {
+            "status": "failed",
+            "error": {"code": "FailedOperation.ModerationFailed", "message": "no"},
+        },
         {"status": "FAIL", "error_code": "FailedOperation.ModerationFailed", "error_message": "no"},
-        {"status": "4", "job_error_code": "FailedOperation.ModerationFailed", "job_error_msg": "no"},
-        {"status": "weird", "JobErrorCode": "FailedOperation.ModerationFailed", "JobErrorMsg": "no"},
+        {
+            "status": "4",
+            "job_error_code": "FailedOperation.ModerationFailed",
+            "job_error_msg": "no",
+        },
+        {
+            "status": "weird",
+            "JobErrorCode": "FailedOperation.ModerationFailed",
+            "JobErrorMsg": "no",
+        },
     ],
 )
 def test_failures_in_every_documented_error_shape(answer: dict[str, object]) -> None:

@@ -107,8 +107,7 @@ class TokenHubWireFormat(WireFormat):
             return str(job_id)
         code, message = find_error(body)
         raise APIError(
-            f"the {route.model} submit answer has no job id"
-            + (f": {message}" if message else ""),
+            f"the {route.model} submit answer has no job id" + (f": {message}" if message else ""),
             code=code,
             request_id=_request_id(body),
             body=dict(body),
