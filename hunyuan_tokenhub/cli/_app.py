@@ -163,6 +163,9 @@ def chat(
         print_json({**reply, "model": reply["model"] or model})
 
 
+register_generation_commands(app)
+
+
 class ModelKindChoice(str, enum.Enum):
     chat = "chat"
     image = "image"
@@ -205,9 +208,6 @@ def models(
     Console().print(table)
 
 
-register_generation_commands(app)
-
-
 @app.command()
 def emulator(
     port: Annotated[int, typer.Option(help="Port of the primary host.")] = 8765,
@@ -240,9 +240,9 @@ def emulator(
         argv += ["--api-key", require_key]
     if no_job_limits:
         argv.append("--no-job-limits")
+    key = "the --require-key value" if require_key else "any value"
     stderr().print(
-        f"Use it with: export TOKENHUB_BASE_URL=http://{host}:{port}/v1 "
-        f"TOKENHUB_API_KEY={'<the required key>' if require_key else 'any-key'}",
+        f"Point clients at it: TOKENHUB_BASE_URL=<the URL below>, TOKENHUB_API_KEY={key}.",
         markup=False,
         soft_wrap=True,
     )

@@ -179,3 +179,27 @@ def test_console_script_runs(emulator: TokenHubEmulator) -> None:
 
     assert done.returncode == ExitCode.OK, done.stderr
     assert "2" in done.stdout
+
+
+def test_emulator_command_serves_until_terminated(cli: RunCli) -> None:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "hunyuan_tokenhub.cli", "emulator", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        first_line = server.stdout.readline()
+        base_url = first_line.rsplit(" ", 1)[-1].strip()
+        assert first_line.startswith("TokenHub emulator listening on http://127.0.0.1:")
+
+        result = cli("--api-key", "anything", "--base-url", base_url, "chat", "计算 2+2")
+
+        assert result.exit_code == ExitCode.OK, result.output
+        assert "2+2=4" in result.stdout
+    finally:
+        server.terminate()
+        _, errors = server.communicate(timeout=30)
+    assert server.returncode == ExitCode.OK
+    assert "TOKENHUB_BASE_URL" in errors
