@@ -298,11 +298,13 @@ class TokenHubClient(_BaseClient):
         decoder = SSEDecoder()
         try:
             for line in response.iter_lines():
+                # After [DONE] the rest of the body is drained, not abandoned, so that the
+                # connection goes back to the pool instead of being closed.
+                if decoder.done:
+                    continue
                 chunk = decoder.feed(line)
                 if chunk is not None:
                     yield chunk
-                elif decoder.done:
-                    return
             decoder.finish()
         except httpx.TransportError as exc:
             raise StreamError(
@@ -431,11 +433,13 @@ class AsyncTokenHubClient(_BaseClient):
         decoder = SSEDecoder()
         try:
             async for line in response.aiter_lines():
+                # After [DONE] the rest of the body is drained, not abandoned, so that the
+                # connection goes back to the pool instead of being closed.
+                if decoder.done:
+                    continue
                 chunk = decoder.feed(line)
                 if chunk is not None:
                     yield chunk
-                elif decoder.done:
-                    return
             decoder.finish()
         except httpx.TransportError as exc:
             raise StreamError(

@@ -77,7 +77,11 @@ def test_error_shapes_from_other_families() -> None:
     tc3 = b'{"Response":{"Error":{"Code":"AuthFailure.SignatureFailure","Message":"bad"},"RequestId":"rq"}}'
     error = error_from_response(401, tc3, {})
     assert isinstance(error, AuthenticationError)
-    assert (error.code, error.message, error.request_id) == ("AuthFailure.SignatureFailure", "bad", "rq")
+    assert (error.code, error.message, error.request_id) == (
+        "AuthFailure.SignatureFailure",
+        "bad",
+        "rq",
+    )
     flat = error_from_response(404, b'{"code":"NotFound","message":"gone"}', {"x-request-id": "h1"})
     assert isinstance(flat, NotFoundError)
     assert (flat.code, flat.message, flat.request_id) == ("NotFound", "gone", "h1")
@@ -105,7 +109,11 @@ def test_stream_cut_off_raises(emulator: TokenHubEmulator, client: TokenHubClien
 def test_error_object_inside_stream(emulator: TokenHubEmulator, client: TokenHubClient) -> None:
     emulator.faults.add(
         route=CHAT_ROUTE,
-        stream_error={"message": "engine failed", "type": "engine_server_error", "code": "engine_server_error"},
+        stream_error={
+            "message": "engine failed",
+            "type": "engine_server_error",
+            "code": "engine_server_error",
+        },
     )
     with pytest.raises(InternalServerError) as info:
         list(client.stream_chat_completions(CHAT))

@@ -75,7 +75,9 @@ def test_submit_does_not_fail_over_on_gateway_error(
         api_key=API_KEY, base_url=emulator.base_url, fallback_base_urls=[emulator.backup_base_url]
     ) as client:
         with pytest.raises(ServiceUnavailableError):
-            client.post_json("/api/3d/submit", {"model": "hy-3d-3.0", "prompt": "一只小狗"}, submit=True)
+            client.post_json(
+                "/api/3d/submit", {"model": "hy-3d-3.0", "prompt": "一只小狗"}, submit=True
+            )
     submits = [r.host for r in emulator.requests if r.path == "/v1/api/3d/submit"]
     assert submits == ["primary"]
 
