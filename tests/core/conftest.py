@@ -7,7 +7,6 @@ import pytest
 from hunyuan_tokenhub import TokenHubClient
 from hunyuan_tokenhub._retry import RetryPolicy
 from hunyuan_tokenhub.emulator import TokenHubEmulator
-
 from tests.core._support import API_KEY
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from tests.core._support import API_KEY, CHAT
 
 from hunyuan_tokenhub import (
     APIConnectionError,
@@ -16,6 +15,7 @@ from hunyuan_tokenhub import (
 )
 from hunyuan_tokenhub._retry import RetryPolicy, parse_retry_after
 from hunyuan_tokenhub.emulator import TokenHubEmulator
+from tests.core._support import API_KEY, CHAT
 
 CHAT_ROUTE = "/v1/chat/completions"
 SUBMIT_ROUTE = "/v1/api/image/submit"
