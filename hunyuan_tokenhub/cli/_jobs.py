@@ -5,10 +5,10 @@ be resumed with ``job wait ID --model MODEL``; there is no server-side cancel, t
 running either way.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: typer reads the signatures that
+# ``_generation_command`` builds, whose annotations use its local arguments.
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -267,95 +267,60 @@ def _generate(
         _report_result(jobs, result, out, json_output=json_output)
 
 
-def image(
-    ctx: typer.Context,
-    prompt: Annotated[str, typer.Argument(help="What to draw.")],
-    model: ModelOption = "hy-image-v3.0",
-    images: ImageOption = None,
-    params: ParamOption = None,
-    out: OutOption = None,
-    wait_timeout: WaitTimeoutOption = None,
-    poll_interval: PollIntervalOption = None,
-    no_wait: NoWaitFlag = False,
-    json_output: JsonFlag = False,
-) -> None:
-    """Generate images (hy-image-v3.0 job, or hy-image-lite at once) and print their links."""
-    _generate(
-        ctx,
-        "image",
-        model=model,
-        prompt=prompt,
-        images=images,
-        params=params,
-        out=out,
-        wait_timeout=wait_timeout,
-        poll_interval=poll_interval,
-        no_wait=no_wait,
-        json_output=json_output,
-    )
+def _generation_command(
+    kind: JobKind, default_model: str, prompt_help: str, summary: str
+) -> Callable[..., None]:
+    """The ``image``/``video``/``3d`` command: the same options, another kind and default."""
+
+    def command(
+        ctx: typer.Context,
+        prompt: Annotated[str | None, typer.Argument(help=prompt_help, show_default=False)] = None,
+        model: ModelOption = default_model,
+        images: ImageOption = None,
+        params: ParamOption = None,
+        out: OutOption = None,
+        wait_timeout: WaitTimeoutOption = None,
+        poll_interval: PollIntervalOption = None,
+        no_wait: NoWaitFlag = False,
+        json_output: JsonFlag = False,
+    ) -> None:
+        _generate(
+            ctx,
+            kind,
+            model=model,
+            prompt=prompt,
+            images=images,
+            params=params,
+            out=out,
+            wait_timeout=wait_timeout,
+            poll_interval=poll_interval,
+            no_wait=no_wait,
+            json_output=json_output,
+        )
+
+    command.__doc__ = summary
+    return command
 
 
-def video(
-    ctx: typer.Context,
-    prompt: Annotated[
-        str | None, typer.Argument(help="What happens in the video (optional for some models).")
-    ] = None,
-    model: ModelOption = "hy-video-1.5",
-    images: ImageOption = None,
-    params: ParamOption = None,
-    out: OutOption = None,
-    wait_timeout: WaitTimeoutOption = None,
-    poll_interval: PollIntervalOption = None,
-    no_wait: NoWaitFlag = False,
-    json_output: JsonFlag = False,
-) -> None:
-    """Generate a video (hy-video-1.5, yt-video-2.0, yt-video-fx, yt-video-humanactor).
-
-    yt-video-fx needs -p template=NAME; yt-video-humanactor needs -p audio_url=URL.
-    """
-    _generate(
-        ctx,
-        "video",
-        model=model,
-        prompt=prompt,
-        images=images,
-        params=params,
-        out=out,
-        wait_timeout=wait_timeout,
-        poll_interval=poll_interval,
-        no_wait=no_wait,
-        json_output=json_output,
-    )
-
-
-def three_d(
-    ctx: typer.Context,
-    prompt: Annotated[
-        str | None, typer.Argument(help="The object to model (or give --image instead).")
-    ] = None,
-    model: ModelOption = "hy-3d-3.1",
-    images: ImageOption = None,
-    params: ParamOption = None,
-    out: OutOption = None,
-    wait_timeout: WaitTimeoutOption = None,
-    poll_interval: PollIntervalOption = None,
-    no_wait: NoWaitFlag = False,
-    json_output: JsonFlag = False,
-) -> None:
-    """Generate a 3D model from a prompt or an image (hy-3d-3.0, hy-3d-3.1, hy-3d-express)."""
-    _generate(
-        ctx,
-        "3d",
-        model=model,
-        prompt=prompt,
-        images=images,
-        params=params,
-        out=out,
-        wait_timeout=wait_timeout,
-        poll_interval=poll_interval,
-        no_wait=no_wait,
-        json_output=json_output,
-    )
+image = _generation_command(
+    "image",
+    "hy-image-v3.0",
+    "What to draw.",
+    "Generate images (hy-image-v3.0 job, or hy-image-lite at once) and print their links.",
+)
+video = _generation_command(
+    "video",
+    "hy-video-1.5",
+    "What happens in the video (optional for image-driven models).",
+    "Generate a video (hy-video-1.5, yt-video-2.0, yt-video-fx, yt-video-humanactor).\n\n"
+    "yt-video-fx needs -p template=NAME; yt-video-humanactor needs -p audio_url=URL.",
+)
+three_d = _generation_command(
+    "3d",
+    "hy-3d-3.1",
+    "The object to model (or give --image instead).",
+    "Generate a 3D model from a prompt or an image (hy-3d-3.0, hy-3d-3.1, hy-3d-express).",
+)
 
 
 job_app = typer.Typer(

@@ -80,6 +80,31 @@ def test_image_input_goes_to_the_models_field(
     assert {key: body[key] for key in expected} == expected
 
 
+def test_template_video_takes_its_template_and_several_images(
+    cli_on_emulator: RunCli, emulator: TokenHubEmulator
+) -> None:
+    pictures = ["https://example.com/1.png", "https://example.com/2.png"]
+    args = [
+        "video",
+        "-m",
+        "yt-video-fx",
+        "-p",
+        "template=hug",
+        "-i",
+        pictures[0],
+        "-i",
+        pictures[1],
+    ]
+
+    result = cli_on_emulator(*args, *FAST)
+
+    assert result.exit_code == ExitCode.OK, result.output
+    body = submitted(emulator)[0]
+    assert body["template"] == "hug"
+    assert body["images"] == [{"url": pictures[0]}, {"url": pictures[1]}]
+    assert "video: " in result.stdout
+
+
 def test_local_image_file_is_sent_inline(
     cli_on_emulator: RunCli, emulator: TokenHubEmulator, tmp_path: Path
 ) -> None:
@@ -120,6 +145,8 @@ def test_params_are_parsed_as_json_when_possible(
         (["image", "x", "-m", "hy-image-lite", "--no-wait"], "--no-wait"),
         (["image", "x", "-m", "hy-image-lite", "--image", "https://e.com/a.png"], "--image"),
         (["3d", "x", "-m", "no-such-model"], "hy-3d-3.1"),
+        (["image"], "prompt"),
+        (["video", "-m", "yt-video-fx", "-i", "https://e.com/a.png"], "template"),
     ],
 )
 def test_bad_requests_are_usage_errors_before_any_submit(
