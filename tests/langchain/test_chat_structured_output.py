@@ -1,0 +1,139 @@
+"""ChatHunyuan.with_structured_output: every method, schema kind and catalogue default."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from langchain_core.messages import AIMessage
+from pydantic import BaseModel, Field
+from typing_extensions import TypedDict
+
+from hunyuan_tokenhub import InvalidParameterError, get_model_info, list_models
+from hunyuan_tokenhub.emulator import TokenHubEmulator
+from langchain_hunyuan import ChatHunyuan
+
+from ._support import last_body
+
+MakeLLM = Callable[..., ChatHunyuan]
+PROMPT = "Tell me a joke about cats. Reply with JSON keys 'setup' and 'punchline'."
+
+
+class Joke(BaseModel):
+    """Joke to tell user."""
+
+    setup: str = Field(description="question to set up a joke")
+    punchline: str = Field(description="answer to resolve the joke")
+
+
+class JokeDict(TypedDict):
+    """Joke to tell user."""
+
+    setup: str
+    punchline: str
+
+
+JOKE_SCHEMA: dict[str, Any] = {
+    "title": "joke",
+    "description": "Joke to tell user.",
+    "type": "object",
+    "properties": {"setup": {"type": "string"}, "punchline": {"type": "string"}},
+    "required": ["setup", "punchline"],
+}
+
+
+@pytest.mark.parametrize("model", [m.id for m in list_models("chat")])
+def test_default_method_works_on_every_listed_model(
+    make_llm: MakeLLM, emulator: TokenHubEmulator, model: str
+) -> None:
+    joke = make_llm(model=model).with_structured_output(Joke).invoke(PROMPT)
+    assert isinstance(joke, Joke) and joke.setup and joke.punchline
+    body = last_body(emulator)
+    info = get_model_info(model)
+    assert info.structured_output_method == "function_calling"
+    # Thinking models may reject a forced tool_choice, so they get "auto".
+    expected = (
+        {"type": "function", "function": {"name": "Joke"}}
+        if info.supports_forced_tool_choice
+        else "auto"
+    )
+    assert body["tool_choice"] == expected
+    assert [t["function"]["name"] for t in body["tools"]] == ["Joke"]
+
+
+@pytest.mark.parametrize(
+    ("schema", "expected_type"), [(Joke, Joke), (JokeDict, dict), (JOKE_SCHEMA, dict)]
+)
+@pytest.mark.parametrize("method", ["function_calling", "json_mode", "json_schema"])
+def test_methods_and_schema_kinds(
+    make_llm: MakeLLM,
+    emulator: TokenHubEmulator,
+    schema: Any,
+    expected_type: type,
+    method: str,
+) -> None:
+    result = make_llm().with_structured_output(schema, method=method).invoke(PROMPT)
+    assert isinstance(result, expected_type)
+    parsed = result if isinstance(result, dict) else result.model_dump()
+    assert set(parsed) == {"setup", "punchline"}
+    body = last_body(emulator)
+    if method == "function_calling":
+        assert "response_format" not in body and len(body["tools"]) == 1
+    elif method == "json_mode":
+        assert body["response_format"] == {"type": "json_object"} and "tools" not in body
+    else:
+        response_format = body["response_format"]
+        assert response_format["type"] == "json_schema"
+        assert response_format["json_schema"]["schema"]["required"] == ["setup", "punchline"]
+        assert response_format["json_schema"]["name"] in ("Joke", "JokeDict", "joke")
+
+
+def test_strict_is_forwarded(make_llm: MakeLLM, emulator: TokenHubEmulator) -> None:
+    make_llm().with_structured_output(Joke, method="json_schema", strict=True).invoke(PROMPT)
+    assert last_body(emulator)["response_format"]["json_schema"]["strict"] is True
+    make_llm().with_structured_output(Joke, method="function_calling", strict=True).invoke(PROMPT)
+    assert last_body(emulator)["tools"][0]["function"]["strict"] is True
+
+
+def test_include_raw(make_llm: MakeLLM) -> None:
+    result = make_llm().with_structured_output(Joke, include_raw=True).invoke(PROMPT)
+    assert isinstance(result["raw"], AIMessage)
+    assert isinstance(result["parsed"], Joke)
+    assert result["parsing_error"] is None
+
+
+def test_include_raw_reports_parsing_errors_instead_of_raising(make_llm: MakeLLM) -> None:
+    class Strict(BaseModel):
+        """Needs a number."""
+
+        count: int
+
+    # json_mode answers with the quoted keys of the prompt, so "count" gets a string.
+    result = (
+        make_llm()
+        .with_structured_output(Strict, method="json_mode", include_raw=True)
+        .invoke("Reply with JSON key 'count'.")
+    )
+    assert result["parsed"] is None
+    assert result["parsing_error"] is not None
+    assert isinstance(result["raw"], AIMessage)
+
+
+async def test_async_and_streamed_structured_output(make_llm: MakeLLM) -> None:
+    structured = make_llm().with_structured_output(Joke)
+    joke = await structured.ainvoke(PROMPT)
+    streamed = list(structured.stream(PROMPT))
+    assert streamed[-1] == joke
+    assert [j async for j in structured.astream(PROMPT)][-1] == joke
+
+
+def test_bad_arguments_fail_clearly(make_llm: MakeLLM) -> None:
+    llm = make_llm()
+    with pytest.raises(InvalidParameterError, match="strict"):
+        llm.with_structured_output(Joke, method="json_mode", strict=True)
+    with pytest.raises(InvalidParameterError, match="method") as caught:
+        llm.with_structured_output(Joke, method="xml")  # type: ignore[arg-type]
+    assert "json_schema" in str(caught.value)
+    with pytest.raises(InvalidParameterError, match="schema"):
+        llm.with_structured_output(None)
