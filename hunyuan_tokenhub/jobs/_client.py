@@ -189,13 +189,16 @@ class JobClient(_JobClientBase):
         )
 
     def _send(self, call: HTTPCall) -> dict[str, Any]:
-        return self._http.post_json(
+        body = self._http.post_json(
             call.endpoint.path,
             call.body,
             submit=call.submit,
             headers=call.headers,
             base_url=call.endpoint.base_url,
         )
+        if call.check_answer is not None:
+            call.check_answer(body)
+        return body
 
     def _submit(
         self,
@@ -403,13 +406,16 @@ class AsyncJobClient(_JobClientBase):
         )
 
     async def _send(self, call: HTTPCall) -> dict[str, Any]:
-        return await self._http.post_json(
+        body = await self._http.post_json(
             call.endpoint.path,
             call.body,
             submit=call.submit,
             headers=call.headers,
             base_url=call.endpoint.base_url,
         )
+        if call.check_answer is not None:
+            call.check_answer(body)
+        return body
 
     async def _submit(
         self,

@@ -10,7 +10,7 @@ a moved endpoint is one edit in one table.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,12 +34,18 @@ class Endpoint:
 
 @dataclass(frozen=True)
 class HTTPCall:
-    """One POST the client should send (``submit`` marks a call that starts a paid job)."""
+    """One POST the client should send (``submit`` marks a call that starts a paid job).
+
+    ``check_answer`` raises the typed error a successful HTTP answer may still stand for (Cloud
+    API 3.0 reports errors in the body of an HTTP 200); the client calls it before anything
+    else reads the answer, so a refused submit is retried like an HTTP 429.
+    """
 
     endpoint: Endpoint
     body: dict[str, Any]
     submit: bool = False
     headers: Mapping[str, str] | None = None
+    check_answer: Callable[[Mapping[str, Any]], object] | None = None
 
 
 class WireFormat(ABC):

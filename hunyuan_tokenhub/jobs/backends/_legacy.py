@@ -26,6 +26,7 @@ from ..._exceptions import (
     BadRequestError,
     ConfigurationError,
     InternalServerError,
+    InvalidParameterError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -34,13 +35,14 @@ from ..._exceptions import (
 )
 from .._results import JobAsset, JobResult, JobStatus, expiry
 from .._status import find_error, normalize_state
-from ._base import JobBackend, ModelRoute
+from ._base import Endpoint, HTTPCall, JobBackend, ModelRoute, WireFormat
 from ._options import BackendOptions
 
 __all__ = [
     "LEGACY_KEY_ENV_VARS",
     "BindableBackend",
     "Credential",
+    "GatewayWireFormat",
     "error_for_code",
     "gateway_base_url",
     "job_status",
@@ -249,6 +251,21 @@ class Credential(Generic[T]):
 
     def get(self) -> T:
         return self._value if self._value is not None else self._resolve()
+
+
+class GatewayWireFormat(WireFormat):
+    """Base of the aiart and ai3d gateways: ``Authorization: <key>`` (no ``Bearer``), error
+    bodies raised as typed errors, jobs only."""
+
+    def __init__(self, key: Credential[SecretStr]) -> None:
+        self._key = key
+
+    def call(self, endpoint: Endpoint, body: dict[str, Any], *, submit: bool = False) -> HTTPCall:
+        headers = {"Authorization": self._key.get().get_secret_value()}
+        return HTTPCall(endpoint, body, submit=submit, headers=headers, check_answer=unwrap)
+
+    def parse_sync(self, route: ModelRoute, body: Mapping[str, Any]) -> JobResult:
+        raise InvalidParameterError("model", f"{route.model} is a job, not a synchronous model")
 
 
 @dataclass(frozen=True)

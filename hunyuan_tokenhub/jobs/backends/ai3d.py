@@ -28,13 +28,13 @@ import base64
 from collections.abc import Mapping
 from typing import Any
 
-from ..._exceptions import InvalidParameterError
 from .._requests import Hunyuan3DProRequest, JobRequest
-from .._results import JobAsset, JobResult, JobStatus
-from ._base import Endpoint, HTTPCall, ModelRoute, WireFormat
+from .._results import JobAsset, JobStatus
+from ._base import Endpoint, HTTPCall, ModelRoute
 from ._legacy import (
     BindableBackend,
     Credential,
+    GatewayWireFormat,
     gateway_base_url,
     job_status,
     pascal_case,
@@ -97,28 +97,22 @@ def result_file_assets(files: Any) -> list[JobAsset]:
     )
 
 
-class Ai3dWireFormat(WireFormat):
+class Ai3dWireFormat(GatewayWireFormat):
     """Bodies and answers of the ai3d gateway; the key goes in ``Authorization`` as is."""
-
-    def __init__(self, key: Credential[Any]) -> None:
-        self._key = key
-
-    def _headers(self) -> dict[str, str]:
-        return {"Authorization": self._key.get().get_secret_value()}
 
     def submit_call(self, route: ModelRoute, request: JobRequest) -> HTTPCall:
         body = pro_job_body(route, request)
         # The gateway documents inline images as data: URLs in ImageUrl.
         if "ImageBase64" in body:
             body["ImageUrl"] = _data_url(body.pop("ImageBase64"))
-        return HTTPCall(route.submit, body, submit=True, headers=self._headers())
+        return self.call(route.submit, body, submit=True)
 
     def parse_submit(self, route: ModelRoute, body: Mapping[str, Any]) -> str:
         return require_job_id(route.model, unwrap(body), "JobId", "job_id", "id")
 
     def query_call(self, route: ModelRoute, job_id: str) -> HTTPCall:
         assert route.query is not None
-        return HTTPCall(route.query, {"JobId": job_id}, headers=self._headers())
+        return self.call(route.query, {"JobId": job_id})
 
     def parse_query(self, route: ModelRoute, job_id: str, body: Mapping[str, Any]) -> JobStatus:
         payload = unwrap(body)
@@ -130,9 +124,6 @@ class Ai3dWireFormat(WireFormat):
             assets=lambda: result_file_assets(payload.get("ResultFile3Ds")),
             raw=body,
         )
-
-    def parse_sync(self, route: ModelRoute, body: Mapping[str, Any]) -> JobResult:
-        raise InvalidParameterError("model", f"{route.model} is a job on the ai3d backend")
 
 
 def _routes(options: BackendOptions, eager: bool) -> dict[str, ModelRoute]:

@@ -24,14 +24,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..._exceptions import InvalidParameterError
 from .._media import classify_media
 from .._requests import HunyuanImageV3Request, JobRequest
-from .._results import JobResult, JobStatus
-from ._base import Endpoint, HTTPCall, ModelRoute, WireFormat
+from .._results import JobStatus
+from ._base import Endpoint, HTTPCall, ModelRoute
 from ._legacy import (
     BindableBackend,
     Credential,
+    GatewayWireFormat,
     gateway_base_url,
     job_status,
     require_job_id,
@@ -56,14 +56,8 @@ def _inline_image(value: str) -> str:
     return value
 
 
-class AiartWireFormat(WireFormat):
+class AiartWireFormat(GatewayWireFormat):
     """Bodies and answers of the aiart gateway; the key goes in ``Authorization`` as is."""
-
-    def __init__(self, key: Credential[Any]) -> None:
-        self._key = key
-
-    def _headers(self) -> dict[str, str]:
-        return {"Authorization": self._key.get().get_secret_value()}
 
     def submit_call(self, route: ModelRoute, request: JobRequest) -> HTTPCall:
         params = request.model_dump(mode="json", exclude_none=True)
@@ -76,14 +70,14 @@ class AiartWireFormat(WireFormat):
             body["images"] = [_inline_image(image) for image in body["images"]]
         if params:
             body["extra_body"] = params
-        return HTTPCall(route.submit, body, submit=True, headers=self._headers())
+        return self.call(route.submit, body, submit=True)
 
     def parse_submit(self, route: ModelRoute, body: Mapping[str, Any]) -> str:
         return require_job_id(route.model, unwrap(body), "job_id", "JobId", "id")
 
     def query_call(self, route: ModelRoute, job_id: str) -> HTTPCall:
         assert route.query is not None
-        return HTTPCall(route.query, {"job_id": job_id}, headers=self._headers())
+        return self.call(route.query, {"job_id": job_id})
 
     def parse_query(self, route: ModelRoute, job_id: str, body: Mapping[str, Any]) -> JobStatus:
         payload = unwrap(body)
@@ -95,9 +89,6 @@ class AiartWireFormat(WireFormat):
             assets=lambda: parse_assets(payload.get("data"), route.kind),
             raw=body,
         )
-
-    def parse_sync(self, route: ModelRoute, body: Mapping[str, Any]) -> JobResult:
-        raise InvalidParameterError("model", f"{route.model} is a job on the aiart backend")
 
 
 def _routes(options: BackendOptions, eager: bool) -> dict[str, ModelRoute]:

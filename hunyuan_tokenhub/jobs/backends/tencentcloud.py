@@ -196,7 +196,7 @@ class TencentCloudWireFormat(WireFormat):
             version=self.action.version,
             payload=_encode(body),
         )
-        return HTTPCall(endpoint, body, submit=submit, headers=headers)
+        return HTTPCall(endpoint, body, submit=submit, headers=headers, check_answer=unwrap)
 
     def submit_call(self, route: ModelRoute, request: JobRequest) -> HTTPCall:
         params = request.model_dump(mode="json", exclude_none=True)
