@@ -58,3 +58,22 @@ __all__ = [
     "list_models",
     "resolve_settings",
 ]
+
+# Generation jobs (image, video, 3D); the full API lives in hunyuan_tokenhub.jobs.
+from .jobs import (
+    AsyncJobClient,
+    JobAsset,
+    JobClient,
+    JobResult,
+    JobStatus,
+    SubmitTimeoutError,
+)
+
+__all__ += [
+    "AsyncJobClient",
+    "JobAsset",
+    "JobClient",
+    "JobResult",
+    "JobStatus",
+    "SubmitTimeoutError",
+]

@@ -13,3 +13,20 @@ from langchain_hunyuan.chat_models import ChatHunyuan
 __all__ = [
     "ChatHunyuan",
 ]
+
+# Generation tools (image, video, 3D) and their toolkit.
+from langchain_hunyuan.toolkits import HunyuanGenerationToolkit
+from langchain_hunyuan.tools import (
+    PROGRESS_EVENT,
+    Hunyuan3DGenerationTool,
+    HunyuanImageGenerationTool,
+    HunyuanVideoGenerationTool,
+)
+
+__all__ += [
+    "PROGRESS_EVENT",
+    "Hunyuan3DGenerationTool",
+    "HunyuanGenerationToolkit",
+    "HunyuanImageGenerationTool",
+    "HunyuanVideoGenerationTool",
+]
