@@ -13,8 +13,7 @@ from langchain_core.tools import tool
 
 from hunyuan_tokenhub.emulator import TokenHubEmulator
 from langchain_hunyuan import ChatHunyuan
-
-from ._support import chat_bodies
+from tests.langchain._support import chat_bodies
 
 MakeLLM = Callable[..., ChatHunyuan]
 QUESTION = "What is the weather and the local time in Paris?"

@@ -15,8 +15,7 @@ from typing_extensions import TypedDict
 from hunyuan_tokenhub import InvalidParameterError
 from hunyuan_tokenhub.emulator import TokenHubEmulator
 from langchain_hunyuan import ChatHunyuan
-
-from ._support import chat_bodies, last_body
+from tests.langchain._support import chat_bodies, last_body
 
 MakeLLM = Callable[..., ChatHunyuan]
 

@@ -22,8 +22,7 @@ from hunyuan_tokenhub import (
 )
 from hunyuan_tokenhub.emulator import TokenHubEmulator
 from langchain_hunyuan import ChatHunyuan
-
-from ._support import CHAT_PATH, chat_bodies, last_body, merge
+from tests.langchain._support import CHAT_PATH, chat_bodies, last_body, merge
 
 MakeLLM = Callable[..., ChatHunyuan]
 PARALLEL_QUESTION = "What is the weather and the time in Paris?"

@@ -13,8 +13,7 @@ from typing_extensions import TypedDict
 from hunyuan_tokenhub import InvalidParameterError, get_model_info, list_models
 from hunyuan_tokenhub.emulator import TokenHubEmulator
 from langchain_hunyuan import ChatHunyuan
-
-from ._support import last_body
+from tests.langchain._support import last_body
 
 MakeLLM = Callable[..., ChatHunyuan]
 PROMPT = "Tell me a joke about cats. Reply with JSON keys 'setup' and 'punchline'."
