@@ -12,5 +12,11 @@ Usage::
 """
 
 from .base import Hunyuan
+from .tools import GenerationProgressEvent, GenerationToolError, HunyuanGenerationToolSpec
 
-__all__ = ["Hunyuan"]
+__all__ = [
+    "GenerationProgressEvent",
+    "GenerationToolError",
+    "Hunyuan",
+    "HunyuanGenerationToolSpec",
+]

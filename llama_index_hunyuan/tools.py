@@ -1,0 +1,256 @@
+"""``HunyuanGenerationToolSpec``: Hunyuan image, video and 3D generation as LlamaIndex tools.
+
+All job work (validation, input-media policy, submit, polling, concurrency slots) happens in
+:mod:`hunyuan_tokenhub.jobs`, and the agent-facing argument schemas and texts come from
+:mod:`hunyuan_tokenhub.jobs.tooling`; this module only adapts them to LlamaIndex.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import weakref
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from llama_index.core.instrumentation.events import BaseEvent
+from llama_index.core.tools import FunctionTool, ToolMetadata
+from llama_index.core.tools.tool_spec.base import SPEC_FUNCTION_TYPE, BaseToolSpec
+from llama_index_instrumentation import get_dispatcher
+from pydantic import SecretStr
+
+from hunyuan_tokenhub import TokenHubError
+from hunyuan_tokenhub.jobs import AsyncJobClient, JobClient, JobKind, JobResult, JobSlots, JobStatus
+from hunyuan_tokenhub.jobs.tooling import (
+    DEFAULT_TOOL_MODELS,
+    TOOL_DESCRIPTIONS,
+    args_schema,
+    describe_error,
+    describe_result,
+)
+
+__all__ = ["GenerationProgressEvent", "GenerationToolError", "HunyuanGenerationToolSpec"]
+
+dispatcher = get_dispatcher(__name__)
+
+ProgressCallback = Callable[[JobStatus], Any]
+
+_KIND_OF_FUNCTION: Mapping[str, JobKind] = {
+    "generate_image": "image",
+    "generate_video": "video",
+    "generate_3d": "3d",
+}
+
+
+class GenerationProgressEvent(BaseEvent):
+    """Dispatched each time a generation job's state or progress changes.
+
+    Listen with an event handler on the root dispatcher
+    (``llama_index.core.instrumentation.get_dispatcher().add_event_handler(...)``).
+    """
+
+    job_id: str
+    model: str
+    state: str
+    progress: int | None = None
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "GenerationProgressEvent"
+
+
+class GenerationToolError(TokenHubError):
+    """A generation tool call failed; the message tells the agent what to do next.
+
+    The core's typed error (``JobFailedError``, ``JobTimeoutError``, ``InvalidParameterError``,
+    ``APIError``...) is the ``__cause__``.
+    """
+
+
+class HunyuanGenerationToolSpec(BaseToolSpec):
+    """Image, video and 3D generation tools for LlamaIndex agents, on one TokenHub key.
+
+    Example:
+        .. code-block:: python
+
+            from llama_index.core.agent.workflow import FunctionAgent
+            from llama_index_hunyuan import Hunyuan, HunyuanGenerationToolSpec
+
+            tools = HunyuanGenerationToolSpec().to_tool_list()  # key: TOKENHUB_API_KEY
+            agent = FunctionAgent(tools=tools, llm=Hunyuan())
+            print(await agent.run("Draw a lighthouse at dawn"))
+
+    Each tool submits a job, waits for it and answers with text listing every URL (and when
+    the URLs expire); the tool output's ``raw_output`` is the normalised ``JobResult``. The
+    sync and async functions are ``generate_image``/``agenerate_image``,
+    ``generate_video``/``agenerate_video`` and ``generate_3d``/``agenerate_3d``.
+
+    ``image_model``, ``video_model`` and ``model_3d`` choose each tool's model (and so the
+    arguments an agent is offered); ``request_defaults`` sets request fields the developer
+    controls (e.g. ``{"logo_add": 0}``), per kind: ``{"image": {...}, "video": {...}}``.
+    Input images from agents may be http(s) or ``data:`` URLs; local files only from
+    ``allowed_local_dirs``. Progress goes to ``on_progress`` and, as
+    ``GenerationProgressEvent``, to the LlamaIndex dispatcher. A timed-out job keeps running
+    on the server (there is no cancel).
+    """
+
+    spec_functions: list[SPEC_FUNCTION_TYPE] = [  # noqa: RUF012 (BaseToolSpec's contract)
+        ("generate_image", "agenerate_image"),
+        ("generate_video", "agenerate_video"),
+        ("generate_3d", "agenerate_3d"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        api_key: str | SecretStr | None = None,
+        base_url: str | None = None,
+        region: str | None = None,
+        image_model: str = DEFAULT_TOOL_MODELS["image"],
+        video_model: str = DEFAULT_TOOL_MODELS["video"],
+        model_3d: str = DEFAULT_TOOL_MODELS["3d"],
+        request_defaults: Mapping[JobKind, Mapping[str, Any]] | None = None,
+        allowed_local_dirs: Sequence[str | os.PathLike[str]] | None = None,
+        timeout: float | None = None,
+        poll_interval: float | None = None,
+        max_concurrent_jobs: int | Mapping[str, int] | None = None,
+        on_progress: ProgressCallback | None = None,
+        job_client: JobClient | None = None,
+        async_job_client: AsyncJobClient | None = None,
+    ) -> None:
+        self.models: dict[JobKind, str] = {
+            "image": image_model.strip().lower(),
+            "video": video_model.strip().lower(),
+            "3d": model_3d.strip().lower(),
+        }
+        self._schemas = {kind: args_schema(model, kind) for kind, model in self.models.items()}
+        self.request_defaults = {k: dict(v) for k, v in (request_defaults or {}).items()}
+        self.on_progress = on_progress
+        self._client_options: dict[str, Any] = {
+            "api_key": api_key,
+            "base_url": base_url,
+            "region": region,
+            "allowed_local_dirs": allowed_local_dirs,
+            "timeout": timeout,
+            "poll_interval": poll_interval,
+            # One pool of slots for both twins: together they never exceed the account limits.
+            "slots": JobSlots(max_concurrent_jobs),
+        }
+        # Built now so that a missing key or bad setting fails here, not in the agent loop.
+        self._jobs = job_client or JobClient(**self._client_options)
+        self._given_async = async_job_client
+        self._async_jobs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncJobClient]
+        self._async_jobs = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------------- tools
+
+    def to_tool_list(
+        self,
+        spec_functions: list[SPEC_FUNCTION_TYPE] | None = None,
+        func_to_metadata_mapping: dict[str, ToolMetadata] | None = None,
+    ) -> list[FunctionTool]:
+        """The tools, each with its model's argument schema and a description agents can use.
+
+        ``spec_functions`` selects tools by name (``"generate_video"`` or its tuple);
+        ``func_to_metadata_mapping`` replaces a tool's metadata.
+        """
+        tools = []
+        for spec in spec_functions or self.spec_functions:
+            name = spec[0] if isinstance(spec, tuple) else spec
+            kind = _KIND_OF_FUNCTION.get(name)
+            if kind is None:
+                raise ValueError(f"unknown tool {name!r}; choose from {list(_KIND_OF_FUNCTION)}")
+            metadata = (func_to_metadata_mapping or {}).get(name) or ToolMetadata(
+                name=name,
+                description=TOOL_DESCRIPTIONS[kind].format(model=self.models[kind]),
+                fn_schema=self._schemas[kind],
+            )
+            tools.append(
+                FunctionTool.from_defaults(
+                    fn=getattr(self, name),
+                    async_fn=getattr(self, "a" + name),
+                    tool_metadata=metadata,
+                    callback=describe_result,
+                    async_callback=_adescribe_result,
+                )
+            )
+        return tools
+
+    def generate_image(self, **arguments: Any) -> JobResult:
+        """Create images; ``arguments`` follow the image model's schema (``prompt``...)."""
+        return self._generate("image", arguments)
+
+    async def agenerate_image(self, **arguments: Any) -> JobResult:
+        """Async :meth:`generate_image`."""
+        return await self._agenerate("image", arguments)
+
+    def generate_video(self, **arguments: Any) -> JobResult:
+        """Create a video; ``arguments`` follow the video model's schema."""
+        return self._generate("video", arguments)
+
+    async def agenerate_video(self, **arguments: Any) -> JobResult:
+        """Async :meth:`generate_video`."""
+        return await self._agenerate("video", arguments)
+
+    def generate_3d(self, **arguments: Any) -> JobResult:
+        """Create a 3D model; ``arguments`` follow the 3D model's schema."""
+        return self._generate("3d", arguments)
+
+    async def agenerate_3d(self, **arguments: Any) -> JobResult:
+        """Async :meth:`generate_3d`."""
+        return await self._agenerate("3d", arguments)
+
+    # ----------------------------------------------------------------------- plumbing
+
+    def _request(self, kind: JobKind, arguments: Mapping[str, Any]) -> dict[str, Any]:
+        chosen = self._schemas[kind].params_from(arguments)
+        return {**self.request_defaults.get(kind, {}), **chosen}
+
+    def _progress(self, status: JobStatus) -> Any:
+        dispatcher.event(
+            GenerationProgressEvent(
+                job_id=status.job_id,
+                model=status.model,
+                state=status.state,
+                progress=status.progress,
+            )
+        )
+        # An async callback's coroutine is returned, and awaited by the async job client.
+        return self.on_progress(status) if self.on_progress is not None else None
+
+    def _generate(self, kind: JobKind, arguments: Mapping[str, Any]) -> JobResult:
+        try:
+            request = self._request(kind, arguments)
+            return self._jobs.generate(self.models[kind], request, on_progress=self._progress)
+        except TokenHubError as exc:
+            raise GenerationToolError(describe_error(exc)) from exc
+
+    async def _agenerate(self, kind: JobKind, arguments: Mapping[str, Any]) -> JobResult:
+        try:
+            request = self._request(kind, arguments)
+            jobs = self._async_client()
+            return await jobs.generate(self.models[kind], request, on_progress=self._progress)
+        except TokenHubError as exc:
+            raise GenerationToolError(describe_error(exc)) from exc
+
+    def _async_client(self) -> AsyncJobClient:
+        if self._given_async is not None:
+            return self._given_async
+        # An async connection pool belongs to the event loop it first ran on.
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            client = self._async_jobs.get(loop)
+            if client is None:
+                client = AsyncJobClient(**self._client_options)
+                self._async_jobs[loop] = client
+            return client
+
+    def close(self) -> None:
+        """Close the sync job client's connections."""
+        self._jobs.close()
+
+
+async def _adescribe_result(result: JobResult) -> str:
+    return describe_result(result)
