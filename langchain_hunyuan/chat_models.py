@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import os
-import threading
-import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from typing import Any, cast
@@ -29,6 +25,7 @@ from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 from typing_extensions import Self
 
+from hunyuan_tokenhub._adapter_clients import AdapterClients
 from hunyuan_tokenhub._catalog import ReasoningPassback, StructuredOutputMethod, get_model_info
 from hunyuan_tokenhub._chat import (
     ChatCompletion,
@@ -59,30 +56,6 @@ def _api_key_from_env() -> SecretStr | None:
     # TokenHub's own variables only: never OPENAI_API_KEY or another vendor's.
     value = next((os.environ[n] for n in API_KEY_ENV_VARS if os.environ.get(n)), None)
     return SecretStr(value) if value else None
-
-
-@functools.cache
-def _shared_http_client() -> httpx.Client:
-    # One process-wide pool: instances created per request (common in LangGraph apps) reuse
-    # warm connections. Timeouts are set per request by the core client.
-    return httpx.Client(limits=httpx.Limits(max_connections=100, max_keepalive_connections=20))
-
-
-_shared_async_http_clients: weakref.WeakKeyDictionary[
-    asyncio.AbstractEventLoop, httpx.AsyncClient
-] = weakref.WeakKeyDictionary()
-
-
-def _shared_async_http_client() -> httpx.AsyncClient:
-    # An async pool belongs to the event loop it first ran on, so there is one per loop.
-    loop = asyncio.get_running_loop()
-    client = _shared_async_http_clients.get(loop)
-    if client is None:
-        client = httpx.AsyncClient(
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20)
-        )
-        _shared_async_http_clients[loop] = client
-    return client
 
 
 class ChatHunyuan(BaseChatModel):
@@ -153,10 +126,7 @@ class ChatHunyuan(BaseChatModel):
     http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
     """Your own ``httpx.AsyncClient``; it is not closed by us."""
 
-    _client: TokenHubClient | None = PrivateAttr(default=None)
-    _async_client: AsyncTokenHubClient | None = PrivateAttr(default=None)
-    _async_loop: asyncio.AbstractEventLoop | None = PrivateAttr(default=None)
-    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _clients: AdapterClients = PrivateAttr()
 
     @model_validator(mode="after")
     def _validate_settings(self) -> Self:
@@ -169,6 +139,11 @@ class ChatHunyuan(BaseChatModel):
             extra_body=self.extra_body,
         )
         resolve_reasoning_passback(self.model_name, self.reasoning_passback)
+        self._clients = AdapterClients(
+            {**self._client_settings(), "default_headers": self.default_headers},
+            http_client=self.http_client,
+            async_http_client=self.http_async_client,
+        )
         return self
 
     # ------------------------------------------------------------------ LangChain metadata
@@ -237,36 +212,10 @@ class ChatHunyuan(BaseChatModel):
         }
 
     def _sync_client(self) -> TokenHubClient:
-        client = self._client
-        if client is None:
-            with self._lock:
-                if self._client is None:
-                    self._client = TokenHubClient(
-                        **self._client_settings(),
-                        default_headers=self.default_headers,
-                        http_client=self.http_client or _shared_http_client(),
-                    )
-                client = self._client
-        return client
+        return self._clients.sync()
 
-    def _async_client_for_loop(self) -> AsyncTokenHubClient:
-        if self.http_async_client is not None:
-            if self._async_client is None:
-                self._async_client = AsyncTokenHubClient(
-                    **self._client_settings(),
-                    default_headers=self.default_headers,
-                    http_client=self.http_async_client,
-                )
-            return self._async_client
-        loop = asyncio.get_running_loop()
-        if self._async_client is None or self._async_loop is not loop:
-            self._async_client = AsyncTokenHubClient(
-                **self._client_settings(),
-                default_headers=self.default_headers,
-                http_client=_shared_async_http_client(),
-            )
-            self._async_loop = loop
-        return self._async_client
+    def _async_client(self) -> AsyncTokenHubClient:
+        return self._clients.for_running_loop()
 
     # ------------------------------------------------------------------------ requests
 
@@ -324,7 +273,7 @@ class ChatHunyuan(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         payload = self._payload(messages, stop, kwargs, stream=False)
-        response = await self._async_client_for_loop().chat_completions(payload)
+        response = await self._async_client().chat_completions(payload)
         return self._chat_result(parse_completion(response), payload["model"])
 
     # LangChain's stream()/astream() fire on_llm_new_token for every chunk we yield, so the
@@ -354,7 +303,7 @@ class ChatHunyuan(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         payload = self._payload(messages, stop, kwargs, stream=True)
         normalizer = ChatStreamNormalizer()
-        async for raw_chunk in self._async_client_for_loop().stream_chat_completions(payload):
+        async for raw_chunk in self._async_client().stream_chat_completions(payload):
             delta = normalizer.feed(raw_chunk)
             if delta is not None:
                 yield ChatGenerationChunk(message=delta_to_chunk(delta, normalizer.id))

@@ -172,3 +172,10 @@ def test_wrong_key_is_an_authentication_error(emulator: TokenHubEmulator) -> Non
         llm.invoke("hi")
     assert caught.value.status_code == 401
     assert SECRET not in str(caught.value) and SECRET not in repr(caught.value)
+
+
+def test_instances_share_one_connection_pool(make_llm: Callable[..., ChatHunyuan]) -> None:
+    # Models built per request (common in LangGraph apps) reuse warm connections.
+    first, second = make_llm(), make_llm(model="glm-5")
+    assert first._sync_client() is not second._sync_client()
+    assert first._sync_client()._http is second._sync_client()._http
