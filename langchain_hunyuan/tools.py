@@ -50,6 +50,7 @@ from hunyuan_tokenhub import (
 )
 from hunyuan_tokenhub.jobs import (
     AsyncJobClient,
+    BackendOptions,
     DownloadPolicy,
     JobClient,
     JobKind,
@@ -127,6 +128,21 @@ class ImageV3Args(_ToolArgs):
     seed: int | None = Field(default=None, description="Fixed seed to reproduce an image; omit.")
 
 
+class HunyuanImageJobArgs(_ToolArgs):
+    prompt: str = Field(description=_PROMPT + " At most 1024 characters.")
+    negative_prompt: str | None = Field(default=None, description="What the image must not show.")
+    resolution: (
+        Literal[
+            "768:768", "768:1024", "1024:768", "1024:1024",
+            "720:1280", "1280:720", "768:1280", "1280:768",
+        ]
+        | None
+    ) = Field(default=None, description="'width:height'; omit for 1024:1024.")  # fmt: skip
+    num: int | None = Field(
+        default=None, ge=1, le=4, description="How many images, 1-4; omit for 1."
+    )
+
+
 class TextToVideoArgs(_ToolArgs):
     RENAMES: ClassVar[Mapping[str, str]] = {"first_frame_image_url": "image"}
     prompt: str = Field(description="The video's content and motion. At most 200 characters.")
@@ -161,25 +177,30 @@ class HumanActorArgs(_ToolArgs):
     audio_url: str = Field(description="http(s) URL of the speech, mp3 or wav, 2-60 seconds.")
 
 
-class Pro3DArgs(_ToolArgs):
-    prompt: str | None = Field(
-        default=None, description="The object to model. Give this or image_url, not both."
+class _Object3DArgs(_ToolArgs):
+    prompt: str = Field(
+        description="The object to model, e.g. 'a ceramic teapot with a bamboo handle'. When "
+        "image_url is given the model works from the photo and this text is not sent."
     )
     image_url: str | None = Field(
-        default=None, description="http(s) URL of a photo of the object (instead of a prompt)."
+        default=None, description="Optional http(s) URL of a photo of the object to model."
     )
+
+    def to_params(self) -> dict[str, Any]:
+        # The 3D actions take exactly one input: the photo, when there is one, wins.
+        params = super().to_params()
+        if self.image_url:
+            params.pop("prompt", None)
+        return params
+
+
+class Pro3DArgs(_Object3DArgs):
     result_format: Literal["STL", "USDZ", "FBX"] | None = Field(
         default=None, description="An extra file format besides OBJ and GLB; omit if not asked."
     )
 
 
-class Express3DArgs(_ToolArgs):
-    prompt: str | None = Field(
-        default=None, description="The object to model. Give this or image_url, not both."
-    )
-    image_url: str | None = Field(
-        default=None, description="http(s) URL of a photo of the object (instead of a prompt)."
-    )
+class Express3DArgs(_Object3DArgs):
     result_format: Literal["OBJ", "GLB", "STL", "USDZ", "FBX", "MP4"] | None = Field(
         default=None, description="The file format; omit for OBJ."
     )
@@ -274,7 +295,13 @@ class _HunyuanGenerationTool(BaseTool):
     model: str = Field(default="", description="The generation model id (case-insensitive).")
     api_key: SecretStr | None = Field(default_factory=_api_key_factory, repr=False)
     base_url: str | None = None
-    backend: str = "tokenhub"
+    backend: str | None = Field(
+        default=None,
+        description="tokenhub (default), aiart, ai3d or tencentcloud; else env HUNYUAN_BACKEND.",
+    )
+    secret_id: SecretStr | None = Field(default=None, repr=False)
+    secret_key: SecretStr | None = Field(default=None, repr=False)
+    tencentcloud_region: str | None = None
     poll_interval: float | None = None
     max_poll_interval: float | None = None
     timeout: float | None = None
@@ -300,7 +327,7 @@ class _HunyuanGenerationTool(BaseTool):
         if not isinstance(data, dict):
             return data
         data = dict(data)
-        model = str(data.get("model") or cls.DEFAULT_MODEL).strip().lower()
+        model = str(data.get("model") or cls._default_model(data.get("backend"))).strip().lower()
         if model not in cls.ARGS_BY_MODEL:
             raise ConfigurationError(
                 f"{cls.__name__} supports the models {', '.join(cls.ARGS_BY_MODEL)}, "
@@ -311,12 +338,24 @@ class _HunyuanGenerationTool(BaseTool):
         data.setdefault("description", cls.DESCRIPTION.format(model=model))
         return data
 
+    @classmethod
+    def _default_model(cls, backend: Any) -> str:
+        """The tool's default model, or the backend's first model this tool can drive."""
+        offered = get_backend(backend if isinstance(backend, str) else None).models
+        if cls.DEFAULT_MODEL in offered:
+            return cls.DEFAULT_MODEL
+        return next((m for m in offered if m in cls.ARGS_BY_MODEL), cls.DEFAULT_MODEL)
+
     @model_validator(mode="after")
     def _check_setup(self) -> _HunyuanGenerationTool:
-        if get_backend(self.backend).route(self.model).kind != self.KIND:
+        backend = get_backend(self.backend)
+        if backend.route(self.model).kind != self.KIND:
             raise ConfigurationError(f"{self.model} does not make {self.KIND} results")
         has_client = self.job_client is not None or self.async_job_client is not None
-        if self.api_key is None and not has_client:
+        if backend.sends_own_auth and not has_client:
+            # Fails now, naming what is missing, rather than at the agent's first call.
+            backend.configure(self._backend_options())
+        elif self.api_key is None and not has_client:
             raise ConfigurationError(
                 "No TokenHub API key: pass api_key=... or set TOKENHUB_API_KEY."
             )
@@ -324,11 +363,23 @@ class _HunyuanGenerationTool(BaseTool):
             self.slots = JobSlots(self.max_concurrent_jobs)
         return self
 
+    def _backend_options(self) -> BackendOptions:
+        return BackendOptions(
+            api_key=self.api_key,
+            base_url=self.base_url,
+            secret_id=self.secret_id,
+            secret_key=self.secret_key,
+            tencentcloud_region=self.tencentcloud_region,
+        )
+
     def _client_options(self) -> dict[str, Any]:
         return {
             "api_key": self.api_key,
             "base_url": self.base_url,
             "backend": self.backend,
+            "secret_id": self.secret_id,
+            "secret_key": self.secret_key,
+            "tencentcloud_region": self.tencentcloud_region,
             "allowed_local_dirs": self.allowed_local_dirs,
             "slots": self.slots,
             "poll_interval": self.poll_interval,
@@ -448,6 +499,7 @@ class HunyuanImageGenerationTool(_HunyuanGenerationTool):
     ARGS_BY_MODEL: ClassVar[Mapping[str, type[_ToolArgs]]] = {
         "hy-image-v3.0": ImageV3Args,
         "hy-image-lite": ImageLiteArgs,
+        "hunyuan-image-job": HunyuanImageJobArgs,
     }
     DESCRIPTION: ClassVar[str] = (
         "Create an image (picture, photo, illustration, drawing, painting, poster, logo) from a "

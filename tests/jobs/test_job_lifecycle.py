@@ -67,7 +67,7 @@ async def test_async_generate(ajobs: AsyncJobClient, model: str) -> None:
 
 
 def test_progress_callback_sees_each_new_state(jobs: JobClient, emulator: TokenHubEmulator) -> None:
-    emulator.jobs.timing = JobTiming(queued_s=0.03, running_s=0.15)
+    emulator.jobs.timing = JobTiming(queued_s=0.1, running_s=0.15)
     seen: list[JobStatus] = []
     result = jobs.generate("hy-video-1.5", prompt="小河流水", on_progress=seen.append)
     states = [s.state for s in seen]

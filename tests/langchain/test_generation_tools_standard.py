@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from langchain_core.tools import BaseTool
@@ -28,9 +28,9 @@ def generation_emulator() -> Iterator[TokenHubEmulator]:
 
 
 class _AgainstEmulator:
-    tool_class: type[BaseTool]
-    example: dict[str, Any]
-    model: str
+    tool_class: ClassVar[type[BaseTool]]
+    example: ClassVar[dict[str, Any]]
+    model: ClassVar[str]
 
     @property
     def tool_constructor(self) -> type[BaseTool]:
@@ -61,37 +61,46 @@ class _AgainstEmulator:
 class _ImageTool(_AgainstEmulator):
     tool_class = HunyuanImageGenerationTool
     model = "hy-image-v3.0"
-    example = {"prompt": "a red panda reading a book, watercolour", "resolution": "1024:768"}
+    example: ClassVar[dict[str, Any]] = {
+        "prompt": "a red panda reading a book, watercolour",
+        "resolution": "1024:768",
+    }
 
 
 class _LiteImageTool(_AgainstEmulator):
     tool_class = HunyuanImageGenerationTool
     model = "hy-image-lite"
-    example = {"prompt": "雨中, 竹林, 小路"}
+    example: ClassVar[dict[str, Any]] = {"prompt": "雨中, 竹林, 小路"}
 
 
 class _VideoTool(_AgainstEmulator):
     tool_class = HunyuanVideoGenerationTool
     model = "hy-video-1.5"
-    example = {"prompt": "小河流水"}
+    example: ClassVar[dict[str, Any]] = {"prompt": "小河流水"}
 
 
 class _ImageToVideoTool(_AgainstEmulator):
     tool_class = HunyuanVideoGenerationTool
     model = "yt-video-2.0"
-    example = {"image_url": "https://example.com/cat.png", "prompt": "the cat turns its head"}
+    example: ClassVar[dict[str, Any]] = {
+        "image_url": "https://example.com/cat.png",
+        "prompt": "the cat turns its head",
+    }
 
 
 class _TemplateVideoTool(_AgainstEmulator):
     tool_class = HunyuanVideoGenerationTool
     model = "yt-video-fx"
-    example = {"template": "hug", "image_urls": ["https://e.com/a.png", "https://e.com/b.png"]}
+    example: ClassVar[dict[str, Any]] = {
+        "template": "hug",
+        "image_urls": ["https://e.com/a.png", "https://e.com/b.png"],
+    }
 
 
 class _HumanActorTool(_AgainstEmulator):
     tool_class = HunyuanVideoGenerationTool
     model = "yt-video-humanactor"
-    example = {
+    example: ClassVar[dict[str, Any]] = {
         "prompt": "she greets the audience #2# and waves",
         "image_url": "https://example.com/face.png",
         "audio_url": "https://example.com/hello.mp3",
@@ -101,13 +110,17 @@ class _HumanActorTool(_AgainstEmulator):
 class _3DTool(_AgainstEmulator):
     tool_class = Hunyuan3DGenerationTool
     model = "hy-3d-3.1"
-    example = {"prompt": "一只小狗", "result_format": "STL"}
+    example: ClassVar[dict[str, Any]] = {"prompt": "一只小狗", "result_format": "STL"}
 
 
 class _Express3DTool(_AgainstEmulator):
     tool_class = Hunyuan3DGenerationTool
     model = "hy-3d-express"
-    example = {"image_url": "https://example.com/dog.png", "result_format": "glb"}
+    example: ClassVar[dict[str, Any]] = {
+        "prompt": "a dog",
+        "image_url": "https://example.com/dog.png",
+        "result_format": "glb",
+    }
 
 
 class TestImageToolUnit(_ImageTool, ToolsUnitTests):
