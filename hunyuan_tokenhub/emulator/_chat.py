@@ -28,6 +28,7 @@ from ._http import (
     sse_data,
     sse_response,
 )
+from ._react import react_completion
 from ._text import pieces
 
 QUIRKS: Final = frozenset(
@@ -75,7 +76,7 @@ class ChatEndpoint:
         quirks = self._quirks() | request.quirks
         chat, stream, include_usage = parse_chat_request(body)
         chat.cached_tokens = self._cached_tokens(chat)
-        completion = complete(chat)
+        completion = react_completion(chat) or complete(chat)
         completion_id = self._next_id(request)
         if not stream:
             return json_response(render_completion(completion, completion_id, chat.model, quirks))

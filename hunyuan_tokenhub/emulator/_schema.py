@@ -22,6 +22,7 @@ _PLACE_WORDS = frozenset({"city", "location", "place", "address", "region", "cou
 _URL_WORDS = frozenset({"url", "urls", "uri", "link", "href", "website", "homepage"})
 _NAME_PARTS = re.compile(r"[_\-\s.]+|(?<=[a-z0-9])(?=[A-Z])")
 _MAX_DEPTH = 8
+_ALWAYS_FILLED = frozenset({"prompt"})
 
 
 class ArgumentContext:
@@ -148,6 +149,8 @@ class _Generator:
         properties = properties if isinstance(properties, dict) else {}
         required = schema.get("required")
         names = [n for n in required if isinstance(n, str)] if isinstance(required, list) else []
+        # A model fills an optional prompt too (e.g. "prompt or image_url" generation tools).
+        names += [n for n in properties if n in _ALWAYS_FILLED and n not in names]
         return {n: self.value(properties.get(n, {}), n, depth + 1) for n in names}
 
     def _array(self, schema: dict[str, Any], name: str, depth: int) -> list[Any]:
