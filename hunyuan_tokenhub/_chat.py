@@ -604,16 +604,20 @@ class ChatStreamNormalizer:
         if raw_usage:
             self._keep_usage(raw_usage)
         choices = chunk.get("choices")
-        if not choices:
+        if not choices or not isinstance(choices, list):
             return None
         choice = choices[0]
+        if not isinstance(choice, dict):
+            return None
         finish = choice.get("finish_reason")
         if finish:
             self.finish_reason = finish
         delta = choice.get("delta")
-        if not delta:
+        if not delta or not isinstance(delta, dict):
             return None
-        content = delta.get("content") or ""
+        content = delta.get("content")
+        if not isinstance(content, str):
+            content = ""
         reasoning = _reasoning_of(delta) or None
         raw_calls = delta.get("tool_calls")
         calls = self._tool_call_deltas(raw_calls) if raw_calls else []
@@ -638,13 +642,15 @@ class ChatStreamNormalizer:
                 continue
             position = self._position(raw, offset if several else None)
             state = self._calls[position]
-            call_id = raw.get("id") or None
+            call_id = _str_or_none(raw.get("id"))
             emit_id = None
             if call_id and call_id != state.id:
                 state.id = emit_id = call_id
                 self._by_id[call_id] = position
-            function = raw.get("function") or {}
-            name = function.get("name") or None
+            function = raw.get("function")
+            if not isinstance(function, Mapping):
+                function = {}
+            name = _str_or_none(function.get("name"))
             emit_name = None
             if name and name != state.name:
                 # A repeated name is dropped; a genuinely new fragment is appended.
@@ -662,7 +668,7 @@ class ChatStreamNormalizer:
         return deltas
 
     def _position(self, raw: Mapping[str, Any], offset: int | None) -> int:
-        call_id = raw.get("id") or None
+        call_id = _str_or_none(raw.get("id"))
         wire_index = raw.get("index")
         if isinstance(wire_index, int) and not isinstance(wire_index, bool):
             position = self._by_wire_index.get(wire_index)

@@ -539,3 +539,20 @@ def test_arguments_sent_as_an_object_are_serialised() -> None:
     chunks = [_chunk(_calls(raw_call))]
     _, deltas = _feed(chunks)
     assert json.loads(deltas[0].tool_calls[0].arguments) == {"n": 1}
+
+
+@pytest.mark.parametrize(
+    "chunk",
+    [
+        {"choices": [None]},
+        {"choices": {"0": {}}},
+        {"choices": [{"delta": None}]},
+        {"choices": [{"delta": "text"}]},
+        {"choices": [{"delta": {"content": None}}]},
+        {"choices": [{"delta": {"content": ["part"]}}]},
+        {"choices": [], "usage": "n/a"},
+        {"choices": [{"delta": {"tool_calls": [None, {"index": 0, "function": "f"}]}}]},
+    ],
+)
+def test_odd_chunks_add_nothing_instead_of_raising(chunk: dict[str, Any]) -> None:
+    assert ChatStreamNormalizer().feed(chunk) is None
