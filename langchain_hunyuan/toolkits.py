@@ -8,7 +8,7 @@ from langchain_core.tools import BaseTool, BaseToolkit
 from langchain_core.utils import secret_from_env
 from pydantic import ConfigDict, Field, SecretStr
 
-from hunyuan_tokenhub.jobs import DownloadPolicy, JobSlots
+from hunyuan_tokenhub.jobs import DownloadPolicy, JobSlots, get_backend
 from langchain_hunyuan.tools import (
     Hunyuan3DGenerationTool,
     HunyuanImageGenerationTool,
@@ -31,8 +31,11 @@ class HunyuanGenerationToolkit(BaseToolkit):
             agent = create_agent(ChatHunyuan(model="hunyuan-2.0-instruct-20251111"), tools)
             agent.invoke({"messages": [("user", "Draw a lighthouse at dawn")]})
 
-    ``image_model``, ``video_model`` and ``model_3d`` choose each tool's model; ``include``
-    limits which tools are returned. The tools share one :class:`JobSlots`, so together they
+    ``image_model``, ``video_model`` and ``model_3d`` choose each tool's model (default: the
+    backend's first of that kind); ``include`` limits which tools are returned (default: every
+    kind the backend offers). ``backend`` (else env ``HUNYUAN_BACKEND``) may be ``"aiart"``,
+    ``"ai3d"`` or ``"tencentcloud"`` (with ``secret_id``/``secret_key``) instead of TokenHub.
+    The tools share one :class:`JobSlots`, so together they
     never run more jobs of a family than the account allows.
     """
 
@@ -43,11 +46,14 @@ class HunyuanGenerationToolkit(BaseToolkit):
         repr=False,
     )
     base_url: str | None = None
-    backend: str = "tokenhub"
-    image_model: str = "hy-image-v3.0"
-    video_model: str = "hy-video-1.5"
-    model_3d: str = "hy-3d-3.0"
-    include: tuple[str, ...] = ("image", "video", "3d")
+    backend: str | None = None
+    secret_id: SecretStr | None = Field(default=None, repr=False)
+    secret_key: SecretStr | None = Field(default=None, repr=False)
+    tencentcloud_region: str | None = None
+    image_model: str | None = None
+    video_model: str | None = None
+    model_3d: str | None = None
+    include: tuple[str, ...] | None = None
     poll_interval: float | None = None
     max_poll_interval: float | None = None
     timeout: float | None = None
@@ -64,6 +70,9 @@ class HunyuanGenerationToolkit(BaseToolkit):
             "api_key": self.api_key,
             "base_url": self.base_url,
             "backend": self.backend,
+            "secret_id": self.secret_id,
+            "secret_key": self.secret_key,
+            "tencentcloud_region": self.tencentcloud_region,
             "poll_interval": self.poll_interval,
             "max_poll_interval": self.max_poll_interval,
             "timeout": self.timeout,
@@ -73,12 +82,15 @@ class HunyuanGenerationToolkit(BaseToolkit):
             "download_policy": self.download_policy,
             "slots": slots,
         }
-        makers: dict[str, tuple[type[BaseTool], str]] = {
+        makers: dict[str, tuple[type[BaseTool], str | None]] = {
             "image": (HunyuanImageGenerationTool, self.image_model),
             "video": (HunyuanVideoGenerationTool, self.video_model),
             "3d": (Hunyuan3DGenerationTool, self.model_3d),
         }
-        unknown = set(self.include) - set(makers)
+        backend = get_backend(self.backend)
+        offered = [k for k in makers if any(backend.route(m).kind == k for m in backend.models)]
+        include = offered if self.include is None else self.include
+        unknown = set(include) - set(makers)
         if unknown:
             raise ValueError(f"include: unknown tool kinds {sorted(unknown)}; use image, video, 3d")
-        return [makers[k][0](model=makers[k][1], **shared) for k in self.include]
+        return [makers[k][0](model=makers[k][1], **shared) for k in include]

@@ -40,6 +40,7 @@ from ._slots import JobSlots
 from ._status import normalize_state
 from .backends import (
     DEFAULT_BACKEND,
+    BackendOptions,
     Endpoint,
     HTTPCall,
     JobBackend,
@@ -49,6 +50,7 @@ from .backends import (
     get_backend,
     register_backend,
 )
+from .backends.tencentcloud import HunyuanImageJobRequest
 
 __all__ = [
     "DEFAULT_BACKEND",
@@ -58,12 +60,14 @@ __all__ = [
     "DEFAULT_TIMEOUTS",
     "URL_LIFETIMES",
     "AsyncJobClient",
+    "BackendOptions",
     "DownloadPolicy",
     "Endpoint",
     "ExtraParam",
     "HTTPCall",
     "Hunyuan3DExpressRequest",
     "Hunyuan3DProRequest",
+    "HunyuanImageJobRequest",
     "HunyuanImageLiteRequest",
     "HunyuanImageV3Request",
     "HunyuanVideoRequest",

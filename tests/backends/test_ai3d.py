@@ -25,10 +25,14 @@ def test_text_to_3d_sends_pascal_case_and_maps_every_format(
     assert all(q.json == {"JobId": result.job_id} for q in legacy_requests(emulator, QUERY))
     assert [asset.kind for asset in result.assets] == ["obj", "glb"]
     assert result.assets[0].url.endswith(".zip")  # OBJ arrives zipped
-    assert all(asset.preview_url and asset.preview_url.endswith("preview.png") for asset in result.assets)
+    assert all(
+        asset.preview_url and asset.preview_url.endswith("preview.png") for asset in result.assets
+    )
 
 
-def test_options_are_pascal_cased_and_3_1_is_named(ai3d: JobClient, emulator: TokenHubEmulator) -> None:
+def test_options_are_pascal_cased_and_3_1_is_named(
+    ai3d: JobClient, emulator: TokenHubEmulator
+) -> None:
     result = ai3d.generate(
         "HY-3D-3.1",
         image_url="https://example.com/dog.png",
@@ -114,12 +118,19 @@ def test_parse_query_statuses(envelope: bool) -> None:
 
     for raw, state in (("WAIT", "queued"), ("RUN", "in_progress"), ("FAIL", "failed")):
         assert parse({"Status": raw, "ErrorCode": "", "ErrorMessage": ""}).state == state  # type: ignore[attr-defined]
-    done = parse({
-        "Status": "DONE",
-        "ResultFile3Ds": [{"Type": "GLB", "Url": "https://x/m.glb", "PreviewImageUrl": "https://x/p.png"}],
-        "RequestId": "r-1",
-    })
+    done = parse(
+        {
+            "Status": "DONE",
+            "ResultFile3Ds": [
+                {"Type": "GLB", "Url": "https://x/m.glb", "PreviewImageUrl": "https://x/p.png"}
+            ],
+            "RequestId": "r-1",
+        }
+    )
     assert done.result.assets[0].model_dump() == {  # type: ignore[attr-defined]
-        "url": "https://x/m.glb", "kind": "glb", "preview_url": "https://x/p.png", "revised_prompt": None,
+        "url": "https://x/m.glb",
+        "kind": "glb",
+        "preview_url": "https://x/p.png",
+        "revised_prompt": None,
     }
     assert done.request_id == "r-1"  # type: ignore[attr-defined]

@@ -58,7 +58,10 @@ def test_generate_sends_the_documented_request_and_reads_the_result(
 
 def test_minimal_request_has_no_extra_body(aiart: JobClient, emulator: TokenHubEmulator) -> None:
     aiart.submit_job("hy-image-v3.0", prompt="一只猫")
-    assert legacy_requests(emulator, SUBMIT)[0].json == {"model": "HY-Image-V3.0", "prompt": "一只猫"}
+    assert legacy_requests(emulator, SUBMIT)[0].json == {
+        "model": "HY-Image-V3.0",
+        "prompt": "一只猫",
+    }
 
 
 def test_inline_images_are_sent_as_raw_base64(aiart: JobClient, emulator: TokenHubEmulator) -> None:
@@ -68,12 +71,16 @@ def test_inline_images_are_sent_as_raw_base64(aiart: JobClient, emulator: TokenH
 
 def test_progress_walks_the_numeric_statuses(aiart: JobClient) -> None:
     seen: list[tuple[str, str | None]] = []
-    aiart.generate("hy-image-v3.0", prompt="猫", on_progress=lambda s: seen.append((s.state, s.raw_status)))
+    aiart.generate(
+        "hy-image-v3.0", prompt="猫", on_progress=lambda s: seen.append((s.state, s.raw_status))
+    )
     assert seen[-1] == ("completed", "5")
     assert {raw for _, raw in seen} <= {"1", "2", "5"}
 
 
-def test_failed_job_raises_with_the_server_code(aiart: JobClient, emulator: TokenHubEmulator) -> None:
+def test_failed_job_raises_with_the_server_code(
+    aiart: JobClient, emulator: TokenHubEmulator
+) -> None:
     emulator.legacy.fail_next_jobs("FailedOperation.GenerateImageFailed", "审核未通过")
     with pytest.raises(JobFailedError) as info:
         aiart.generate("hy-image-v3.0", prompt="猫")
@@ -90,8 +97,12 @@ def test_wrong_key_is_an_authentication_error_without_the_key(emulator: TokenHub
     assert "sk-wrong-secret-key" not in str(info.value) + repr(info.value)
 
 
-def test_server_side_rejection_is_a_bad_request(aiart: JobClient, emulator: TokenHubEmulator) -> None:
-    emulator.legacy.reject_next("aiart", "InvalidParameterValue.TextLengthExceed", "prompt too long")
+def test_server_side_rejection_is_a_bad_request(
+    aiart: JobClient, emulator: TokenHubEmulator
+) -> None:
+    emulator.legacy.reject_next(
+        "aiart", "InvalidParameterValue.TextLengthExceed", "prompt too long"
+    )
     with pytest.raises(BadRequestError) as info:
         aiart.submit_job("hy-image-v3.0", prompt="猫")
     assert info.value.code == "InvalidParameterValue.TextLengthExceed"

@@ -56,7 +56,10 @@ def test_nested_parameters_are_pascal_cased(
         prompt="猫",
         content_image="https://example.com/cat.png",
         logo_add=1,
-        logo_param={"logo_url": "https://example.com/l.png", "logo_rect": {"x": 1, "y": 2, "width": 3, "height": 4}},
+        logo_param={
+            "logo_url": "https://example.com/l.png",
+            "logo_rect": {"x": 1, "y": 2, "width": 3, "height": 4},
+        },
         style="riman",
         clarity="x2",
         revise=0,
@@ -66,8 +69,10 @@ def test_nested_parameters_are_pascal_cased(
         "Prompt": "猫",
         "ContentImage": {"ImageUrl": "https://example.com/cat.png"},
         "LogoAdd": 1,
-        "LogoParam": {"LogoUrl": "https://example.com/l.png",
-                      "LogoRect": {"X": 1, "Y": 2, "Width": 3, "Height": 4}},
+        "LogoParam": {
+            "LogoUrl": "https://example.com/l.png",
+            "LogoRect": {"X": 1, "Y": 2, "Width": 3, "Height": 4},
+        },
         "Style": "riman",
         "Clarity": "x2",
         "Revise": 0,
@@ -98,13 +103,26 @@ def test_a_tampered_body_fails_the_signature_check(emulator: TokenHubEmulator) -
 
     creds = TencentCloudCredentials.resolve(SECRET_ID, SECRET_KEY, env={})
     host = emulator.root_url.removeprefix("http://")
-    headers = tc3_headers(creds, host=host, service="hunyuan", action="SubmitHunyuanImageJob",
-                          version="2023-09-01", payload=b'{"Prompt":"a"}')
+    headers = tc3_headers(
+        creds,
+        host=host,
+        service="hunyuan",
+        action="SubmitHunyuanImageJob",
+        version="2023-09-01",
+        payload=b'{"Prompt":"a"}',
+    )
     reply = httpx.post(emulator.root_url + "/", content=b'{"Prompt":"b"}', headers=headers)
     assert reply.status_code == 200
     assert reply.json()["Response"]["Error"]["Code"] == "AuthFailure.SignatureFailure"
-    stale = tc3_headers(creds, host=host, service="hunyuan", action="SubmitHunyuanImageJob",
-                        version="2023-09-01", payload=b"{}", timestamp=int(time.time()) - 600)
+    stale = tc3_headers(
+        creds,
+        host=host,
+        service="hunyuan",
+        action="SubmitHunyuanImageJob",
+        version="2023-09-01",
+        payload=b"{}",
+        timestamp=int(time.time()) - 600,
+    )
     reply = httpx.post(emulator.root_url + "/", content=b"{}", headers=stale)
     assert reply.json()["Response"]["Error"]["Code"] == "AuthFailure.SignatureExpire"
 
@@ -112,9 +130,15 @@ def test_a_tampered_body_fails_the_signature_check(emulator: TokenHubEmulator) -
 def test_rate_limit_on_submit_is_retried_without_a_duplicate_job(
     tencentcloud: JobClient, emulator: TokenHubEmulator
 ) -> None:
-    emulator.legacy.reject_next("tencentcloud", "RequestLimitExceeded.JobNumExceed", "busy", times=2)
+    emulator.legacy.reject_next(
+        "tencentcloud", "RequestLimitExceeded.JobNumExceed", "busy", times=2
+    )
     result = tencentcloud.generate(MODEL, prompt="猫")
-    submits = [c for c in legacy_requests(emulator, "/") if c.headers["x-tc-action"] == "SubmitHunyuanImageJob"]
+    submits = [
+        c
+        for c in legacy_requests(emulator, "/")
+        if c.headers["x-tc-action"] == "SubmitHunyuanImageJob"
+    ]
     assert len(submits) == 3
     # each attempt is signed afresh (the timestamp may differ), and only one job exists
     assert list(emulator.legacy.jobs) == [result.job_id]
@@ -133,9 +157,14 @@ def test_rate_limit_on_submit_job_without_retry_budget_raises_rate_limit(
 
 @pytest.mark.parametrize(
     "code, error",
-    [("InvalidParameterValue.TextLengthExceed", BadRequestError), ("MissingParameter", BadRequestError)],
+    [
+        ("InvalidParameterValue.TextLengthExceed", BadRequestError),
+        ("MissingParameter", BadRequestError),
+    ],
 )
-def test_parameter_errors(tencentcloud: JobClient, emulator: TokenHubEmulator, code: str, error: type) -> None:
+def test_parameter_errors(
+    tencentcloud: JobClient, emulator: TokenHubEmulator, code: str, error: type
+) -> None:
     emulator.legacy.reject_next("tencentcloud", code, "bad")
     with pytest.raises(error) as info:
         tencentcloud.submit_job(MODEL, prompt="猫")
@@ -146,7 +175,10 @@ def test_failed_job(tencentcloud: JobClient, emulator: TokenHubEmulator) -> None
     emulator.legacy.fail_next_jobs("FailedOperation.DownloadError", "文件下载失败。")
     with pytest.raises(JobFailedError) as info:
         tencentcloud.generate(MODEL, prompt="猫")
-    assert (info.value.code, info.value.message) == ("FailedOperation.DownloadError", "文件下载失败。")
+    assert (info.value.code, info.value.message) == (
+        "FailedOperation.DownloadError",
+        "文件下载失败。",
+    )
 
 
 @pytest.mark.parametrize(
@@ -156,7 +188,11 @@ def test_failed_job(tencentcloud: JobClient, emulator: TokenHubEmulator) -> None
         (MODEL, {"prompt": "猫", "resolution": "1024:1025"}, "resolution"),
         (MODEL, {"prompt": "猫", "num": 5}, "num"),
         (MODEL, {"prompt": "猫", "clarity": "x3"}, "clarity"),
-        (MODEL, {"prompt": "猫", "content_image": "https://e.com/a.png", "resolution": "720:1280"}, "parameters"),
+        (
+            MODEL,
+            {"prompt": "猫", "content_image": "https://e.com/a.png", "resolution": "720:1280"},
+            "parameters",
+        ),
         (MODEL, {"prompt": ""}, "prompt"),
     ],
 )
@@ -169,7 +205,9 @@ def test_refused_before_any_request(
     assert len(emulator.requests) == 0
 
 
-def test_region_other_than_guangzhou_is_refused_before_any_request(emulator: TokenHubEmulator) -> None:
+def test_region_other_than_guangzhou_is_refused_before_any_request(
+    emulator: TokenHubEmulator,
+) -> None:
     options = {**client_options("tencentcloud", emulator), "tencentcloud_region": "ap-shanghai"}
     with JobClient(**options) as jobs, pytest.raises(InvalidParameterError) as info:
         jobs.submit_job(MODEL, prompt="猫")
@@ -183,8 +221,11 @@ def test_credentials_from_the_environment(
     monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", SECRET_ID)
     monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", SECRET_KEY)
     monkeypatch.setenv("HUNYUAN_BACKEND", "tencentcloud")
-    options = {k: v for k, v in client_options("tencentcloud", emulator).items()
-               if k not in ("backend", "secret_id", "secret_key")}
+    options = {
+        k: v
+        for k, v in client_options("tencentcloud", emulator).items()
+        if k not in ("backend", "secret_id", "secret_key")
+    }
     with JobClient(**options) as jobs:
         assert jobs.backend.name == "tencentcloud"
         assert jobs.generate(MODEL, prompt="猫").assets
@@ -195,9 +236,7 @@ def test_missing_credentials_fail_at_construction(emulator: TokenHubEmulator) ->
         JobClient(backend="tencentcloud", secret_id=SECRET_ID, base_url=emulator.root_url)
 
 
-def test_secrets_never_leak(
-    emulator: TokenHubEmulator, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_secrets_never_leak(emulator: TokenHubEmulator, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     options = client_options("tencentcloud", emulator)
     with JobClient(**options) as jobs:

@@ -55,8 +55,8 @@ __all__ = [
 
 T = TypeVar("T")
 
-# The gateways' keys are Hunyuan keys: HUNYUAN_API_KEY is looked at first.
-LEGACY_KEY_ENV_VARS = tuple(reversed(API_KEY_ENV_VARS))
+# The gateways' keys are read from the same variables as TokenHub's, in the same order.
+LEGACY_KEY_ENV_VARS = API_KEY_ENV_VARS
 
 # Most specific first: a code matches an entry equal to it or starting with it plus ".".
 _CODE_CLASSES: Sequence[tuple[str, type[APIStatusError]]] = (
@@ -216,7 +216,7 @@ def job_status(
 
 
 def resolve_gateway_key(options: BackendOptions, backend: str) -> SecretStr:
-    """The gateway key: ``api_key=``, else ``HUNYUAN_API_KEY``, else ``TOKENHUB_API_KEY``."""
+    """The gateway key: ``api_key=``, else ``TOKENHUB_API_KEY``, else ``HUNYUAN_API_KEY``."""
     if options.api_key is not None and options.api_key.get_secret_value().strip():
         return SecretStr(options.api_key.get_secret_value().strip())
     for name in LEGACY_KEY_ENV_VARS:

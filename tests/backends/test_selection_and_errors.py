@@ -1,0 +1,151 @@
+"""Picking a backend, binding it to credentials, and mapping service error codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from hunyuan_tokenhub import (
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServiceUnavailableError,
+)
+from hunyuan_tokenhub.jobs import JobClient
+from hunyuan_tokenhub.jobs._polling import is_submit_refusal
+from hunyuan_tokenhub.jobs.backends import BackendOptions, available_backends, get_backend
+from hunyuan_tokenhub.jobs.backends._legacy import error_for_code, pascal_case, unwrap
+
+
+def test_every_backend_is_registered() -> None:
+    assert set(available_backends()) >= {"tokenhub", "aiart", "ai3d", "tencentcloud"}
+    assert get_backend().name == "tokenhub"
+    assert get_backend(" AIART ").name == "aiart"
+
+
+def test_backend_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUNYUAN_BACKEND", "ai3d")
+    assert get_backend().name == "ai3d"
+    assert get_backend("tokenhub").name == "tokenhub"  # an argument wins
+
+
+def test_unknown_backend_names_the_available_ones() -> None:
+    with pytest.raises(ConfigurationError, match="aiart, ai3d, tencentcloud"):
+        JobClient(backend="dalle", api_key="k")
+
+
+@pytest.mark.parametrize(
+    "backend, models",
+    [
+        ("aiart", ("hy-image-v3.0",)),
+        ("ai3d", ("hy-3d-3.0", "hy-3d-3.1")),
+        ("tencentcloud", ("hunyuan-image-job",)),
+    ],
+)
+def test_models_per_backend(backend: str, models: tuple[str, ...]) -> None:
+    assert get_backend(backend).models == models
+
+
+@pytest.mark.parametrize("backend", ["aiart", "ai3d"])
+def test_gateway_key_from_argument_or_env(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ConfigurationError, match="HUNYUAN_API_KEY"):
+        get_backend(backend).configure(BackendOptions.of(env={}))
+    bound = get_backend(backend).configure(BackendOptions.of(env={"HUNYUAN_API_KEY": "sk-h"}))
+    model = bound.models[0]
+    route = bound.route(model)
+    assert route.wire.query_call(route, "job-1").headers == {"Authorization": "sk-h"}
+    # the same order as TokenHub's key: TOKENHUB_API_KEY first
+    env = {"HUNYUAN_API_KEY": "sk-hunyuan", "TOKENHUB_API_KEY": "sk-tokenhub"}
+    route = get_backend(backend).configure(BackendOptions.of(env=env)).route(model)
+    assert route.wire.query_call(route, "job-1").headers == {"Authorization": "sk-tokenhub"}
+    bound = get_backend(backend).configure(BackendOptions.of(api_key="sk-arg", env=env))
+    route = bound.route(model)
+    assert route.wire.query_call(route, "j").headers == {"Authorization": "sk-arg"}
+
+
+@pytest.mark.parametrize(
+    "base_url, expected",
+    [
+        (None, "https://api.cloudai.tencent.com"),
+        ("http://127.0.0.1:9/", "http://127.0.0.1:9"),
+        ("https://proxy.example.com/v1", "https://proxy.example.com"),
+    ],
+)
+def test_gateway_host(base_url: str | None, expected: str) -> None:
+    bound = get_backend("aiart").configure(BackendOptions.of(api_key="k", base_url=base_url))
+    route = bound.route("hy-image-v3.0")
+    assert route.submit.base_url == expected and route.submit.path == "/v1/aiart/submit"
+
+
+def test_bad_base_url_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="base_url"):
+        get_backend("ai3d").configure(BackendOptions.of(api_key="k", base_url="ftp://x"))
+
+
+def test_options_repr_hides_secrets() -> None:
+    options = BackendOptions.of(api_key="sk-1", secret_id="AKID-2", secret_key="sec-3")
+    assert all(s not in repr(options) for s in ("sk-1", "AKID-2", "sec-3"))
+
+
+@pytest.mark.parametrize(
+    "code, error",
+    [
+        ("AuthFailure.SignatureFailure", AuthenticationError),
+        ("AuthFailure.SignatureExpire", AuthenticationError),
+        ("AuthFailure.SecretIdNotFound", AuthenticationError),
+        ("AuthFailure.UnauthorizedOperation", PermissionDeniedError),
+        ("RequestLimitExceeded", RateLimitError),
+        ("RequestLimitExceeded.JobNumExceed", RateLimitError),
+        ("RequestLimitExceeded.UinLimitExceeded", RateLimitError),
+        ("InvalidParameter", BadRequestError),
+        ("InvalidParameterValue.TextLengthExceed", BadRequestError),
+        ("MissingParameter", BadRequestError),
+        ("InvalidAction", BadRequestError),
+        ("NoSuchVersion", BadRequestError),
+        ("UnsupportedRegion", BadRequestError),
+        ("FailedOperation.JobNotExist", NotFoundError),
+        ("ResourceNotFound", NotFoundError),
+        ("ResourceUnavailable.InArrears", PermissionDeniedError),
+        ("FailedOperation.ServiceNotActivated", PermissionDeniedError),
+        ("InternalError", InternalServerError),
+        ("FailedOperation.InnerError", InternalServerError),
+        ("ServiceUnavailable", ServiceUnavailableError),
+        ("LimitExceeded", APIStatusError),
+        ("FailedOperation.ImageDownloadError", APIStatusError),
+        ("SomethingNew", APIStatusError),
+    ],
+)
+def test_cloud_api_codes_map_to_typed_errors(code: str, error: type[APIStatusError]) -> None:
+    body = {"Response": {"Error": {"Code": code, "Message": "m"}, "RequestId": "r-9"}}
+    with pytest.raises(APIStatusError) as info:
+        unwrap(body)
+    assert type(info.value) is error
+    assert (info.value.code, info.value.message, info.value.request_id) == (code, "m", "r-9")
+    assert info.value.status_code == 200
+
+
+def test_only_rate_limits_are_submit_refusals() -> None:
+    assert is_submit_refusal(error_for_code("RequestLimitExceeded.JobNumExceed", "busy"))
+    assert is_submit_refusal(error_for_code("RequestLimitExceeded.IPLimitExceeded", "busy"))
+    assert not is_submit_refusal(error_for_code("InternalError", "x"))
+    assert not is_submit_refusal(error_for_code("InvalidParameter", "x"))
+
+
+def test_other_error_shapes() -> None:
+    with pytest.raises(AuthenticationError):
+        unwrap({"Error": {"Code": "AuthFailure.InvalidAuthorization", "Message": "m"}})
+    with pytest.raises(BadRequestError) as info:
+        unwrap({"error": {"code": "invalid_request_error", "message": "bad"}, "request_id": "q"})
+    assert info.value.request_id == "q"
+    assert unwrap({"Response": {"JobId": "1"}}) == {"JobId": "1"}
+    assert unwrap({"job_id": "1"}) == {"job_id": "1"}
+
+
+def test_pascal_case() -> None:
+    assert pascal_case(
+        {"enable_pbr": True, "multi_view_images": [{"view_type": "back"}], "Model": "3.1"}
+    ) == {"EnablePBR": True, "MultiViewImages": [{"ViewType": "back"}], "Model": "3.1"}
