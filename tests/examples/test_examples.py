@@ -81,3 +81,42 @@ def test_rag_pipeline() -> None:
         retrieved, answer = out.split(f"Q: {question}\n", 1)[1].splitlines()[:2]
         assert retrieved.startswith(f"Retrieved: {source}"), retrieved
         assert answer.startswith("A: ") and answer.removeprefix("A: ").strip()
+
+
+def test_quickstart() -> None:
+    out = run_example("quickstart.py")
+
+    assert "Chat: 1+1=2" in out
+    assert re.search(r"^Stream: \S", out, re.M)
+    assert "Tool calls: [('get_weather', {'city': 'Shenzhen'})]" in out
+    assert "Sunny and 24°C in Shenzhen." in out.split("Answer:", 1)[1]
+    image_urls = [u for u in URL.findall(out) if "/files/" in u]
+    assert len(image_urls) == 1 and image_urls[0].endswith(".png")
+
+
+def test_langgraph_agent() -> None:
+    out = run_example("langgraph_agent.py")
+
+    calls = re.findall(r"^-> (hunyuan_\w+)\(", out, re.M)
+    assert sorted(calls) == ["hunyuan_3d_generation", "hunyuan_image_generation"]
+    progress = re.findall(r"^   job (\d+) \(([\w.-]+)\): (\w+)", out, re.M)
+    assert {model for _, model, _ in progress} == {"hy-image-v3.0", "hy-3d-3.0"}
+    assert {state for *_, state in progress} >= {"queued", "completed"}
+    answer = out.split("\nAnswer:\n", 1)[1]
+    urls = URL.findall(answer)
+    assert any(u.endswith(".png") for u in urls)
+    assert any(u.endswith(".glb") for u in urls)
+    assert all(job_id in answer for job_id, _, _ in progress)
+
+
+def test_llamaindex_agent() -> None:
+    out = run_example("llamaindex_agent.py")
+
+    calls = re.findall(r"^-> (\w+)\(", out, re.M)
+    assert sorted(calls) == ["generate_3d", "generate_image"]
+    assert re.search(r"^   job \d+ \(hy-image-v3\.0\): completed", out, re.M)
+    assert re.search(r"^   job \d+ \(hy-3d-3\.0\): completed", out, re.M)
+    answer = out.split("\nAnswer:\n", 1)[1]
+    urls = URL.findall(answer)
+    assert any(u.endswith(".png") for u in urls)
+    assert any(u.endswith(".zip") for u in urls) and any(u.endswith(".glb") for u in urls)

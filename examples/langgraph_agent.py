@@ -1,0 +1,64 @@
+"""A LangGraph agent that plans, makes an image and a 3D model, and reports the links.
+
+    pip install -e ".[all]" langgraph
+    python examples/langgraph_agent.py
+
+The agent is LangChain's ``create_agent`` (a LangGraph graph) with ChatHunyuan and the
+generation toolkit. ``astream_events`` shows everything as it happens: the model's plan, each
+tool call, the job progress the tools send as ``hunyuan_job_progress`` custom events, and the
+final answer with the URLs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from _support import tokenhub_or_emulator
+from langchain.agents import create_agent
+
+from langchain_hunyuan import PROGRESS_EVENT, ChatHunyuan, HunyuanGenerationToolkit
+
+SYSTEM_PROMPT = (
+    "You are a concept-art assistant. First say in one sentence what you will make, then call "
+    "the generation tools (several at once when they do not depend on each other), then give "
+    "the user every link the tools returned, unchanged."
+)
+REQUEST = (
+    "Design a friendly robot mascot for a tea shop: generate an image of it and a 3D model of "
+    "it, and give me the links."
+)
+
+
+def show(event: dict[str, Any]) -> None:
+    """Print the events a user wants to see, in the order they arrive."""
+    kind, data = event["event"], event["data"]
+    if kind == "on_chat_model_end":
+        message = data["output"]
+        if message.content and message.tool_calls:
+            print(f"Plan: {message.content}")
+        for call in message.tool_calls:
+            print(f"-> {call['name']}({call['args']})")
+    elif kind == "on_custom_event" and event["name"] == PROGRESS_EVENT:
+        progress = "" if data["progress"] is None else f" {data['progress']}%"
+        print(f"   job {data['job_id']} ({data['model']}): {data['state']}{progress}")
+    elif kind == "on_tool_end":
+        print(f"<- {event['name']} finished")
+
+
+async def main() -> None:
+    llm = ChatHunyuan(model="hunyuan-2.0-instruct-20251111", temperature=0.3)
+    tools = HunyuanGenerationToolkit(include=("image", "3d")).get_tools()
+    agent = create_agent(llm, tools, system_prompt=SYSTEM_PROMPT)
+
+    final: dict[str, Any] = {}
+    async for event in agent.astream_events({"messages": [("user", REQUEST)]}, version="v2"):
+        show(event)
+        if event["event"] == "on_chain_end" and event["name"] == "LangGraph":
+            final = event["data"]["output"]
+    print("\nAnswer:\n" + final["messages"][-1].content)
+
+
+if __name__ == "__main__":
+    with tokenhub_or_emulator():
+        asyncio.run(main())
