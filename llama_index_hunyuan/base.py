@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
-import threading
-import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +31,7 @@ from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_ca
 from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.llms.llm import ToolSelection
 
+from hunyuan_tokenhub._adapter_clients import AdapterClients
 from hunyuan_tokenhub._catalog import ReasoningPassback, get_model_info
 from hunyuan_tokenhub._chat import (
     apply_reasoning_passback,
@@ -41,7 +39,6 @@ from hunyuan_tokenhub._chat import (
     normalize_tool_choice,
     resolve_reasoning_passback,
 )
-from hunyuan_tokenhub._client import AsyncTokenHubClient, TokenHubClient
 from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
 
 from .utils import (
@@ -148,13 +145,7 @@ class Hunyuan(FunctionCallingLLM):
         default=None, description="Override the catalogue's reasoning pass-back policy."
     )
 
-    _http_client: httpx.Client | None = PrivateAttr(default=None)
-    _async_http_client: httpx.AsyncClient | None = PrivateAttr(default=None)
-    _client: TokenHubClient | None = PrivateAttr(default=None)
-    _async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncTokenHubClient] = (
-        PrivateAttr(default_factory=weakref.WeakKeyDictionary)
-    )
-    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _clients: AdapterClients = PrivateAttr()
 
     def __init__(
         self,
@@ -167,9 +158,12 @@ class Hunyuan(FunctionCallingLLM):
     ) -> None:
         # Resolve the key now: a missing key fails here, naming the variables to set.
         super().__init__(model=model, api_key=resolve_api_key(api_key, os.environ), **kwargs)
-        self._http_client = http_client
-        self._async_http_client = async_http_client
         resolve_settings(**self._client_settings())
+        self._clients = AdapterClients(
+            {**self._client_settings(), "default_headers": self.default_headers},
+            http_client=http_client,
+            async_http_client=async_http_client,
+        )
         resolve_reasoning_passback(self.model, self.reasoning_passback)
         body, extra_body = self._body_defaults()
         build_chat_payload(
@@ -207,44 +201,6 @@ class Hunyuan(FunctionCallingLLM):
             "timeout": self.timeout,
             "max_retries": self.max_retries,
         }
-
-    def _sync_client(self) -> TokenHubClient:
-        with self._lock:
-            if self._client is None:
-                self._client = TokenHubClient(
-                    **self._client_settings(),
-                    default_headers=self.default_headers,
-                    http_client=self._http_client,
-                )
-            return self._client
-
-    def _async_client(self) -> AsyncTokenHubClient:
-        # An httpx.AsyncClient's pool is bound to the loop it first ran on; one client per loop
-        # keeps a second asyncio.run() from failing with "Event loop is closed".
-        loop = asyncio.get_running_loop()
-        with self._lock:
-            client = self._async_clients.get(loop)
-            if client is None:
-                client = AsyncTokenHubClient(
-                    **self._client_settings(),
-                    default_headers=self.default_headers,
-                    http_client=self._async_http_client,
-                )
-                self._async_clients[loop] = client
-            return client
-
-    def close(self) -> None:
-        """Close the sync connection pool (your own ``http_client`` is left open)."""
-        with self._lock:
-            client, self._client = self._client, None
-        if client is not None:
-            client.close()
-
-    async def aclose(self) -> None:
-        """Close the running loop's async connection pool (your own client is left open)."""
-        client = self._async_clients.pop(asyncio.get_running_loop(), None)
-        if client is not None:
-            await client.aclose()
 
     # ------------------------------------------------------------------------ requests
 
@@ -285,18 +241,18 @@ class Hunyuan(FunctionCallingLLM):
 
     def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         payload = self._payload(messages, kwargs, stream=False)
-        return chat_response_from_completion(self._sync_client().chat_completions(payload))
+        return chat_response_from_completion(self._clients.sync().chat_completions(payload))
 
     async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         payload = self._payload(messages, kwargs, stream=False)
-        response = await self._async_client().chat_completions(payload)
+        response = await self._clients.for_running_loop().chat_completions(payload)
         return chat_response_from_completion(response)
 
     def _stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
         # The payload is built (and validated) now, so bad input fails at the call, not at the
         # first iteration.
         payload = self._payload(messages, kwargs, stream=True)
-        client = self._sync_client()
+        client = self._clients.sync()
 
         def gen() -> ChatResponseGen:
             assembler = ChatStreamAssembler(payload["model"])
@@ -312,7 +268,7 @@ class Hunyuan(FunctionCallingLLM):
         self, messages: Sequence[ChatMessage], **kwargs: Any
     ) -> ChatResponseAsyncGen:
         payload = self._payload(messages, kwargs, stream=True)
-        client = self._async_client()
+        client = self._clients.for_running_loop()
 
         async def gen() -> ChatResponseAsyncGen:
             assembler = ChatStreamAssembler(payload["model"])

@@ -34,17 +34,12 @@ def _no_ambient_keys(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def make_llm(emulator: TokenHubEmulator) -> Iterator[Callable[..., Hunyuan]]:
-    """Build ``Hunyuan`` instances talking to the emulator; closed after the test."""
-    created: list[Hunyuan] = []
+def make_llm(emulator: TokenHubEmulator) -> Callable[..., Hunyuan]:
+    """Build ``Hunyuan`` instances talking to the emulator."""
 
     def make(model: str = "hunyuan-2.0-instruct-20251111", **kwargs: Any) -> Hunyuan:
         kwargs.setdefault("api_key", API_KEY)
         kwargs.setdefault("base_url", emulator.base_url)
-        llm = Hunyuan(model, **kwargs)
-        created.append(llm)
-        return llm
+        return Hunyuan(model, **kwargs)
 
-    yield make
-    for llm in created:
-        llm.close()
+    return make

@@ -236,7 +236,6 @@ async def test_async_twins(make_llm: MakeLLM) -> None:
     assert chunks[-1].additional_kwargs["total_tokens"] > 0
     completions = [c async for c in await llm.astream_complete("计算 1+1")]
     assert completions[-1].text == "1+1=2"
-    await llm.aclose()
 
 
 def test_one_instance_across_event_loops(make_llm: MakeLLM) -> None:
