@@ -26,6 +26,7 @@ from rich.progress import (
 )
 
 from ..jobs import DownloadPolicy, JobClient, JobKind, JobResult, JobStatus, ModelRoute
+from ..jobs.tooling import DEFAULT_TOOL_MODELS
 from ._common import PROG, CliState, ExitCode, JsonFlag, command_state, print_json, stderr
 
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -304,20 +305,20 @@ def _generation_command(
 
 image = _generation_command(
     "image",
-    "hy-image-v3.0",
+    DEFAULT_TOOL_MODELS["image"],
     "What to draw.",
     "Generate images (hy-image-v3.0 job, or hy-image-lite at once) and print their links.",
 )
 video = _generation_command(
     "video",
-    "hy-video-1.5",
+    DEFAULT_TOOL_MODELS["video"],
     "What happens in the video (optional for image-driven models).",
     "Generate a video (hy-video-1.5, yt-video-2.0, yt-video-fx, yt-video-humanactor).\n\n"
     "yt-video-fx needs -p template=NAME; yt-video-humanactor needs -p audio_url=URL.",
 )
 three_d = _generation_command(
     "3d",
-    "hy-3d-3.1",
+    DEFAULT_TOOL_MODELS["3d"],
     "The object to model (or give --image instead).",
     "Generate a 3D model from a prompt or an image (hy-3d-3.0, hy-3d-3.1, hy-3d-express).",
 )

@@ -45,7 +45,7 @@ def test_3d_json_with_out_downloads_every_file(
 
     assert result.exit_code == ExitCode.OK, result.output
     document = json.loads(result.stdout)
-    assert document["model"] == "hy-3d-3.1"
+    assert document["model"] == "hy-3d-3.0"
     assert document["status"] == "completed"
     assert {a["kind"] for a in document["assets"]} >= {"obj", "glb"}
     files = [Path(f) for f in document["files"]]
@@ -222,8 +222,8 @@ def test_timeout_exits_3_and_says_how_to_resume(
     job_id = submitted_job_id(emulator)
     assert error["type"] == "JobTimeoutError"
     assert error["job_id"] == job_id
-    assert f"job wait {job_id} --model hy-3d-3.1" in error["hint"]
-    assert f"job wait {job_id} --model hy-3d-3.1" in result.stderr
+    assert f"job wait {job_id} --model hy-3d-3.0" in error["hint"]
+    assert f"job wait {job_id} --model hy-3d-3.0" in result.stderr
 
 
 def test_ctrl_c_while_waiting_exits_130_and_leaves_a_resume_hint(
