@@ -15,6 +15,19 @@ AIART_KEY = "sk-aiart-test-0123"
 AI3D_KEY = "sk-ai3d-test-4567"
 SECRET_ID = "AKIDbackendtest00001"
 SECRET_KEY = "backend-test-secret-key-89"
+# The parameters of seed 000's submit example (tests/cassettes/backends/aiart_submit_query.yaml).
+SEED_000_PARAMS: dict[str, Any] = {
+    "prompt": "在图片中增加一个橘猫",
+    "resolution": "1024:1024",
+    "images": ["https://ai.cos.ap-guangzhou.myqcloud.com/cat.png"],
+    "seed": 84445,
+    "revise": 0,
+    "logo_add": 1,
+    "logo_param": {
+        "logo_rect": {"x": 0, "y": 0, "width": 100, "height": 50},
+        "logo_url": "https://ai.cos.ap-guangzhou.myqcloud.com/logo.png",
+    },
+}
 FAST = LegacyTiming(queued_s=0.02, running_s=0.06)
 POLLING: dict[str, Any] = {
     "poll_interval": 0.005,

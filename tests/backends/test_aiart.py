@@ -16,28 +16,15 @@ from hunyuan_tokenhub.emulator import TokenHubEmulator
 from hunyuan_tokenhub.jobs import AsyncJobClient, JobClient
 from hunyuan_tokenhub.jobs.backends import get_backend
 
-from .conftest import AIART_KEY, client_options, legacy_requests
+from .conftest import AIART_KEY, SEED_000_PARAMS, client_options, legacy_requests
 
 SUBMIT, QUERY = "/v1/aiart/submit", "/v1/aiart/query"
-LOGO = {
-    "logo_rect": {"x": 0, "y": 0, "width": 100, "height": 50},
-    "logo_url": "https://ai.cos.ap-guangzhou.myqcloud.com/logo.png",
-}
 
 
 def test_generate_sends_the_documented_request_and_reads_the_result(
     aiart: JobClient, emulator: TokenHubEmulator
 ) -> None:
-    result = aiart.generate(
-        "HY-Image-V3.0",
-        prompt="在图片中增加一个橘猫",
-        resolution="1024:1024",
-        images=["https://ai.cos.ap-guangzhou.myqcloud.com/cat.png"],
-        seed=84445,
-        revise=0,
-        logo_add=1,
-        logo_param=LOGO,
-    )
+    result = aiart.generate("HY-Image-V3.0", **SEED_000_PARAMS)
     submit = legacy_requests(emulator, SUBMIT)[0]
     assert submit.headers["authorization"] == AIART_KEY  # the key as is, no "Bearer"
     assert submit.json == {
@@ -45,7 +32,12 @@ def test_generate_sends_the_documented_request_and_reads_the_result(
         "prompt": "在图片中增加一个橘猫",
         "size": "1024:1024",
         "images": ["https://ai.cos.ap-guangzhou.myqcloud.com/cat.png"],
-        "extra_body": {"seed": 84445, "revise": 0, "logo_add": 1, "logo_param": LOGO},
+        "extra_body": {
+            "seed": 84445,
+            "revise": 0,
+            "logo_add": 1,
+            "logo_param": SEED_000_PARAMS["logo_param"],
+        },
     }
     queries = legacy_requests(emulator, QUERY)
     assert queries and all(q.json == {"job_id": result.job_id} for q in queries)

@@ -17,6 +17,8 @@ from vcr.request import Request
 from hunyuan_tokenhub.jobs import JobClient
 from tests.cassettes.replay import json_body_matcher
 
+from .conftest import SEED_000_PARAMS
+
 CASSETTES = Path(__file__).parents[1] / "cassettes" / "backends"
 TC_HEADERS = ("X-TC-Action", "X-TC-Version", "X-TC-Region")
 
@@ -59,19 +61,7 @@ def test_aiart_seed_000_submit_and_query() -> None:
             backend="aiart", api_key="sk-e*****zzz", max_retries=0, poll_interval=0.01
         ) as jobs,
     ):
-        result = jobs.generate(
-            "HY-Image-V3.0",
-            prompt="在图片中增加一个橘猫",
-            resolution="1024:1024",
-            images=["https://ai.cos.ap-guangzhou.myqcloud.com/cat.png"],
-            seed=84445,
-            revise=0,
-            logo_add=1,
-            logo_param={
-                "logo_rect": {"x": 0, "y": 0, "width": 100, "height": 50},
-                "logo_url": "https://ai.cos.ap-guangzhou.myqcloud.com/logo.png",
-            },
-        )
+        result = jobs.generate("HY-Image-V3.0", **SEED_000_PARAMS)
     assert cassette.all_played
     assert result.job_id == "1259088371-1*****10-0"
     assert result.urls == ["https://aiart*****-0/0"]

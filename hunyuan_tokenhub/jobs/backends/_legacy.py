@@ -12,9 +12,10 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import SecretStr
 
@@ -43,9 +44,9 @@ __all__ = [
     "BindableBackend",
     "Credential",
     "GatewayWireFormat",
+    "LegacyWireFormat",
     "error_for_code",
     "gateway_base_url",
-    "job_status",
     "pascal_case",
     "request_id_of",
     "require_job_id",
@@ -177,42 +178,58 @@ def _pascal_key(key: str) -> str:
     return "".join(_ACRONYMS.get(part, part[:1].upper() + part[1:]) for part in key.split("_"))
 
 
-def job_status(
-    route: ModelRoute,
-    job_id: str,
-    payload: Mapping[str, Any],
-    *,
-    raw_status: Any,
-    assets: Callable[[], list[JobAsset]],
-    raw: Mapping[str, Any],
-) -> JobStatus:
-    """One poll answer as a :class:`JobStatus`; ``assets`` is read only once completed."""
-    code, message = find_error(payload)
-    state = normalize_state(raw_status, has_error=bool(code or message))
-    request_id = request_id_of(payload)
-    result = None
-    if state == "completed":
-        result = JobResult(
+class LegacyWireFormat(WireFormat):
+    """Reads the job answers of the older APIs; subclasses say where the fields are.
+
+    ``JOB_ID_KEYS``: where a submit answer may hold the job id (the first also names it in a
+    query); :meth:`raw_status` and :meth:`assets` read one poll's payload.
+    """
+
+    JOB_ID_KEYS: ClassVar[tuple[str, ...]]
+
+    @abstractmethod
+    def raw_status(self, payload: Mapping[str, Any]) -> Any:
+        """The service's own status word or code."""
+
+    @abstractmethod
+    def assets(self, route: ModelRoute, payload: Mapping[str, Any]) -> list[JobAsset]:
+        """The produced files of a completed job."""
+
+    def parse_submit(self, route: ModelRoute, body: Mapping[str, Any]) -> str:
+        return require_job_id(route.model, unwrap(body), *self.JOB_ID_KEYS)
+
+    def parse_query(self, route: ModelRoute, job_id: str, body: Mapping[str, Any]) -> JobStatus:
+        payload = unwrap(body)
+        raw_status = self.raw_status(payload)
+        code, message = find_error(payload)
+        state = normalize_state(raw_status, has_error=bool(code or message))
+        request_id = request_id_of(payload)
+        result = None
+        if state == "completed":
+            result = JobResult(
+                job_id=job_id,
+                model=route.model,
+                kind=route.kind,
+                assets=self.assets(route, payload),
+                request_id=request_id,
+                expires_at=expiry(route.kind, None),
+                raw=dict(body),
+            )
+        return JobStatus(
             job_id=job_id,
             model=route.model,
-            kind=route.kind,
-            assets=assets(),
+            state=state,
+            progress=100 if state == "completed" else None,
+            raw_status=None if raw_status is None else str(raw_status),
+            error_code=code if state == "failed" else None,
+            error_message=message if state == "failed" else None,
             request_id=request_id,
-            expires_at=expiry(route.kind, None),
-            raw=dict(raw),
+            result=result,
+            raw=dict(body),
         )
-    return JobStatus(
-        job_id=job_id,
-        model=route.model,
-        state=state,
-        progress=100 if state == "completed" else None,
-        raw_status=None if raw_status is None else str(raw_status),
-        error_code=code if state == "failed" else None,
-        error_message=message if state == "failed" else None,
-        request_id=request_id,
-        result=result,
-        raw=dict(raw),
-    )
+
+    def parse_sync(self, route: ModelRoute, body: Mapping[str, Any]) -> JobResult:
+        raise InvalidParameterError("model", f"{route.model} is a job, not a synchronous model")
 
 
 def resolve_gateway_key(options: BackendOptions, backend: str) -> SecretStr:
@@ -253,9 +270,9 @@ class Credential(Generic[T]):
         return self._value if self._value is not None else self._resolve()
 
 
-class GatewayWireFormat(WireFormat):
+class GatewayWireFormat(LegacyWireFormat):
     """Base of the aiart and ai3d gateways: ``Authorization: <key>`` (no ``Bearer``), error
-    bodies raised as typed errors, jobs only."""
+    bodies raised as typed errors."""
 
     def __init__(self, key: Credential[SecretStr]) -> None:
         self._key = key
@@ -264,8 +281,9 @@ class GatewayWireFormat(WireFormat):
         headers = {"Authorization": self._key.get().get_secret_value()}
         return HTTPCall(endpoint, body, submit=submit, headers=headers, check_answer=unwrap)
 
-    def parse_sync(self, route: ModelRoute, body: Mapping[str, Any]) -> JobResult:
-        raise InvalidParameterError("model", f"{route.model} is a job, not a synchronous model")
+    def query_call(self, route: ModelRoute, job_id: str) -> HTTPCall:
+        assert route.query is not None
+        return self.call(route.query, {self.JOB_ID_KEYS[0]: job_id})
 
 
 @dataclass(frozen=True)
@@ -277,7 +295,7 @@ class BindableBackend(JobBackend):
     """
 
     build: Callable[[BackendOptions, bool], Mapping[str, ModelRoute]] = field(
-        default=lambda options, eager: {}, repr=False, compare=False
+        repr=False, compare=False
     )
 
     @property

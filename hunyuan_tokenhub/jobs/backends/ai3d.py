@@ -29,18 +29,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._requests import Hunyuan3DProRequest, JobRequest
-from .._results import JobAsset, JobStatus
+from .._results import JobAsset
 from ._base import Endpoint, HTTPCall, ModelRoute
 from ._legacy import (
     BindableBackend,
     Credential,
     GatewayWireFormat,
     gateway_base_url,
-    job_status,
     pascal_case,
-    require_job_id,
     resolve_gateway_key,
-    unwrap,
 )
 from ._options import BackendOptions
 from .tokenhub import parse_assets
@@ -100,6 +97,8 @@ def result_file_assets(files: Any) -> list[JobAsset]:
 class Ai3dWireFormat(GatewayWireFormat):
     """Bodies and answers of the ai3d gateway; the key goes in ``Authorization`` as is."""
 
+    JOB_ID_KEYS = ("JobId", "job_id", "id")
+
     def submit_call(self, route: ModelRoute, request: JobRequest) -> HTTPCall:
         body = pro_job_body(route, request)
         # The gateway documents inline images as data: URLs in ImageUrl.
@@ -107,23 +106,11 @@ class Ai3dWireFormat(GatewayWireFormat):
             body["ImageUrl"] = _data_url(body.pop("ImageBase64"))
         return self.call(route.submit, body, submit=True)
 
-    def parse_submit(self, route: ModelRoute, body: Mapping[str, Any]) -> str:
-        return require_job_id(route.model, unwrap(body), "JobId", "job_id", "id")
+    def raw_status(self, payload: Mapping[str, Any]) -> Any:
+        return payload.get("Status")
 
-    def query_call(self, route: ModelRoute, job_id: str) -> HTTPCall:
-        assert route.query is not None
-        return self.call(route.query, {"JobId": job_id})
-
-    def parse_query(self, route: ModelRoute, job_id: str, body: Mapping[str, Any]) -> JobStatus:
-        payload = unwrap(body)
-        return job_status(
-            route,
-            job_id,
-            payload,
-            raw_status=payload.get("Status"),
-            assets=lambda: result_file_assets(payload.get("ResultFile3Ds")),
-            raw=body,
-        )
+    def assets(self, route: ModelRoute, payload: Mapping[str, Any]) -> list[JobAsset]:
+        return result_file_assets(payload.get("ResultFile3Ds"))
 
 
 def _routes(options: BackendOptions, eager: bool) -> dict[str, ModelRoute]:

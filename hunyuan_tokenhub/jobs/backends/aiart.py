@@ -26,17 +26,14 @@ from typing import Any
 
 from .._media import classify_media
 from .._requests import HunyuanImageV3Request, JobRequest
-from .._results import JobStatus
+from .._results import JobAsset
 from ._base import Endpoint, HTTPCall, ModelRoute
 from ._legacy import (
     BindableBackend,
     Credential,
     GatewayWireFormat,
     gateway_base_url,
-    job_status,
-    require_job_id,
     resolve_gateway_key,
-    unwrap,
 )
 from ._options import BackendOptions
 from .tokenhub import parse_assets
@@ -59,6 +56,8 @@ def _inline_image(value: str) -> str:
 class AiartWireFormat(GatewayWireFormat):
     """Bodies and answers of the aiart gateway; the key goes in ``Authorization`` as is."""
 
+    JOB_ID_KEYS = ("job_id", "JobId", "id")
+
     def submit_call(self, route: ModelRoute, request: JobRequest) -> HTTPCall:
         params = request.model_dump(mode="json", exclude_none=True)
         params.pop("model", None)
@@ -72,23 +71,11 @@ class AiartWireFormat(GatewayWireFormat):
             body["extra_body"] = params
         return self.call(route.submit, body, submit=True)
 
-    def parse_submit(self, route: ModelRoute, body: Mapping[str, Any]) -> str:
-        return require_job_id(route.model, unwrap(body), "job_id", "JobId", "id")
+    def raw_status(self, payload: Mapping[str, Any]) -> Any:
+        return payload.get("status", payload.get("JobStatusCode"))
 
-    def query_call(self, route: ModelRoute, job_id: str) -> HTTPCall:
-        assert route.query is not None
-        return self.call(route.query, {"job_id": job_id})
-
-    def parse_query(self, route: ModelRoute, job_id: str, body: Mapping[str, Any]) -> JobStatus:
-        payload = unwrap(body)
-        return job_status(
-            route,
-            job_id,
-            payload,
-            raw_status=payload.get("status", payload.get("JobStatusCode")),
-            assets=lambda: parse_assets(payload.get("data"), route.kind),
-            raw=body,
-        )
+    def assets(self, route: ModelRoute, payload: Mapping[str, Any]) -> list[JobAsset]:
+        return parse_assets(payload.get("data"), route.kind)
 
 
 def _routes(options: BackendOptions, eager: bool) -> dict[str, ModelRoute]:

@@ -37,15 +37,14 @@ from ..._client import _encode
 from ..._exceptions import ConfigurationError, InvalidParameterError
 from ..._tc3 import TencentCloudCredentials, tc3_headers
 from .._requests import ImageUrl, JobRequest, LogoAdd, LogoParam
-from .._results import JobAsset, JobResult, JobStatus
-from ._base import Endpoint, HTTPCall, ModelRoute, WireFormat
+from .._results import JobAsset
+from ._base import Endpoint, HTTPCall, ModelRoute
 from ._legacy import (
     BindableBackend,
     Credential,
+    LegacyWireFormat,
     gateway_base_url,
-    job_status,
     pascal_case,
-    require_job_id,
     unwrap,
 )
 from ._options import BackendOptions
@@ -167,8 +166,10 @@ def image_job_assets(payload: Mapping[str, Any]) -> list[JobAsset]:
     ]
 
 
-class TencentCloudWireFormat(WireFormat):
+class TencentCloudWireFormat(LegacyWireFormat):
     """Signed API 3.0 calls for one :class:`CloudAction` and their ``Response`` answers."""
+
+    JOB_ID_KEYS = ("JobId",)
 
     def __init__(
         self, action: CloudAction, credentials: Credential[TencentCloudCredentials], host: str
@@ -203,26 +204,15 @@ class TencentCloudWireFormat(WireFormat):
         params.pop("model", None)
         return self._call(route.submit, self.action.submit, pascal_case(params), True)
 
-    def parse_submit(self, route: ModelRoute, body: Mapping[str, Any]) -> str:
-        return require_job_id(route.model, unwrap(body), "JobId")
-
     def query_call(self, route: ModelRoute, job_id: str) -> HTTPCall:
         assert route.query is not None
         return self._call(route.query, self.action.query, {"JobId": job_id}, False)
 
-    def parse_query(self, route: ModelRoute, job_id: str, body: Mapping[str, Any]) -> JobStatus:
-        payload = unwrap(body)
-        return job_status(
-            route,
-            job_id,
-            payload,
-            raw_status=payload.get("JobStatusCode"),
-            assets=lambda: image_job_assets(payload),
-            raw=body,
-        )
+    def raw_status(self, payload: Mapping[str, Any]) -> Any:
+        return payload.get("JobStatusCode")
 
-    def parse_sync(self, route: ModelRoute, body: Mapping[str, Any]) -> JobResult:
-        raise InvalidParameterError("model", f"{route.model} is a job on the tencentcloud backend")
+    def assets(self, route: ModelRoute, payload: Mapping[str, Any]) -> list[JobAsset]:
+        return image_job_assets(payload)
 
 
 def resolve_credentials(options: BackendOptions) -> TencentCloudCredentials:
