@@ -28,25 +28,9 @@ from langchain_core.callbacks import (
 from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool, ToolException
 from langchain_core.utils import secret_from_env
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    SecretStr,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, PrivateAttr, SecretStr, model_validator
 
-from hunyuan_tokenhub import (
-    APIError,
-    ConfigurationError,
-    InvalidParameterError,
-    JobFailedError,
-    JobTimeoutError,
-    TokenHubError,
-)
+from hunyuan_tokenhub import ConfigurationError, TokenHubError
 from hunyuan_tokenhub.jobs import (
     AsyncJobClient,
     BackendOptions,
@@ -56,8 +40,15 @@ from hunyuan_tokenhub.jobs import (
     JobResult,
     JobSlots,
     JobStatus,
-    SubmitTimeoutError,
     get_backend,
+)
+from hunyuan_tokenhub.jobs.tooling import (
+    DEFAULT_TOOL_MODELS,
+    TOOL_DESCRIPTIONS,
+    args_schema,
+    describe_error,
+    describe_result,
+    tool_models,
 )
 
 __all__ = [
@@ -68,6 +59,7 @@ __all__ = [
 ]
 
 PROGRESS_EVENT = "hunyuan_job_progress"
+
 
 def tool_error(exc: Exception) -> ToolException:
     """The failure as a message an agent can act on."""
@@ -119,23 +111,24 @@ class _HunyuanGenerationTool(BaseTool):
             return data
         data = dict(data)
         model = str(data.get("model") or cls._default_model(data.get("backend"))).strip().lower()
-        if model not in cls.ARGS_BY_MODEL:
+        if model not in tool_models(cls.KIND):
             raise ConfigurationError(
-                f"{cls.__name__} supports the models {', '.join(cls.ARGS_BY_MODEL)}, "
+                f"{cls.__name__} supports the models {', '.join(tool_models(cls.KIND))}, "
                 f"got {data.get('model')!r}"
             )
         data["model"] = model
-        data.setdefault("args_schema", cls.ARGS_BY_MODEL[model])
-        data.setdefault("description", cls.DESCRIPTION.format(model=model))
+        data.setdefault("args_schema", args_schema(model, cls.KIND))
+        data.setdefault("description", TOOL_DESCRIPTIONS[cls.KIND].format(model=model))
         return data
 
     @classmethod
     def _default_model(cls, backend: Any) -> str:
         """The tool's default model, or the backend's first model this tool can drive."""
         offered = get_backend(backend if isinstance(backend, str) else None).models
-        if cls.DEFAULT_MODEL in offered:
-            return cls.DEFAULT_MODEL
-        return next((m for m in offered if m in cls.ARGS_BY_MODEL), cls.DEFAULT_MODEL)
+        default = DEFAULT_TOOL_MODELS[cls.KIND]
+        if default in offered:
+            return default
+        return next((m for m in offered if m in tool_models(cls.KIND)), default)
 
     @model_validator(mode="after")
     def _check_setup(self) -> _HunyuanGenerationTool:

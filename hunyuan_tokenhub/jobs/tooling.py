@@ -117,6 +117,23 @@ class ImageV3Args(ToolArgs):
     seed: int | None = Field(default=None, description=_SEED)
 
 
+class HunyuanImageJobArgs(ToolArgs):
+    """``hunyuan-image-job`` (Cloud API 3.0 SubmitHunyuanImageJob, tencentcloud backend)."""
+
+    RENAMES: ClassVar[Mapping[str, str]] = {"reference_image_url": "content_image"}
+    prompt: str = Field(description=_PROMPT + " At most 1024 characters.")
+    negative_prompt: str | None = Field(default=None, description="What the image must not show.")
+    resolution: str | None = Field(
+        default=None,
+        description="One of '768:768', '768:1024', '1024:768', '1024:1024', '720:1280', "
+        "'1280:720', '768:1280', '1280:768'. Omit for 1024:1024.",
+    )
+    num: int | None = Field(default=None, ge=1, le=4, description="How many images, 1-4.")
+    reference_image_url: str | None = Field(
+        default=None, description="Optional " + _IMAGE_URL + " The image to restyle."
+    )
+
+
 class TextToVideoArgs(ToolArgs):
     RENAMES: ClassVar[Mapping[str, str]] = {"first_frame_image_url": "image"}
     prompt: str = Field(description="The video's content and motion. At most 200 characters.")
@@ -151,32 +168,42 @@ class HumanActorArgs(ToolArgs):
     audio_url: str = Field(description="http(s) URL of the speech, mp3 or wav, 2-60 seconds.")
 
 
-class Pro3DArgs(ToolArgs):
-    prompt: str | None = Field(
-        default=None, description="The object to model. Give this or image_url, not both."
+class _Object3DArgs(ToolArgs):
+    # A required prompt: agents fill required fields reliably, and text-to-3D is the common case.
+    prompt: str = Field(
+        description="The object to model, e.g. 'a ceramic teapot with a bamboo handle'. When "
+        "image_url is given the model works from the photo and this text is not sent."
     )
     image_url: str | None = Field(
-        default=None, description="http(s) URL of a photo of the object (instead of a prompt)."
+        default=None, description="Optional http(s) URL of a photo of the object to model."
     )
+
+    def to_params(self) -> dict[str, Any]:
+        # The 3D actions take exactly one input: the photo, when there is one, wins.
+        params = super().to_params()
+        if self.image_url:
+            params.pop("prompt", None)
+        return params
+
+
+class Pro3DArgs(_Object3DArgs):
     result_format: Literal["STL", "USDZ", "FBX"] | None = Field(
         default=None, description="An extra file format besides OBJ and GLB; omit if not asked."
     )
 
 
-class Express3DArgs(ToolArgs):
-    prompt: str | None = Field(
-        default=None, description="The object to model. Give this or image_url, not both."
-    )
-    image_url: str | None = Field(
-        default=None, description="http(s) URL of a photo of the object (instead of a prompt)."
-    )
+class Express3DArgs(_Object3DArgs):
     result_format: Literal["OBJ", "GLB", "STL", "USDZ", "FBX", "MP4"] | None = Field(
         default=None, description="The file format; omit for OBJ."
     )
 
 
 _ARGS_BY_KIND: Mapping[JobKind, Mapping[str, type[ToolArgs]]] = {
-    "image": {"hy-image-v3.0": ImageV3Args, "hy-image-lite": ImageLiteArgs},
+    "image": {
+        "hy-image-v3.0": ImageV3Args,
+        "hy-image-lite": ImageLiteArgs,
+        "hunyuan-image-job": HunyuanImageJobArgs,
+    },
     "video": {
         "hy-video-1.5": TextToVideoArgs,
         "yt-video-2.0": ImageToVideoArgs,
