@@ -55,6 +55,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "hunyuan-2.0-instruct-20251111"
+# Fields passed through to the core clients' settings, under the same names.
+_CLIENT_FIELDS = ("api_key", "base_url", "region", "fallback_base_urls", "timeout", "max_retries")
 
 
 class Hunyuan(FunctionCallingLLM):
@@ -193,14 +195,7 @@ class Hunyuan(FunctionCallingLLM):
     # ------------------------------------------------------------------------- clients
 
     def _client_settings(self) -> dict[str, Any]:
-        return {
-            "api_key": self.api_key,
-            "base_url": self.base_url,
-            "region": self.region,
-            "fallback_base_urls": self.fallback_base_urls,
-            "timeout": self.timeout,
-            "max_retries": self.max_retries,
-        }
+        return {name: getattr(self, name) for name in _CLIENT_FIELDS}
 
     # ------------------------------------------------------------------------ requests
 

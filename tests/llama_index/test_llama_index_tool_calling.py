@@ -4,15 +4,12 @@ reasoning pass-back in tool loops, structured prediction, instrumentation."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from llama_index.core.base.llms.types import ChatMessage, ChatResponse, MessageRole, ThinkingBlock
 from llama_index.core.callbacks import CallbackManager, TokenCountingHandler
-from llama_index.core.instrumentation import get_dispatcher
-from llama_index.core.instrumentation.event_handlers import BaseEventHandler
-from llama_index.core.instrumentation.events import BaseEvent
 from llama_index.core.llms.llm import ToolSelection
 from llama_index.core.prompts import PromptTemplate
 from llama_index.core.tools import FunctionTool
@@ -21,7 +18,7 @@ from pydantic import BaseModel, Field
 from hunyuan_tokenhub import BadRequestError, InvalidParameterError
 from hunyuan_tokenhub.emulator import MISSING_REASONING_MESSAGE, TokenHubEmulator
 from llama_index_hunyuan import Hunyuan
-from tests.llama_index._support import chat_bodies
+from tests.llama_index._support import EventRecorder, chat_bodies, recording_events
 
 MakeLLM = Callable[..., Hunyuan]
 
@@ -343,55 +340,37 @@ def test_structured_predict_on_a_thinking_model(
 # ---------------------------------------------------------------------- instrumentation
 
 
-class _Recorder(BaseEventHandler):
-    events: list[BaseEvent] = Field(default_factory=list)
-
-    @classmethod
-    def class_name(cls) -> str:
-        return "Recorder"
-
-    def handle(self, event: BaseEvent, **kwargs: Any) -> None:
-        self.events.append(event)
-
-
 @pytest.fixture
-def recorder() -> Any:
-    dispatcher = get_dispatcher()
-    handler = _Recorder()
-    dispatcher.add_event_handler(handler)
-    yield handler
-    dispatcher.event_handlers.remove(handler)
+def recorder() -> Iterator[EventRecorder]:
+    with recording_events() as events:
+        yield events
 
 
-def _names(recorder: _Recorder) -> list[str]:
-    return [type(e).__name__ for e in recorder.events]
-
-
-def test_dispatcher_events_fire(make_llm: MakeLLM, recorder: _Recorder) -> None:
+def test_dispatcher_events_fire(make_llm: MakeLLM, recorder: EventRecorder) -> None:
     llm = make_llm()
     llm.chat([ChatMessage(role="user", content="计算 1+1")])
-    assert _names(recorder) == ["LLMChatStartEvent", "LLMChatEndEvent"]
+    assert recorder.names() == ["LLMChatStartEvent", "LLMChatEndEvent"]
     end = recorder.events[-1]
     assert end.response.additional_kwargs["total_tokens"] > 0  # type: ignore[attr-defined]
     assert "sk-" not in str(recorder.events[0].model_dict)  # type: ignore[attr-defined]
 
     recorder.events.clear()
     list(llm.stream_chat([ChatMessage(role="user", content="计算 1+1")]))
-    names = _names(recorder)
+    names = recorder.names()
     assert names[0] == "LLMChatStartEvent" and names[-1] == "LLMChatEndEvent"
     assert names.count("LLMChatInProgressEvent") == 6  # five text chunks and the final one
 
     recorder.events.clear()
     llm.complete("计算 1+1")
-    assert _names(recorder) == ["LLMCompletionStartEvent", "LLMCompletionEndEvent"]
+    assert recorder.names() == ["LLMCompletionStartEvent", "LLMCompletionEndEvent"]
 
     recorder.events.clear()
     asyncio.run(llm.achat([ChatMessage(role="user", content="计算 1+1")]))
-    assert _names(recorder) == ["LLMChatStartEvent", "LLMChatEndEvent"]
+    assert recorder.names() == ["LLMChatStartEvent", "LLMChatEndEvent"]
 
     recorder.events.clear()
     llm.structured_predict(CityWeather, PROMPT, city="Paris")
-    names = _names(recorder)
+    names = recorder.names()
     assert names[0] == "LLMStructuredPredictStartEvent"
     assert names[-1] == "LLMStructuredPredictEndEvent"
 

@@ -9,12 +9,8 @@ from typing import Any
 
 import pytest
 from llama_index.core.agent.workflow import FunctionAgent, ToolCallResult
-from llama_index.core.instrumentation import get_dispatcher
-from llama_index.core.instrumentation.event_handlers import BaseEventHandler
-from llama_index.core.instrumentation.events import BaseEvent
 from llama_index.core.tools import FunctionTool, ToolMetadata
 from llama_index.core.tools.tool_spec.base import BaseToolSpec
-from pydantic import Field
 
 from hunyuan_tokenhub import ConfigurationError, InvalidParameterError, JobFailedError
 from hunyuan_tokenhub.emulator import TokenHubEmulator
@@ -25,7 +21,7 @@ from llama_index_hunyuan import (
     Hunyuan,
     HunyuanGenerationToolSpec,
 )
-from tests.llama_index._support import API_KEY
+from tests.llama_index._support import API_KEY, recording_events
 
 
 def _spec(emulator: TokenHubEmulator, **kwargs: Any) -> HunyuanGenerationToolSpec:
@@ -176,35 +172,13 @@ def test_one_spec_across_event_loops(spec: HunyuanGenerationToolSpec) -> None:
 # ------------------------------------------------------------------------------ progress
 
 
-class _Progress(BaseEventHandler):
-    events: list[GenerationProgressEvent] = Field(default_factory=list)
-
-    @classmethod
-    def class_name(cls) -> str:
-        return "Progress"
-
-    def handle(self, event: BaseEvent, **kwargs: Any) -> None:
-        if isinstance(event, GenerationProgressEvent):
-            self.events.append(event)
-
-
-@pytest.fixture
-def progress_events() -> Iterator[list[GenerationProgressEvent]]:
-    dispatcher = get_dispatcher()
-    handler = _Progress()
-    dispatcher.add_event_handler(handler)
-    yield handler.events
-    dispatcher.event_handlers.remove(handler)
-
-
-def test_progress_reaches_the_dispatcher_and_the_callback(
-    emulator: TokenHubEmulator, progress_events: list[GenerationProgressEvent]
-) -> None:
+def test_progress_reaches_the_dispatcher_and_the_callback(emulator: TokenHubEmulator) -> None:
     seen: list[JobStatus] = []
     spec = _spec(emulator, on_progress=seen.append)
-    result = spec.generate_video(prompt="a paper boat")
-    assert [s.state for s in seen][-1] == "completed"
-    assert {s.state for s in seen} >= {"queued", "in_progress", "completed"}
+    with recording_events() as recorder:
+        result = spec.generate_video(prompt="a paper boat")
+    progress_events = [e for e in recorder.events if isinstance(e, GenerationProgressEvent)]
+    assert seen[-1].state == "completed" and seen[-1].progress == 100
     assert [(e.job_id, e.state, e.progress) for e in progress_events] == [
         (s.job_id, s.state, s.progress) for s in seen
     ]
