@@ -7,9 +7,11 @@
   follow the Cloud API's ``SubmitHunyuanTo3DProJob``/``QueryHunyuanTo3DProJob`` (``JobId``;
   ``Status``, ``ResultFile3Ds``, ``ErrorCode``/``ErrorMessage``), bare or, with
   ``ai3d_envelope=True``, inside ``{"Response": ...}`` (the seed shows neither).
-* ``POST /`` (seed 004): Tencent Cloud API 3.0 ``SubmitHunyuanImageJob`` /
-  ``QueryHunyuanImageJob`` (``hunyuan``, 2023-09-01, ap-guangzhou only). The TC3-HMAC-SHA256
-  signature is really checked, from the headers and bytes received; every error is HTTP 200 with
+* ``POST /`` (seed 004): Tencent Cloud API 3.0: ``hunyuan`` ``SubmitHunyuanImageJob`` /
+  ``QueryHunyuanImageJob`` (2023-09-01, ap-guangzhou only) and the actions TokenHub's models
+  mirror (aiart 2022-12-29, vclm 2024-05-23, ai3d 2025-05-13; ../shared/JOB_PARAMS.md §1). The
+  TC3-HMAC-SHA256 signature is really checked, from the headers and bytes received, against
+  the action's service; every error is HTTP 200 with
   ``{"Response":{"Error":{"Code","Message"},"RequestId"}}``.
 
 The failure shapes of the two gateways are not documented: an unknown key answers HTTP 401 with
@@ -37,6 +39,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal, Protocol
 
 from .._tc3 import DEFAULT_REGION, parse_authorization, utc_date
@@ -53,6 +56,9 @@ __all__ = [
 ]
 
 Api = Literal["aiart", "ai3d", "tencentcloud"]
+# Jobs whose answers share a shape: the aiart gateway's, ai3d's, Cloud API image and video jobs.
+Family = Literal["aiart", "3d", "image-job", "video"]
+CloudHandler = Callable[[EmulatorRequest, dict[str, Any]], dict[str, Any]]
 
 
 class _Routes(Protocol):
@@ -67,15 +73,24 @@ CLOUD_API_PATH = "/"
 FILES_PATH = "/legacy-files/{job_id}/{name}"
 
 AIART_MODEL = "HY-Image-V3.0"
-HUNYUAN_SERVICE = "hunyuan"
-HUNYUAN_VERSION = "2023-09-01"
-HUNYUAN_REGIONS = (DEFAULT_REGION,)
+# (service, version, the only regions offered or None) per Cloud API service.
+HUNYUAN_API = ("hunyuan", "2023-09-01", (DEFAULT_REGION,))
+AIART_API = ("aiart", "2022-12-29", None)
+VCLM_API = ("vclm", "2024-05-23", None)
+AI3D_API = ("ai3d", "2025-05-13", None)
+VCLM_JOBS = {
+    "SubmitHunyuanToVideoJob": "DescribeHunyuanToVideoJob",
+    "SubmitImageToVideoGeneralJob": "DescribeImageToVideoGeneralJob",
+    "SubmitTemplateToVideoJob": "DescribeTemplateToVideoJob",
+    "SubmitHumanActorJob": "DescribeHumanActorJob",
+}
 HUNYUAN_RESOLUTIONS = (
     "768:768", "768:1024", "1024:768", "1024:1024", "720:1280", "1280:720", "768:1280", "1280:768",
 )  # fmt: skip
 SIGNATURE_MAX_SKEW_S = 300
 _AI3D_DEFAULT_FORMATS = ("OBJ", "GLB")
 _AI3D_EXTRA_FORMATS = ("STL", "USDZ", "FBX")
+_AI3D_RAPID_FORMATS = ("OBJ", "GLB", "STL", "USDZ", "FBX", "MP4")
 _AI3D_PREVIEW = "preview.png"
 
 # Tiny but real file bodies, so that downloads of results can be tested end to end.
@@ -86,6 +101,7 @@ _FILES: Mapping[str, tuple[str, bytes]] = {
     "stl": ("model/stl", b"solid emulator\nendsolid emulator\n"),
     "usdz": ("model/vnd.usdz+zip", b"PK\x05\x06" + b"\x00" * 18),
     "fbx": ("application/octet-stream", b"Kaydara FBX Binary  \x00"),
+    "mp4": ("video/mp4", b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"),
 }
 _STATUS_MESSAGES = {
     "queued": "排队中",
@@ -93,7 +109,11 @@ _STATUS_MESSAGES = {
     "failed": "处理失败",
     "done": "处理完成",
 }
-_FORMAT_EXTENSIONS = {"OBJ": "zip", "GLB": "glb", "STL": "stl", "USDZ": "usdz", "FBX": "fbx"}
+_FORMAT_EXTENSIONS = {
+    "OBJ": "zip", "GLB": "glb", "STL": "stl", "USDZ": "usdz", "FBX": "fbx", "MP4": "mp4",
+}  # fmt: skip
+_IMAGE_JOB_CODES = {"queued": "1", "running": "2", "failed": "4", "done": "5"}
+_WAIT_RUN_CODES = {"queued": "WAIT", "running": "RUN", "failed": "FAIL", "done": "DONE"}
 
 
 @dataclass
@@ -107,7 +127,7 @@ class LegacyTiming:
 @dataclass
 class _Job:
     job_id: str
-    api: Api
+    family: Family
     created: float
     outcome: tuple[str, str] | None
     files: list[tuple[str, str]]  # (format or "image", file name)
@@ -202,11 +222,20 @@ class LegacyEndpoints:
 
     # --- jobs --------------------------------------------------------------------------------
 
-    def _new_job(self, api: Api, files: list[tuple[str, str]], revised_prompt: str = "") -> _Job:
+    def _new_job(
+        self,
+        family: Family,
+        files: list[tuple[str, str]],
+        revised_prompt: str = "",
+        *,
+        instant: bool = False,
+    ) -> _Job:
+        """A job; ``instant`` ones (synchronous actions) are done already and never fail."""
         with self._lock:
-            outcome = self._failures.popleft() if self._failures else None
+            outcome = self._failures.popleft() if self._failures and not instant else None
             job_id = f"1259088371-{int(self.clock())}-{uuid.uuid4()}-0"
-            job = _Job(job_id, api, time.monotonic(), outcome, files, revised_prompt)
+            created = -float("inf") if instant else time.monotonic()
+            job = _Job(job_id, family, created, outcome, files, revised_prompt)
             self.jobs[job_id] = job
         return job
 
@@ -218,9 +247,11 @@ class LegacyEndpoints:
             return "running"
         return "failed" if job.outcome else "done"
 
-    def _job(self, job_id: Any, api: Api) -> _Job:
+    def _job(self, job_id: Any, family: Family) -> _Job:
+        if not job_id:
+            raise _CloudError("MissingParameter", "JobId is required")
         job = self.jobs.get(job_id) if isinstance(job_id, str) else None
-        if job is None or job.api != api:
+        if job is None or job.family != family:
             raise _CloudError("FailedOperation.JobNotExist", f"job {job_id!r} does not exist")
         return job
 
@@ -232,7 +263,7 @@ class LegacyEndpoints:
         job = self.jobs.get(request.params["job_id"])
         name = request.params["name"]
         names = {file_name for _, file_name in job.files} if job is not None else set()
-        if job is not None and job.api == "ai3d":
+        if job is not None and job.family == "3d":
             names.add(_AI3D_PREVIEW)
         if name not in names:
             raise EmulatorError(404, f"no result file {name!r}")
@@ -283,7 +314,7 @@ class LegacyEndpoints:
         state = self._state(job)
         answer: dict[str, Any] = {
             "request_id": request.request_id,
-            "status": {"queued": "1", "running": "2", "failed": "4", "done": "5"}[state],
+            "status": _IMAGE_JOB_CODES[state],
         }
         if state == "done":
             answer["data"] = [{"url": self._file_url(request, job, name)} for _, name in job.files]
@@ -312,82 +343,95 @@ class LegacyEndpoints:
             return _cloud_error(request, exc)
 
     def _ai3d_submit(self, request: EmulatorRequest) -> EmulatorResponse:
-        def submit(body: dict[str, Any]) -> dict[str, Any]:
-            inputs = [k for k in ("Prompt", "ImageUrl", "ImageBase64") if body.get(k)]
-            if len(inputs) != 1 and body.get("GenerateType") != "Sketch":
-                raise _CloudError(
-                    "InvalidParameter", "give exactly one of Prompt, ImageUrl, ImageBase64"
-                )
-            if body.get("Model", "3.0") not in ("3.0", "3.1"):
-                raise _CloudError("InvalidParameterValue", "Model must be 3.0 or 3.1")
-            extra = body.get("ResultFormat")
-            if extra is not None and extra not in _AI3D_EXTRA_FORMATS:
-                raise _CloudError("InvalidParameterValue", "ResultFormat must be STL, USDZ or FBX")
-            formats = (
-                ["GLB"] if body.get("GenerateType") == "Geometry" else [*_AI3D_DEFAULT_FORMATS]
-            )
-            formats += [extra] if extra else []
-            files = [(fmt, f"model.{_FORMAT_EXTENSIONS[fmt]}") for fmt in formats]
-            return {"JobId": self._new_job("ai3d", files).job_id}
-
-        return self._ai3d(request, submit)
+        return self._ai3d(request, partial(self._ai3d_pro_submit, request))
 
     def _ai3d_query(self, request: EmulatorRequest) -> EmulatorResponse:
-        def query(body: dict[str, Any]) -> dict[str, Any]:
-            job = self._job(body.get("JobId"), "ai3d")
-            state = self._state(job)
-            code, message = job.outcome if state == "failed" and job.outcome else ("", "")
-            answer: dict[str, Any] = {
-                "Status": {"queued": "WAIT", "running": "RUN", "failed": "FAIL", "done": "DONE"}[
-                    state
-                ],
-                "ErrorCode": code,
-                "ErrorMessage": message,
-                "ResultFile3Ds": [],
-            }
-            if state == "done":
-                preview = self._file_url(request, job, _AI3D_PREVIEW)
-                answer["ResultFile3Ds"] = [
-                    {
-                        "Type": fmt,
-                        "Url": self._file_url(request, job, name),
-                        "PreviewImageUrl": preview,
-                    }
-                    for fmt, name in job.files
-                ]
-            return answer
+        return self._ai3d(request, partial(self._ai3d_job_answer, request))
 
-        return self._ai3d(request, query)
+    def _ai3d_pro_submit(self, request: EmulatorRequest, body: dict[str, Any]) -> dict[str, Any]:
+        if _input_count(body) != 1 and body.get("GenerateType") != "Sketch":
+            raise _one_input_error()
+        if body.get("Model", "3.0") not in ("3.0", "3.1"):
+            raise _CloudError("InvalidParameterValue", "Model must be 3.0 or 3.1")
+        extra = body.get("ResultFormat")
+        if extra is not None and extra not in _AI3D_EXTRA_FORMATS:
+            raise _CloudError("InvalidParameterValue", "ResultFormat must be STL, USDZ or FBX")
+        formats = ["GLB"] if body.get("GenerateType") == "Geometry" else [*_AI3D_DEFAULT_FORMATS]
+        return self._new_3d_job([*formats, *([extra] if extra else [])])
+
+    def _ai3d_rapid_submit(self, request: EmulatorRequest, body: dict[str, Any]) -> dict[str, Any]:
+        if _input_count(body) != 1:
+            raise _one_input_error()
+        default = "GLB" if body.get("EnableGeometry") else "OBJ"
+        fmt = body.get("ResultFormat", default)
+        if fmt not in _AI3D_RAPID_FORMATS:
+            raise _CloudError("InvalidParameterValue", f"ResultFormat {fmt!r} is not allowed")
+        return self._new_3d_job([fmt])
+
+    def _new_3d_job(self, formats: list[str]) -> dict[str, Any]:
+        files = [(fmt, f"model.{_FORMAT_EXTENSIONS[fmt]}") for fmt in formats]
+        return {"JobId": self._new_job("3d", files).job_id}
+
+    def _ai3d_job_answer(self, request: EmulatorRequest, body: dict[str, Any]) -> dict[str, Any]:
+        job = self._job(body.get("JobId"), "3d")
+        answer = self._wait_run_answer(job)
+        answer["ResultFile3Ds"] = []
+        if self._state(job) == "done":
+            preview = self._file_url(request, job, _AI3D_PREVIEW)
+            answer["ResultFile3Ds"] = [
+                {"Type": fmt, "Url": self._file_url(request, job, name), "PreviewImageUrl": preview}
+                for fmt, name in job.files
+            ]
+        return answer
+
+    def _wait_run_answer(self, job: _Job) -> dict[str, Any]:
+        state = self._state(job)
+        code, message = job.outcome if state == "failed" and job.outcome else ("", "")
+        return {"Status": _WAIT_RUN_CODES[state], "ErrorCode": code, "ErrorMessage": message}
 
     # --- Tencent Cloud API 3.0 ---------------------------------------------------------------
 
+    def _cloud_actions(self) -> dict[str, tuple[tuple[str, str, Any], CloudHandler]]:
+        """Every emulated action: its (service, version, regions) and handler."""
+        return {
+            "SubmitHunyuanImageJob": (HUNYUAN_API, self._hunyuan_submit),
+            "QueryHunyuanImageJob": (HUNYUAN_API, self._image_job_answer),
+            "TextToImageLite": (AIART_API, self._lite),
+            "SubmitTextToImageJob": (AIART_API, self._image_v3_submit),
+            "QueryTextToImageJob": (AIART_API, self._image_job_answer),
+            **{submit: (VCLM_API, self._video_submit) for submit in VCLM_JOBS},
+            **{query: (VCLM_API, self._video_answer) for query in VCLM_JOBS.values()},
+            "SubmitHunyuanTo3DProJob": (AI3D_API, self._ai3d_pro_submit),
+            "QueryHunyuanTo3DProJob": (AI3D_API, self._ai3d_job_answer),
+            "SubmitHunyuanTo3DRapidJob": (AI3D_API, self._ai3d_rapid_submit),
+            "QueryHunyuanTo3DRapidJob": (AI3D_API, self._ai3d_job_answer),
+        }
+
     def _cloud_api(self, request: EmulatorRequest) -> EmulatorResponse:
         try:
-            self._check_signature(request)
-            version = request.headers.get("x-tc-version", "")
-            if version != HUNYUAN_VERSION:
-                raise _CloudError("NoSuchVersion", f"version {version!r} is not supported")
+            action = request.headers.get("x-tc-action", "")
+            found = self._cloud_actions().get(action)
+            if found is None:
+                raise _CloudError("InvalidAction", f"action {action!r} does not exist")
+            (service, version, regions), handle = found
+            self._check_signature(request, service)
+            if request.headers.get("x-tc-version") != version:
+                raise _CloudError("NoSuchVersion", f"{action} exists in version {version} only")
             region = request.headers.get("x-tc-region", "")
-            if region not in HUNYUAN_REGIONS:
+            if not region or (regions is not None and region not in regions):
                 raise _CloudError("UnsupportedRegion", f"region {region!r} is not supported")
             scripted = self._scripted_error("tencentcloud")
             if scripted is not None:
                 raise _CloudError(scripted.code, scripted.message, scripted.status)
-            action = request.headers["x-tc-action"]
             body = request.parsed_json()
             if not isinstance(body, dict):
                 raise _CloudError("InvalidParameter", "the body must be a JSON object")
-            if action == "SubmitHunyuanImageJob":
-                payload = self._hunyuan_submit(body)
-            elif action == "QueryHunyuanImageJob":
-                payload = self._hunyuan_query(request, body)
-            else:
-                raise _CloudError("InvalidAction", f"action {action!r} does not exist")
+            payload = handle(request, body)
         except _CloudError as exc:
             return _cloud_error(request, exc)
         return json_response({"Response": {**payload, "RequestId": request.request_id}})
 
-    def _check_signature(self, request: EmulatorRequest) -> None:
+    def _check_signature(self, request: EmulatorRequest, service: str) -> None:
         headers = request.headers
         for name in ("x-tc-action", "x-tc-timestamp", "x-tc-version"):
             if not headers.get(name):
@@ -411,7 +455,7 @@ class LegacyEndpoints:
             raise _CloudError(
                 "AuthFailure.InvalidAuthorization", "SignedHeaders must include content-type;host"
             )
-        if parsed.date != utc_date(timestamp) or parsed.service != HUNYUAN_SERVICE:
+        if parsed.date != utc_date(timestamp) or parsed.service != service:
             raise _CloudError(
                 "AuthFailure.SignatureFailure",
                 "the credential scope does not match the timestamp's date or the service",
@@ -435,29 +479,41 @@ class LegacyEndpoints:
                 "Please check your signature is correct.",
             )
 
-    def _hunyuan_submit(self, body: dict[str, Any]) -> dict[str, Any]:
+    @staticmethod
+    def _prompt(body: dict[str, Any]) -> str:
         prompt = body.get("Prompt")
         if not isinstance(prompt, str) or not prompt.strip():
             raise _CloudError("MissingParameter", "Prompt is required")
+        return prompt
+
+    def _new_image_job(self, body: dict[str, Any], count: int) -> dict[str, Any]:
+        prompt = self._prompt(body)
+        revised = prompt if body.get("Revise") == 0 else f"{prompt}, rich detail, soft light"
+        files = [("image", f"image-{index}.png") for index in range(count)]
+        return {"JobId": self._new_job("image-job", files, revised).job_id}
+
+    def _hunyuan_submit(self, request: EmulatorRequest, body: dict[str, Any]) -> dict[str, Any]:
         resolution = body.get("Resolution", "1024:1024")
         if resolution not in HUNYUAN_RESOLUTIONS:
             raise _CloudError("InvalidParameterValue", f"Resolution {resolution!r} is not allowed")
         num = body.get("Num", 1)
         if not isinstance(num, int) or not 1 <= num <= 4:
             raise _CloudError("InvalidParameterValue", "Num must be 1 to 4")
-        files = [("image", f"image-{index}.png") for index in range(num)]
-        revised = prompt if body.get("Revise") == 0 else f"{prompt}, rich detail, soft light"
-        return {"JobId": self._new_job("tencentcloud", files, revised).job_id}
+        return self._new_image_job(body, num)
 
-    def _hunyuan_query(self, request: EmulatorRequest, body: dict[str, Any]) -> dict[str, Any]:
-        if not body.get("JobId"):
-            raise _CloudError("MissingParameter", "JobId is required")
-        job = self._job(body["JobId"], "tencentcloud")
+    def _image_v3_submit(self, request: EmulatorRequest, body: dict[str, Any]) -> dict[str, Any]:
+        images = body.get("Images", [])
+        if not isinstance(images, list) or len(images) > 3:
+            raise _CloudError("InvalidParameterValue", "Images: at most 3 reference images")
+        return self._new_image_job(body, 1)
+
+    def _image_job_answer(self, request: EmulatorRequest, body: dict[str, Any]) -> dict[str, Any]:
+        job = self._job(body.get("JobId"), "image-job")
         state = self._state(job)
         code, message = job.outcome if state == "failed" and job.outcome else ("", "")
         done = state == "done"
         return {
-            "JobStatusCode": {"queued": "1", "running": "2", "failed": "4", "done": "5"}[state],
+            "JobStatusCode": _IMAGE_JOB_CODES[state],
             "JobStatusMsg": _STATUS_MESSAGES[state],
             "JobErrorCode": code,
             "JobErrorMsg": message,
@@ -465,6 +521,31 @@ class LegacyEndpoints:
             "ResultDetails": ["Success"] * len(job.files) if done else [],
             "RevisedPrompt": [job.revised_prompt] * len(job.files) if done else [],
         }
+
+    def _lite(self, request: EmulatorRequest, body: dict[str, Any]) -> dict[str, Any]:
+        self._prompt(body)
+        job = self._new_job("image-job", [("image", "image-0.png")], instant=True)
+        return {"ResultImage": self._file_url(request, job, "image-0.png"), "Seed": 2068699513}
+
+    def _video_submit(self, request: EmulatorRequest, body: dict[str, Any]) -> dict[str, Any]:
+        if not any(body.get(k) for k in ("Prompt", "Image", "Images", "ImageUrl")):
+            raise _CloudError("MissingParameter", "give a Prompt or an input image")
+        return {"JobId": self._new_job("video", [("video", "video.mp4")]).job_id}
+
+    def _video_answer(self, request: EmulatorRequest, body: dict[str, Any]) -> dict[str, Any]:
+        job = self._job(body.get("JobId"), "video")
+        answer = self._wait_run_answer(job)
+        done = self._state(job) == "done"
+        answer["ResultVideoUrl"] = self._file_url(request, job, "video.mp4") if done else ""
+        return answer
+
+
+def _input_count(body: dict[str, Any]) -> int:
+    return sum(1 for key in ("Prompt", "ImageUrl", "ImageBase64") if body.get(key))
+
+
+def _one_input_error() -> _CloudError:
+    return _CloudError("InvalidParameter", "give exactly one of Prompt, ImageUrl, ImageBase64")
 
 
 def _cloud_error(request: EmulatorRequest, exc: _CloudError) -> EmulatorResponse:

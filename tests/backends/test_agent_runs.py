@@ -54,27 +54,33 @@ def _agent(emulator: TokenHubEmulator, tools: list[BaseTool]) -> Any:
         return create_react_agent(llm, tools)
 
 
+_ALL_TOOLS = ["hunyuan_image_generation", "hunyuan_video_generation", "hunyuan_3d_generation"]
+
+
 @pytest.mark.parametrize(
-    "backend, ask, tool_name, paths, model",
+    "backend, ask, tools_offered, tool_name, paths, model",
     [
-        ("aiart", "Please draw an image of a red panda", "hunyuan_image_generation",
-         ("/v1/aiart/submit", "/v1/aiart/query"), "hy-image-v3.0"),
-        ("ai3d", "Build a 3d model of a teapot", "hunyuan_3d_generation",
-         ("/v1/ai3d/submit", "/v1/ai3d/query"), "hy-3d-3.0"),
-        ("tencentcloud", "Please draw an image of a red panda", "hunyuan_image_generation",
-         ("/", "/"), "hunyuan-image-job"),
+        ("aiart", "Please draw an image of a red panda", ["hunyuan_image_generation"],
+         "hunyuan_image_generation", ("/v1/aiart/submit", "/v1/aiart/query"), "hy-image-v3.0"),
+        ("ai3d", "Build a 3d model of a teapot", ["hunyuan_3d_generation"],
+         "hunyuan_3d_generation", ("/v1/ai3d/submit", "/v1/ai3d/query"), "hy-3d-3.0"),
+        ("tencentcloud", "Please draw an image of a red panda", _ALL_TOOLS,
+         "hunyuan_image_generation", ("/", "/"), "hy-image-v3.0"),
+        ("tencentcloud", "Build a 3d model of a teapot", _ALL_TOOLS,
+         "hunyuan_3d_generation", ("/", "/"), "hy-3d-3.0"),
     ],
 )  # fmt: skip
 def test_langgraph_agent_on_each_backend(
     emulator: TokenHubEmulator,
     backend: str,
     ask: str,
+    tools_offered: list[str],
     tool_name: str,
     paths: tuple[str, str],
     model: str,
 ) -> None:
     tools = _toolkit(backend, emulator).get_tools()
-    assert [t.name for t in tools] == [tool_name]  # only what the backend offers
+    assert [t.name for t in tools] == tools_offered  # only what the backend offers
     state = _agent(emulator, tools).invoke({"messages": [HumanMessage(ask)]})
     messages = state["messages"]
     calls = [c["name"] for m in messages if isinstance(m, AIMessage) for c in m.tool_calls]
@@ -99,9 +105,12 @@ async def test_async_agent_on_tencentcloud_from_the_environment(
     monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", SECRET_ID)
     monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", SECRET_KEY)
     tool = HunyuanImageGenerationTool(
-        base_url=emulator.root_url, poll_interval=0.005, max_poll_interval=0.02
+        model="hunyuan-image-job",
+        base_url=emulator.root_url,
+        poll_interval=0.005,
+        max_poll_interval=0.02,
     )
-    assert tool.model == "hunyuan-image-job"
+    assert tool.backend is None  # taken from HUNYUAN_BACKEND when the client is built
     state = await _agent(emulator, [tool]).ainvoke(
         {"messages": [HumanMessage("Please draw an image of a red panda")]}
     )
@@ -134,6 +143,6 @@ def test_tool_failure_is_an_actionable_message(emulator: TokenHubEmulator) -> No
 
 
 def test_tool_repr_hides_the_secrets(emulator: TokenHubEmulator) -> None:
-    (tool,) = _toolkit("tencentcloud", emulator).get_tools()
-    text = repr(tool) + str(tool) + str(tool.model_dump(exclude={"args_schema"}))
-    assert SECRET_KEY not in text and SECRET_ID not in text
+    for tool in _toolkit("tencentcloud", emulator).get_tools():
+        text = repr(tool) + str(tool) + str(tool.model_dump(exclude={"args_schema"}))
+        assert SECRET_KEY not in text and SECRET_ID not in text

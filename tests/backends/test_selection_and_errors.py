@@ -43,7 +43,21 @@ def test_unknown_backend_names_the_available_ones() -> None:
     [
         ("aiart", ("hy-image-v3.0",)),
         ("ai3d", ("hy-3d-3.0", "hy-3d-3.1")),
-        ("tencentcloud", ("hunyuan-image-job",)),
+        (
+            "tencentcloud",
+            (
+                "hunyuan-image-job",
+                "hy-image-lite",
+                "hy-image-v3.0",
+                "hy-video-1.5",
+                "yt-video-2.0",
+                "yt-video-fx",
+                "yt-video-humanactor",
+                "hy-3d-3.0",
+                "hy-3d-3.1",
+                "hy-3d-express",
+            ),
+        ),
     ],
 )
 def test_models_per_backend(backend: str, models: tuple[str, ...]) -> None:
@@ -147,5 +161,7 @@ def test_other_error_shapes() -> None:
 
 def test_pascal_case() -> None:
     assert pascal_case(
-        {"enable_pbr": True, "multi_view_images": [{"view_type": "back"}], "Model": "3.1"}
-    ) == {"EnablePBR": True, "MultiViewImages": [{"ViewType": "back"}], "Model": "3.1"}
+        {"enable_pbr": True, "multi_view_images": [{"view_type": "back"}], "Model": "3.1",
+         "bgm": True, "extra_param": {"bgm_text": "x"}}
+    ) == {"EnablePBR": True, "MultiViewImages": [{"ViewType": "back"}], "Model": "3.1",
+          "BGM": True, "ExtraParam": {"BGMText": "x"}}  # fmt: skip

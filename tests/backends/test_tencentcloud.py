@@ -184,7 +184,7 @@ def test_failed_job(tencentcloud: JobClient, emulator: TokenHubEmulator) -> None
 @pytest.mark.parametrize(
     "model, params, param",
     [
-        ("hy-image-v3.0", {"prompt": "猫"}, "model"),
+        ("deepseek-v3.2", {"prompt": "猫"}, "model"),
         (MODEL, {"prompt": "猫", "resolution": "1024:1025"}, "resolution"),
         (MODEL, {"prompt": "猫", "num": 5}, "num"),
         (MODEL, {"prompt": "猫", "clarity": "x3"}, "clarity"),

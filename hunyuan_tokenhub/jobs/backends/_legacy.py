@@ -156,7 +156,8 @@ def require_job_id(model: str, payload: Mapping[str, Any], *keys: str) -> str:
     )
 
 
-_ACRONYMS = {"pbr": "PBR"}
+# The Cloud API spells these words in capitals (EnablePBR, BGM, BGMText).
+_ACRONYMS = {"pbr": "PBR", "bgm": "BGM"}
 
 
 def pascal_case(value: Any) -> Any:

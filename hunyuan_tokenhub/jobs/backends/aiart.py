@@ -38,7 +38,7 @@ from ._legacy import (
 from ._options import BackendOptions
 from .tokenhub import parse_assets
 
-__all__ = ["AIART_BACKEND", "AIART_BASE_URL", "AIART_MODEL", "AiartWireFormat"]
+__all__ = ["AIART_BACKEND", "AIART_BASE_URL", "AIART_MODEL", "AiartWireFormat", "inline_image"]
 
 AIART_BASE_URL = "https://api.cloudai.tencent.com"
 AIART_MODEL = "HY-Image-V3.0"
@@ -46,8 +46,8 @@ AIART_MODEL = "HY-Image-V3.0"
 _TOP_LEVEL = {"prompt": "prompt", "resolution": "size", "images": "images"}
 
 
-def _inline_image(value: str) -> str:
-    # The mirrored action takes each image as a URL or as raw base64 (not a data: URL).
+def inline_image(value: str) -> str:
+    """An input image as the aiart actions take it: a URL, or raw base64 (not a data: URL)."""
     if classify_media(value) == "data":
         return value.partition(",")[2]
     return value
@@ -66,7 +66,7 @@ class AiartWireFormat(GatewayWireFormat):
             if field in params:
                 body[wire_name] = params.pop(field)
         if "images" in body:
-            body["images"] = [_inline_image(image) for image in body["images"]]
+            body["images"] = [inline_image(image) for image in body["images"]]
         if params:
             body["extra_body"] = params
         return self.call(route.submit, body, submit=True)

@@ -7,11 +7,17 @@ signed over the exact bytes sent. Errors come back with HTTP 200 as ``{"Response
 :class:`AuthenticationError`, ``RequestLimitExceeded*`` -> :class:`RateLimitError`, which a
 submit safely retries, ``InvalidParameter*`` -> :class:`BadRequestError`, ...).
 
-Model ``hunyuan-image-job``: the ``hunyuan`` service's ``SubmitHunyuanImageJob`` /
-``QueryHunyuanImageJob`` (version 2023-09-01, region ap-guangzhou only). It is not a TokenHub
-model, so it is named after the action. Credentials: ``secret_id``/``secret_key`` arguments or
-``TENCENTCLOUD_SECRET_ID``/``TENCENTCLOUD_SECRET_KEY``; region ``TENCENTCLOUD_REGION``
-(default ap-guangzhou).
+Models (../shared/JOB_PARAMS.md §1, §2.1): ``hunyuan-image-job`` is the ``hunyuan`` service's
+``SubmitHunyuanImageJob``/``QueryHunyuanImageJob`` (2023-09-01, ap-guangzhou only); it is no
+TokenHub model, so it is named after the action. Every TokenHub generation model is also served
+here by the Cloud API action it mirrors, with the same validated parameters in PascalCase:
+``hy-image-lite`` (aiart ``TextToImageLite``, synchronous), ``hy-image-v3.0`` (aiart
+``SubmitTextToImageJob``), the four video models (vclm ``Submit*``/``Describe*``) and the 3D
+models (ai3d ``SubmitHunyuanTo3DProJob``/``RapidJob``). Each service has its own host
+(``https://<service>.tencentcloudapi.com``); ``base_url`` sends every service to one host.
+
+Credentials: ``secret_id``/``secret_key`` arguments or ``TENCENTCLOUD_SECRET_ID``/
+``TENCENTCLOUD_SECRET_KEY``; region ``TENCENTCLOUD_REGION`` (default ap-guangzhou).
 
 Example:
     .. code-block:: python
@@ -34,10 +40,23 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from ..._client import _encode
-from ..._exceptions import ConfigurationError, InvalidParameterError
+from ..._exceptions import APIError, ConfigurationError, InvalidParameterError
 from ..._tc3 import TencentCloudCredentials, tc3_headers
-from .._requests import ImageUrl, JobRequest, LogoAdd, LogoParam
-from .._results import JobAsset
+from .._requests import (
+    Hunyuan3DExpressRequest,
+    Hunyuan3DProRequest,
+    HunyuanImageLiteRequest,
+    HunyuanImageV3Request,
+    HunyuanVideoRequest,
+    ImageUrl,
+    JobRequest,
+    LogoAdd,
+    LogoParam,
+    YoutuHumanActorRequest,
+    YoutuImageToVideoRequest,
+    YoutuTemplateToVideoRequest,
+)
+from .._results import JobAsset, JobKind, JobResult, expiry
 from ._base import Endpoint, HTTPCall, ModelRoute
 from ._legacy import (
     BindableBackend,
@@ -45,14 +64,20 @@ from ._legacy import (
     LegacyWireFormat,
     gateway_base_url,
     pascal_case,
+    request_id_of,
     unwrap,
 )
 from ._options import BackendOptions
+from .ai3d import pro_job_body, result_file_assets
+from .aiart import inline_image
 
 __all__ = [
     "HUNYUAN_IMAGE_JOB",
     "TENCENTCLOUD_BACKEND",
+    "Cloud3DWireFormat",
     "CloudAction",
+    "CloudImageWireFormat",
+    "CloudVideoWireFormat",
     "ContentImage",
     "HunyuanImageJobRequest",
     "TencentCloudWireFormat",
@@ -131,12 +156,16 @@ class HunyuanImageJobRequest(JobRequest):
 
 @dataclass(frozen=True)
 class CloudAction:
-    """One API 3.0 job pair: the service (host label and signing scope), version, actions."""
+    """One API 3.0 job pair: the service (host label and signing scope), version, actions.
+
+    ``query`` is ``None`` for a synchronous action; ``regions`` lists the only regions the
+    docs offer it in (``None``: not restricted here).
+    """
 
     service: str
     version: str
     submit: str
-    query: str
+    query: str | None
     regions: tuple[str, ...] | None = None
 
     @property
@@ -147,6 +176,7 @@ class CloudAction:
 HUNYUAN_IMAGE_ACTION = CloudAction(
     "hunyuan", "2023-09-01", "SubmitHunyuanImageJob", "QueryHunyuanImageJob", ("ap-guangzhou",)
 )
+_AIART, _VCLM, _AI3D = ("aiart", "2022-12-29"), ("vclm", "2024-05-23"), ("ai3d", "2025-05-13")
 
 
 def image_job_assets(payload: Mapping[str, Any]) -> list[JobAsset]:
@@ -199,13 +229,18 @@ class TencentCloudWireFormat(LegacyWireFormat):
         )
         return HTTPCall(endpoint, body, submit=submit, headers=headers, check_answer=unwrap)
 
-    def submit_call(self, route: ModelRoute, request: JobRequest) -> HTTPCall:
+    def body(self, route: ModelRoute, request: JobRequest) -> dict[str, Any]:
+        """The action's PascalCase parameters for a validated request."""
         params = request.model_dump(mode="json", exclude_none=True)
         params.pop("model", None)
-        return self._call(route.submit, self.action.submit, pascal_case(params), True)
+        body: dict[str, Any] = pascal_case(params)
+        return body
+
+    def submit_call(self, route: ModelRoute, request: JobRequest) -> HTTPCall:
+        return self._call(route.submit, self.action.submit, self.body(route, request), True)
 
     def query_call(self, route: ModelRoute, job_id: str) -> HTTPCall:
-        assert route.query is not None
+        assert route.query is not None and self.action.query is not None
         return self._call(route.query, self.action.query, {"JobId": job_id}, False)
 
     def raw_status(self, payload: Mapping[str, Any]) -> Any:
@@ -215,6 +250,60 @@ class TencentCloudWireFormat(LegacyWireFormat):
         return image_job_assets(payload)
 
 
+class CloudImageWireFormat(TencentCloudWireFormat):
+    """aiart ``SubmitTextToImageJob`` (``hy-image-v3.0``): reference images as URL or raw
+    base64, answers like the hunyuan image job; ``TextToImageLite`` answers at once."""
+
+    def body(self, route: ModelRoute, request: JobRequest) -> dict[str, Any]:
+        body = super().body(route, request)
+        if "Images" in body:
+            body["Images"] = [inline_image(image) for image in body["Images"]]
+        return body
+
+    def parse_sync(self, route: ModelRoute, body: Mapping[str, Any]) -> JobResult:
+        payload = unwrap(body)
+        assets = image_job_assets(payload)
+        if not assets:
+            raise APIError(
+                f"the {route.model} answer has no ResultImage",
+                request_id=request_id_of(payload),
+                body=dict(body),
+            )
+        return JobResult(
+            job_id=request_id_of(payload) or route.model,
+            model=route.model,
+            kind=route.kind,
+            assets=assets,
+            request_id=request_id_of(payload),
+            expires_at=expiry(route.kind, None),
+            raw=dict(body),
+        )
+
+
+class CloudVideoWireFormat(TencentCloudWireFormat):
+    """vclm video jobs: ``Status`` WAIT/RUN/DONE/FAIL and one ``ResultVideoUrl``."""
+
+    def raw_status(self, payload: Mapping[str, Any]) -> Any:
+        return payload.get("Status")
+
+    def assets(self, route: ModelRoute, payload: Mapping[str, Any]) -> list[JobAsset]:
+        url = payload.get("ResultVideoUrl")
+        return [JobAsset(url=url, kind="video")] if isinstance(url, str) and url else []
+
+
+class Cloud3DWireFormat(TencentCloudWireFormat):
+    """ai3d jobs: the pro/rapid bodies and ``ResultFile3Ds``, as on the ai3d gateway."""
+
+    def body(self, route: ModelRoute, request: JobRequest) -> dict[str, Any]:
+        return pro_job_body(route, request)
+
+    def raw_status(self, payload: Mapping[str, Any]) -> Any:
+        return payload.get("Status")
+
+    def assets(self, route: ModelRoute, payload: Mapping[str, Any]) -> list[JobAsset]:
+        return result_file_assets(payload.get("ResultFile3Ds"))
+
+
 def resolve_credentials(options: BackendOptions) -> TencentCloudCredentials:
     """``secret_id``/``secret_key``/``tencentcloud_region`` arguments, else the environment."""
     return TencentCloudCredentials.resolve(
@@ -222,24 +311,61 @@ def resolve_credentials(options: BackendOptions) -> TencentCloudCredentials:
     )
 
 
+# model, kind, request type, action, wire format, concurrency family (default: the model)
+# and its documented limit (../shared/JOB_PARAMS.md K5).
+_ROUTES: tuple[tuple[str, JobKind, type[JobRequest], CloudAction, type[TencentCloudWireFormat],
+                     str | None, int], ...] = (
+    (HUNYUAN_IMAGE_JOB, "image", HunyuanImageJobRequest, HUNYUAN_IMAGE_ACTION,
+     TencentCloudWireFormat, None, 1),
+    ("hy-image-lite", "image", HunyuanImageLiteRequest,
+     CloudAction(*_AIART, "TextToImageLite", None), CloudImageWireFormat, None, 1),
+    ("hy-image-v3.0", "image", HunyuanImageV3Request,
+     CloudAction(*_AIART, "SubmitTextToImageJob", "QueryTextToImageJob"),
+     CloudImageWireFormat, None, 1),
+    ("hy-video-1.5", "video", HunyuanVideoRequest,
+     CloudAction(*_VCLM, "SubmitHunyuanToVideoJob", "DescribeHunyuanToVideoJob"),
+     CloudVideoWireFormat, None, 1),
+    ("yt-video-2.0", "video", YoutuImageToVideoRequest,
+     CloudAction(*_VCLM, "SubmitImageToVideoGeneralJob", "DescribeImageToVideoGeneralJob"),
+     CloudVideoWireFormat, None, 1),
+    ("yt-video-fx", "video", YoutuTemplateToVideoRequest,
+     CloudAction(*_VCLM, "SubmitTemplateToVideoJob", "DescribeTemplateToVideoJob"),
+     CloudVideoWireFormat, None, 1),
+    ("yt-video-humanactor", "video", YoutuHumanActorRequest,
+     CloudAction(*_VCLM, "SubmitHumanActorJob", "DescribeHumanActorJob"),
+     CloudVideoWireFormat, None, 1),
+    ("hy-3d-3.0", "3d", Hunyuan3DProRequest,
+     CloudAction(*_AI3D, "SubmitHunyuanTo3DProJob", "QueryHunyuanTo3DProJob"),
+     Cloud3DWireFormat, "hy-3d-pro", 3),
+    ("hy-3d-3.1", "3d", Hunyuan3DProRequest,
+     CloudAction(*_AI3D, "SubmitHunyuanTo3DProJob", "QueryHunyuanTo3DProJob"),
+     Cloud3DWireFormat, "hy-3d-pro", 3),
+    ("hy-3d-express", "3d", Hunyuan3DExpressRequest,
+     CloudAction(*_AI3D, "SubmitHunyuanTo3DRapidJob", "QueryHunyuanTo3DRapidJob"),
+     Cloud3DWireFormat, None, 1),
+)  # fmt: skip
+
+
 def _routes(options: BackendOptions, eager: bool) -> dict[str, ModelRoute]:
-    action = HUNYUAN_IMAGE_ACTION
-    root = gateway_base_url(options, action.default_base_url)
-    host = urlsplit(root).netloc
-    if not host:
-        raise ConfigurationError(f"base_url has no host: {root!r}")
     credentials = Credential(lambda: resolve_credentials(options), eager=eager)
-    endpoint = Endpoint("/", root)
-    route = ModelRoute(
-        model=HUNYUAN_IMAGE_JOB,
-        kind="image",
-        request_type=HunyuanImageJobRequest,
-        submit=endpoint,
-        query=endpoint,
-        wire=TencentCloudWireFormat(action, credentials, host),
-        family=HUNYUAN_IMAGE_JOB,
-    )
-    return {route.model: route}
+    routes = {}
+    for model, kind, request_type, action, wire, family, limit in _ROUTES:
+        root = gateway_base_url(options, action.default_base_url)
+        host = urlsplit(root).netloc
+        if not host:
+            raise ConfigurationError(f"base_url has no host: {root!r}")
+        endpoint = Endpoint("/", root)
+        routes[model] = ModelRoute(
+            model=model,
+            kind=kind,
+            request_type=request_type,
+            submit=endpoint,
+            query=endpoint if action.query is not None else None,
+            wire=wire(action, credentials, host),
+            family=family or model,
+            max_concurrent_jobs=limit,
+        )
+    return routes
 
 
 TENCENTCLOUD_BACKEND = BindableBackend.create("tencentcloud", _routes)
