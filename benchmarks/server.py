@@ -7,7 +7,8 @@ the completion; streamed with ``tools`` -> the parallel tool-call stream; stream
 the 4,000-chunk text stream. Everything else (sockets, keep-alive, chunked encoding, auth, the
 request log) is the emulator's own.
 
-``python -m benchmarks.server`` prints the base URL on one line and serves until stdin closes.
+``python -m benchmarks.server [CHUNKS]`` prints the base URL on one line and serves until stdin
+closes (``CHUNKS``: the length of the text stream, 4,000 by default).
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from .canned import completion, text_stream, tool_call_stream
 from .contenders import API_KEY
 
 
-def canned_emulator() -> TokenHubEmulator:
+def canned_emulator(chunk_count: int) -> TokenHubEmulator:
     """An emulator (not started) whose chat route serves the canned responses."""
-    plain, text, tools = completion(), text_stream(), tool_call_stream()
+    plain, text, tools = completion(), text_stream(chunk_count), tool_call_stream()
     emulator = TokenHubEmulator(api_key=API_KEY)
 
     def chat(request: EmulatorRequest) -> EmulatorResponse:
@@ -41,16 +42,17 @@ def canned_emulator() -> TokenHubEmulator:
 
 
 def main() -> None:
-    with canned_emulator() as emulator:
+    chunk_count = int(sys.argv[1]) if len(sys.argv) > 1 else 4000
+    with canned_emulator(chunk_count) as emulator:
         print(emulator.base_url, flush=True)
         sys.stdin.read()  # until the parent closes our stdin
 
 
 @contextmanager
-def loopback_server() -> Iterator[str]:
+def loopback_server(chunk_count: int = 4000) -> Iterator[str]:
     """Start ``python -m benchmarks.server`` and yield its base URL; stop it afterwards."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.server"],
+        [sys.executable, "-m", "benchmarks.server", str(chunk_count)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

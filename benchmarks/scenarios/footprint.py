@@ -1,0 +1,115 @@
+"""Scenario 6: import time in fresh interpreters, and peak memory while streaming.
+
+Import time is measured inside fresh interpreters around the ``import`` statement alone
+(interpreter start-up excluded), as wall time and as CPU time (the CPU time is the steadier one
+on a busy machine). Each module is imported in several fresh processes and the median kept.
+
+Peak memory is ``tracemalloc``'s peak while one long response is streamed in process and its
+text collected (as an application showing tokens would), for ours, the peer and the floors.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tracemalloc
+
+from ..canned import text_stream
+from ..contenders import FAMILIES
+from ..measure import median
+from ..report import Row
+from ..transport import canned_transport
+from .chat import IN_PROCESS_URL
+
+_PROBE = (
+    "import time; w = time.perf_counter(); c = time.process_time(); import {module}; "
+    "print(time.perf_counter() - w, time.process_time() - c)"
+)
+
+
+def import_seconds(module: str) -> tuple[float, float]:
+    """(wall, CPU) seconds of ``import module`` in a fresh interpreter, start-up excluded."""
+    completed = subprocess.run(
+        [sys.executable, "-c", _PROBE.format(module=module)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    wall, cpu = completed.stdout.split()
+    return float(wall), float(cpu)
+
+
+def _median_import(module: str, repeats: int) -> tuple[float | None, float | None]:
+    try:
+        samples = [import_seconds(module) for _ in range(repeats)]
+    except (subprocess.CalledProcessError, ValueError):
+        return None, None
+    return median([s[0] for s in samples]) * 1e3, median([s[1] for s in samples]) * 1e3
+
+
+_MODULES = (
+    ("hunyuan_tokenhub", "langchain_openai"),
+    ("langchain_hunyuan", "langchain_openai"),
+    ("llama_index_hunyuan", "llama_index.llms.openai_like"),
+)
+
+
+def import_rows(repeats: int) -> list[Row]:
+    timings = {
+        module: _median_import(module, repeats)
+        for module in dict.fromkeys(name for pair in _MODULES for name in pair)
+    }
+    rows = []
+    for index, metric in enumerate(("import wall ms", "import CPU ms")):
+        for ours, peer in _MODULES:
+            rows.append(
+                Row(
+                    "6 import",
+                    "fresh process",
+                    metric,
+                    (ours, timings[ours][index]),
+                    peer=(peer, timings[peer][index]),
+                    runs=repeats,
+                )
+            )
+    return rows
+
+
+def _peak_streaming(entry_index: int, chunk_count: int) -> tuple[str, str, float | None]:
+    response = text_stream(chunk_count)
+    entry = FAMILIES["langchain"][entry_index]
+    try:
+        contender = entry.build(IN_PROCESS_URL, canned_transport(response), False)
+        pieces = [chunk for chunk in contender.stream()]  # warm every code path first
+        del pieces
+        tracemalloc.start()
+        try:
+            texts = [getattr(chunk, "text", chunk) for chunk in contender.stream()]
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        del texts
+        contender.close()
+    except Exception:
+        return entry.role, entry.name, None
+    return entry.role, entry.name, peak / 2**20
+
+
+def memory_rows(chunk_count: int) -> list[Row]:
+    cells = {}
+    for index in range(len(FAMILIES["langchain"])):
+        role, name, peak = _peak_streaming(index, chunk_count)
+        cells[role] = (name, peak)
+    return [
+        Row(
+            f"6 memory text-{chunk_count}",
+            "in-process",
+            "peak MiB while streaming",
+            cells["ours"],
+            peer=cells.get("peer"),
+            floor=cells.get("floor"),
+            framework=cells.get("framework"),
+            runs=1,
+            note="tracemalloc peak; the canned body itself (held by the mock transport) excluded",
+        )
+    ]
