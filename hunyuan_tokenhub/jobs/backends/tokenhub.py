@@ -26,7 +26,7 @@ from .._requests import (
     YoutuImageToVideoRequest,
     YoutuTemplateToVideoRequest,
 )
-from .._results import JobAsset, JobResult, JobStatus, expiry, timestamp
+from .._results import JobAsset, JobKind, JobResult, JobStatus, expiry, timestamp
 from .._status import find_error, normalize_state
 from ._base import Endpoint, HTTPCall, JobBackend, ModelRoute, WireFormat
 
@@ -181,7 +181,7 @@ _3D = Endpoint("/api/3d/submit"), Endpoint("/api/3d/query")
 
 def _route(
     model: str,
-    kind: Any,
+    kind: JobKind,
     request_type: type[JobRequest],
     endpoints: tuple[Endpoint, Endpoint | None],
     family: str | None = None,
