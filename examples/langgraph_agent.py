@@ -3,15 +3,16 @@
     pip install -e ".[all]" langgraph
     python examples/langgraph_agent.py
 
-The agent is LangChain's ``create_agent`` (a LangGraph graph) with ChatHunyuan and the
-generation toolkit. ``astream_events`` shows everything as it happens: the model's plan, each
-tool call, the job progress the tools send as ``hunyuan_job_progress`` custom events, and the
-final answer with the URLs.
+The agent is LangChain's ``create_agent`` (a LangGraph graph) with a thinking ChatHunyuan
+model and the generation toolkit. ``astream_events`` shows everything as it happens: the
+model's plan, each tool call, the job progress the tools send as ``hunyuan_job_progress``
+custom events, and the final answer with the URLs.
 """
 
 from __future__ import annotations
 
 import asyncio
+from textwrap import shorten
 from typing import Any
 
 from _support import tokenhub_or_emulator
@@ -35,8 +36,9 @@ def show(event: dict[str, Any]) -> None:
     kind, data = event["event"], event["data"]
     if kind == "on_chat_model_end":
         message = data["output"]
-        if message.content and message.tool_calls:
-            print(f"Plan: {message.content}")
+        plan = message.additional_kwargs.get("reasoning_content") or message.content
+        if plan and message.tool_calls:
+            print(f"Plan: {shorten(plan, 300)}")
         for call in message.tool_calls:
             print(f"-> {call['name']}({call['args']})")
     elif kind == "on_custom_event" and event["name"] == PROGRESS_EVENT:
@@ -47,7 +49,9 @@ def show(event: dict[str, Any]) -> None:
 
 
 async def main() -> None:
-    llm = ChatHunyuan(model="hunyuan-2.0-instruct-20251111", temperature=0.3)
+    # A thinking model: its reasoning is the plan, and it is sent back with the tool results
+    # as the model requires (the catalogue's "tool_turns" pass-back policy).
+    llm = ChatHunyuan(model="hunyuan-2.0-thinking-20251109")
     tools = HunyuanGenerationToolkit(include=("image", "3d")).get_tools()
     agent = create_agent(llm, tools, system_prompt=SYSTEM_PROMPT)
 

@@ -97,8 +97,10 @@ def test_quickstart() -> None:
 def test_langgraph_agent() -> None:
     out = run_example("langgraph_agent.py")
 
+    plan = out.index("\nPlan: ")
     calls = re.findall(r"^-> (hunyuan_\w+)\(", out, re.M)
     assert sorted(calls) == ["hunyuan_3d_generation", "hunyuan_image_generation"]
+    assert plan < out.index("\n-> hunyuan_")
     progress = re.findall(r"^   job (\d+) \(([\w.-]+)\): (\w+)", out, re.M)
     assert {model for _, model, _ in progress} == {"hy-image-v3.0", "hy-3d-3.0"}
     assert {state for *_, state in progress} >= {"queued", "completed"}
