@@ -123,6 +123,13 @@ def test_3d_lists_one_asset_per_format_with_preview() -> None:
     ]
 
 
+def test_completed_without_any_file_is_a_failure() -> None:
+    route = BACKEND.route("hy-video-1.5")
+    status = route.wire.parse_query(route, "7", {"status": "completed", "data": {}})
+    assert (status.state, status.result) == ("failed", None)
+    assert status.error_message == "the job completed without any result file"
+
+
 def test_video_progress_is_reported() -> None:
     route = BACKEND.route("yt-video-2.0")
     status = route.wire.parse_query(route, "7", {"status": "in_progress", "progress": 42.4})

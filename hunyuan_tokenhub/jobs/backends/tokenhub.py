@@ -84,6 +84,16 @@ def _request_id(body: Mapping[str, Any]) -> str | None:
     return str(value) if value else None
 
 
+def _answer_error(what: str, body: Mapping[str, Any]) -> APIError:
+    code, message = find_error(body)
+    return APIError(
+        what + (f": {message}" if message else ""),
+        code=code,
+        request_id=_request_id(body),
+        body=dict(body),
+    )
+
+
 def _progress(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return None
@@ -105,13 +115,7 @@ class TokenHubWireFormat(WireFormat):
         job_id = body.get("id") or body.get("job_id")
         if isinstance(job_id, (str, int)) and not isinstance(job_id, bool) and str(job_id):
             return str(job_id)
-        code, message = find_error(body)
-        raise APIError(
-            f"the {route.model} submit answer has no job id" + (f": {message}" if message else ""),
-            code=code,
-            request_id=_request_id(body),
-            body=dict(body),
-        )
+        raise _answer_error(f"the {route.model} submit answer has no job id", body)
 
     def query_call(self, route: ModelRoute, job_id: str) -> HTTPCall:
         assert route.query is not None
@@ -122,13 +126,17 @@ class TokenHubWireFormat(WireFormat):
         raw_status = body.get("status")
         state = normalize_state(raw_status, has_error=bool(code or message))
         result = None
+        assets = parse_assets(body.get("data"), route.kind) if state == "completed" else []
+        if state == "completed" and not assets:
+            # Done, but nothing to hand over: for the caller that is a failed job.
+            state, message = "failed", message or "the job completed without any result file"
         if state == "completed":
             completed_at = timestamp(body.get("completed_at"))
             result = JobResult(
                 job_id=job_id,
                 model=route.model,
                 kind=route.kind,
-                assets=parse_assets(body.get("data"), route.kind),
+                assets=assets,
                 request_id=_request_id(body),
                 created_at=timestamp(body.get("created_at")),
                 completed_at=completed_at,
@@ -151,13 +159,7 @@ class TokenHubWireFormat(WireFormat):
     def parse_sync(self, route: ModelRoute, body: Mapping[str, Any]) -> JobResult:
         assets = parse_assets(body.get("data"), route.kind)
         if not assets:
-            code, message = find_error(body)
-            raise APIError(
-                f"the {route.model} answer has no image" + (f": {message}" if message else ""),
-                code=code,
-                request_id=_request_id(body),
-                body=dict(body),
-            )
+            raise _answer_error(f"the {route.model} answer has no image", body)
         created = timestamp(body.get("created"))
         request_id = _request_id(body)
         return JobResult(
