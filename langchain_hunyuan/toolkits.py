@@ -8,7 +8,8 @@ from langchain_core.tools import BaseTool, BaseToolkit
 from langchain_core.utils import secret_from_env
 from pydantic import ConfigDict, Field, SecretStr
 
-from hunyuan_tokenhub.jobs import DownloadPolicy, JobSlots, get_backend
+from hunyuan_tokenhub.jobs import DownloadPolicy, JobKind, JobSlots
+from hunyuan_tokenhub.jobs.tooling import default_tool_model
 from langchain_hunyuan.tools import (
     Hunyuan3DGenerationTool,
     HunyuanImageGenerationTool,
@@ -87,8 +88,8 @@ class HunyuanGenerationToolkit(BaseToolkit):
             "video": (HunyuanVideoGenerationTool, self.video_model),
             "3d": (Hunyuan3DGenerationTool, self.model_3d),
         }
-        backend = get_backend(self.backend)
-        offered = [k for k in makers if any(backend.route(m).kind == k for m in backend.models)]
+        kinds: tuple[JobKind, ...] = ("image", "video", "3d")
+        offered = [k for k in kinds if default_tool_model(k, self.backend) is not None]
         include = offered if self.include is None else self.include
         unknown = set(include) - set(makers)
         if unknown:

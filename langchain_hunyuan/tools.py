@@ -46,6 +46,7 @@ from hunyuan_tokenhub.jobs.tooling import (
     DEFAULT_TOOL_MODELS,
     TOOL_DESCRIPTIONS,
     args_schema,
+    default_tool_model,
     describe_error,
     describe_result,
     tool_models,
@@ -123,12 +124,9 @@ class _HunyuanGenerationTool(BaseTool):
 
     @classmethod
     def _default_model(cls, backend: Any) -> str:
-        """The tool's default model, or the backend's first model this tool can drive."""
-        offered = get_backend(backend if isinstance(backend, str) else None).models
-        default = DEFAULT_TOOL_MODELS[cls.KIND]
-        if default in offered:
-            return default
-        return next((m for m in offered if m in tool_models(cls.KIND)), default)
+        """The backend's default model of this tool's kind (see ``default_tool_model``)."""
+        found = default_tool_model(cls.KIND, backend if isinstance(backend, str) else None)
+        return found or DEFAULT_TOOL_MODELS[cls.KIND]
 
     @model_validator(mode="after")
     def _check_setup(self) -> _HunyuanGenerationTool:

@@ -20,12 +20,12 @@ from llama_index.core.tools.tool_spec.base import SPEC_FUNCTION_TYPE, BaseToolSp
 from llama_index_instrumentation import get_dispatcher
 from pydantic import SecretStr
 
-from hunyuan_tokenhub import TokenHubError
+from hunyuan_tokenhub import ConfigurationError, TokenHubError
 from hunyuan_tokenhub.jobs import AsyncJobClient, JobClient, JobKind, JobResult, JobSlots, JobStatus
 from hunyuan_tokenhub.jobs.tooling import (
-    DEFAULT_TOOL_MODELS,
     TOOL_DESCRIPTIONS,
     args_schema,
+    default_tool_model,
     describe_error,
     describe_result,
 )
@@ -87,7 +87,11 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
     ``generate_video``/``agenerate_video`` and ``generate_3d``/``agenerate_3d``.
 
     ``image_model``, ``video_model`` and ``model_3d`` choose each tool's model (and so the
-    arguments an agent is offered); ``request_defaults`` sets request fields the developer
+    arguments an agent is offered; default: the backend's model of that kind). ``backend``
+    (else env ``HUNYUAN_BACKEND``) may be ``"aiart"``/``"ai3d"`` (``api_key`` is their key)
+    or ``"tencentcloud"`` (``secret_id``/``secret_key``/``tencentcloud_region`` or the
+    ``TENCENTCLOUD_*`` variables); a kind the backend does not make gets no tool.
+    ``request_defaults`` sets request fields the developer
     controls (e.g. ``{"logo_add": 0}``), per kind: ``{"image": {...}, "video": {...}}``.
     Input images from agents may be http(s) or ``data:`` URLs; local files only from
     ``allowed_local_dirs``. Progress goes to ``on_progress`` and, as
@@ -107,9 +111,13 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
         api_key: str | SecretStr | None = None,
         base_url: str | None = None,
         region: str | None = None,
-        image_model: str = DEFAULT_TOOL_MODELS["image"],
-        video_model: str = DEFAULT_TOOL_MODELS["video"],
-        model_3d: str = DEFAULT_TOOL_MODELS["3d"],
+        backend: str | None = None,
+        secret_id: str | SecretStr | None = None,
+        secret_key: str | SecretStr | None = None,
+        tencentcloud_region: str | None = None,
+        image_model: str | None = None,
+        video_model: str | None = None,
+        model_3d: str | None = None,
         request_defaults: Mapping[JobKind, Mapping[str, Any]] | None = None,
         allowed_local_dirs: Sequence[str | os.PathLike[str]] | None = None,
         timeout: float | None = None,
@@ -119,11 +127,20 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
         job_client: JobClient | None = None,
         async_job_client: AsyncJobClient | None = None,
     ) -> None:
-        self.models: dict[JobKind, str] = {
-            "image": image_model.strip().lower(),
-            "video": video_model.strip().lower(),
-            "3d": model_3d.strip().lower(),
+        chosen: dict[JobKind, str | None] = {
+            "image": image_model or default_tool_model("image", backend),
+            "video": video_model or default_tool_model("video", backend),
+            "3d": model_3d or default_tool_model("3d", backend),
         }
+        # A kind the backend does not make (aiart: no video, no 3D) has no tool.
+        self.models: dict[JobKind, str] = {
+            kind: model.strip().lower() for kind, model in chosen.items() if model
+        }
+        self.spec_functions = [
+            spec
+            for spec in type(self).spec_functions
+            if _KIND_OF_FUNCTION[spec[0] if isinstance(spec, tuple) else spec] in self.models
+        ]
         self._schemas = {kind: args_schema(model, kind) for kind, model in self.models.items()}
         self.request_defaults = {k: dict(v) for k, v in (request_defaults or {}).items()}
         self.on_progress = on_progress
@@ -131,6 +148,10 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
             "api_key": api_key,
             "base_url": base_url,
             "region": region,
+            "backend": backend,
+            "secret_id": secret_id,
+            "secret_key": secret_key,
+            "tencentcloud_region": tencentcloud_region,
             "allowed_local_dirs": allowed_local_dirs,
             "timeout": timeout,
             "poll_interval": poll_interval,
@@ -160,8 +181,9 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
         for spec in spec_functions or self.spec_functions:
             name = spec[0] if isinstance(spec, tuple) else spec
             kind = _KIND_OF_FUNCTION.get(name)
-            if kind is None:
-                raise ValueError(f"unknown tool {name!r}; choose from {list(_KIND_OF_FUNCTION)}")
+            if kind is None or kind not in self.models:
+                offered = [f for f, k in _KIND_OF_FUNCTION.items() if k in self.models]
+                raise ValueError(f"unknown tool {name!r}; choose from {offered}")
             metadata = (func_to_metadata_mapping or {}).get(name) or ToolMetadata(
                 name=name,
                 description=TOOL_DESCRIPTIONS[kind].format(model=self.models[kind]),
@@ -205,6 +227,8 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
     # ----------------------------------------------------------------------- plumbing
 
     def _request(self, kind: JobKind, arguments: Mapping[str, Any]) -> dict[str, Any]:
+        if kind not in self.models:
+            raise ConfigurationError(f"the {self._jobs.backend.name!r} backend makes no {kind}")
         chosen = self._schemas[kind].params_from(arguments)
         return {**self.request_defaults.get(kind, {}), **chosen}
 

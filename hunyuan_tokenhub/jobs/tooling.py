@@ -35,12 +35,14 @@ from .._exceptions import (
 )
 from ._polling import SubmitTimeoutError
 from ._results import JobKind, JobResult
+from .backends import JobBackend, get_backend
 
 __all__ = [
     "DEFAULT_TOOL_MODELS",
     "TOOL_DESCRIPTIONS",
     "ToolArgs",
     "args_schema",
+    "default_tool_model",
     "describe_error",
     "describe_result",
     "tool_models",
@@ -231,6 +233,18 @@ TOOL_DESCRIPTIONS: Mapping[JobKind, str] = {
     "Returns the file URLs with preview images, valid for 24 hours.",
 }
 """Tool descriptions per kind; ``{model}`` is the configured model id."""
+
+
+def default_tool_model(kind: JobKind, backend: str | JobBackend | None = None) -> str | None:
+    """The model a ``kind`` tool uses on ``backend`` when none is named.
+
+    :data:`DEFAULT_TOOL_MODELS` when the backend offers it, else the backend's first model a
+    tool supports; ``None`` when the backend makes no ``kind`` results (``aiart`` makes no
+    video).
+    """
+    offered = get_backend(backend).models
+    candidates = (DEFAULT_TOOL_MODELS[kind], *offered)
+    return next((m for m in candidates if m in offered and m in _ARGS_BY_KIND[kind]), None)
 
 
 def tool_models(kind: JobKind) -> list[str]:
