@@ -12,15 +12,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+from hunyuan_tokenhub.emulator import TokenHubEmulator
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 # Only what a Python process needs: no TokenHub/Hunyuan keys, no tracing or proxy settings.
 _KEPT_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
 URL = re.compile(r"https?://127\.0\.0\.1:\d+/\S+")
 
 
-def run_example(name: str) -> str:
+def run_example(name: str, **extra_env: str) -> str:
     env = {k: os.environ[k] for k in _KEPT_ENV if k in os.environ}
     env["PYTHONIOENCODING"] = "utf-8"
+    env.update(extra_env)
     done = subprocess.run(
         [sys.executable, str(EXAMPLES / name)],
         capture_output=True,
@@ -31,16 +34,30 @@ def run_example(name: str) -> str:
         timeout=90,
     )
     assert done.returncode == 0, f"{name} failed:\n{done.stdout}\n{done.stderr}"
-    assert "TOKENHUB_API_KEY is not set: using the bundled TokenHub emulator" in done.stdout
+    if "TOKENHUB_API_KEY" not in extra_env:
+        assert "TOKENHUB_API_KEY is not set: using the bundled TokenHub emulator" in done.stdout
     return done.stdout
 
 
+def test_with_a_key_the_configured_service_is_used() -> None:
+    # The "real service" here is an emulator the test controls: the example must talk to it
+    # (TOKENHUB_BASE_URL) with the given key, and start no emulator of its own.
+    with TokenHubEmulator(api_key="sk-user-key") as service:
+        out = run_example(
+            "reasoning_models.py",
+            TOKENHUB_API_KEY="sk-user-key",
+            TOKENHUB_BASE_URL=service.base_url,
+        )
+        chat_requests = [r for r in service.requests if r.path == "/v1/chat/completions"]
+
+    assert "Using TokenHub with the key from TOKENHUB_API_KEY." in out
+    assert "bundled TokenHub emulator" not in out
+    assert len(chat_requests) == 2
+    assert "Answer:    17*23=391" in out
+
+
 def test_every_example_has_a_test() -> None:
-    tested = {
-        name.removeprefix("test_") + ".py"
-        for name in globals()
-        if name.startswith("test_") and name != "test_every_example_has_a_test"
-    }
+    tested = {name.removeprefix("test_") + ".py" for name in globals() if name.startswith("test_")}
     shipped = {p.name for p in EXAMPLES.glob("*.py") if not p.name.startswith("_")}
     assert shipped <= tested, f"examples without a test: {sorted(shipped - tested)}"
 
