@@ -165,3 +165,11 @@ def test_pascal_case() -> None:
          "bgm": True, "extra_param": {"bgm_text": "x"}}
     ) == {"EnablePBR": True, "MultiViewImages": [{"ViewType": "back"}], "Model": "3.1",
           "BGM": True, "ExtraParam": {"BGMText": "x"}}  # fmt: skip
+
+
+def test_calls_never_show_their_authorization_in_a_repr() -> None:
+    bound = get_backend("aiart").configure(BackendOptions.of(api_key="sk-very-secret", env={}))
+    route = bound.route("hy-image-v3.0")
+    call = route.wire.query_call(route, "job-1")
+    assert call.headers == {"Authorization": "sk-very-secret"}
+    assert "sk-very-secret" not in repr(call) + repr(route) + repr(bound)

@@ -21,7 +21,7 @@ from hunyuan_tokenhub import (
 )
 from hunyuan_tokenhub._tc3 import TencentCloudCredentials, parse_authorization, tc3_headers
 from hunyuan_tokenhub.emulator import TokenHubEmulator
-from hunyuan_tokenhub.jobs import AsyncJobClient, JobClient
+from hunyuan_tokenhub.jobs import AsyncJobClient, JobClient, SubmitTimeoutError
 
 from .conftest import SECRET_ID, SECRET_KEY, client_options, legacy_requests
 
@@ -149,9 +149,10 @@ def test_rate_limit_on_submit_job_without_retry_budget_raises_rate_limit(
 ) -> None:
     emulator.legacy.reject_next("tencentcloud", "RequestLimitExceeded", "too fast", times=1000)
     options = {**client_options("tencentcloud", emulator), "timeout": 0.05}
-    with JobClient(**options) as jobs, pytest.raises(Exception) as info:
+    with JobClient(**options) as jobs, pytest.raises(SubmitTimeoutError) as info:
         jobs.submit_job(MODEL, prompt="猫")
     assert isinstance(info.value.__cause__, RateLimitError)
+    assert "nothing was submitted" in str(info.value)
     assert not emulator.legacy.jobs
 
 

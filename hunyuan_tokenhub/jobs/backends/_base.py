@@ -44,7 +44,8 @@ class HTTPCall:
     endpoint: Endpoint
     body: dict[str, Any]
     submit: bool = False
-    headers: Mapping[str, str] | None = None
+    # Headers may hold a key (aiart/ai3d) or a signature: never in a repr.
+    headers: Mapping[str, str] | None = field(default=None, repr=False)
     check_answer: Callable[[Mapping[str, Any]], object] | None = None
 
 
