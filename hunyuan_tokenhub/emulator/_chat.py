@@ -19,7 +19,6 @@ from .._catalog import get_model_info
 from ._chat_model import ChatInput, Completion, ToolCall, ToolSpec, complete, prompt_token_count
 from ._faults import Fault
 from ._http import (
-    DROP_CONNECTION,
     EmulatorError,
     EmulatorRequest,
     EmulatorResponse,
@@ -62,11 +61,9 @@ class ChatEndpoint:
         *,
         quirks: Callable[[], frozenset[str]],
         stream_delay: Callable[[], float],
-        wait: Callable[[float], bool],
     ) -> None:
         self._quirks = quirks
         self._stream_delay = stream_delay
-        self._wait = wait
         self._lock = threading.Lock()
         self._seen_prefixes: OrderedDict[str, int] = OrderedDict()
         self._counter = 0
@@ -89,15 +86,9 @@ class ChatEndpoint:
             fault=request.fault,
             request_id=request.request_id,
         ).events()
-        return sse_response(self._paced(events))
-
-    def _paced(self, events: Iterator[StreamItem]) -> Iterator[StreamItem]:
-        for index, event in enumerate(events):
-            delay = self._stream_delay()
-            if index and delay > 0 and self._wait(delay):
-                yield DROP_CONNECTION
-                return
-            yield event
+        response = sse_response(events)
+        response.event_delay = self._stream_delay()
+        return response
 
     def _next_id(self, request: EmulatorRequest) -> str:
         with self._lock:

@@ -12,7 +12,6 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from functools import partial
 from types import TracebackType
-from typing import Any
 
 from ._chat import QUIRKS, QUIRKS_HEADER, ChatEndpoint
 from ._faults import Fault, FaultRegistry
@@ -24,6 +23,7 @@ from ._http import (
     EmulatorResponse,
     Handler,
     HostName,
+    Route,
     Router,
     StreamItem,
     default_error_code,
@@ -34,7 +34,7 @@ from ._http import (
 from ._jobs import JobEndpoints, JobStore, JobTiming
 from ._legacy import LegacyEndpoints
 from ._recorder import RecordedRequest, RequestLog
-from ._server import Listener, RawRequest
+from ._server import Deferred, EventLoopThread, Listener, Outcome, RawRequest
 from ._text import stable_hex
 
 logger = logging.getLogger("hunyuan_tokenhub.emulator")
@@ -88,7 +88,7 @@ class TokenHubEmulator:
         self.jobs = JobStore(job_timing, job_concurrency)
         self.files = FileSettings()
         self.router = Router()
-        self._stopping = threading.Event()
+        self._loop = EventLoopThread()
         self._request_ids = itertools.count(1)
         self._id_lock = threading.Lock()
         self._listeners: dict[HostName, Listener] = {
@@ -105,10 +105,10 @@ class TokenHubEmulator:
         """Start both hosts (idempotent). Returns ``self``."""
         if self._started:
             return self
-        self._stopping.clear()
+        self._loop.start()
         try:
             for listener in self._listeners.values():
-                listener.start()
+                self._loop.run(listener.start())
         except OSError:
             self.stop()
             raise
@@ -118,9 +118,10 @@ class TokenHubEmulator:
 
     def stop(self) -> None:
         """Close every socket and join every thread the emulator started."""
-        self._stopping.set()
-        for listener in self._listeners.values():
-            listener.stop()
+        if self._loop.running:
+            for listener in self._listeners.values():
+                self._loop.run(listener.stop())
+        self._loop.stop()
         self._started = False
 
     close = stop
@@ -140,10 +141,7 @@ class TokenHubEmulator:
         """Take a host down (connections refused, open ones closed) or bring it back on the
         same port, for failover tests."""
         listener = self._listeners[host]
-        if reachable:
-            listener.start()
-        else:
-            listener.stop()
+        self._loop.run(listener.start() if reachable else listener.stop())
 
     def reset(self) -> None:
         """Forget faults, recorded requests, jobs, quirks and file settings."""
@@ -208,10 +206,6 @@ class TokenHubEmulator:
         digest = stable_hex("request", number, length=32)
         return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:]}"
 
-    def wait(self, seconds: float) -> bool:
-        """Sleep up to ``seconds``; ``True`` if the emulator is stopping (stop waiting then)."""
-        return self._stopping.wait(seconds)
-
     def check_bearer(self, request: EmulatorRequest) -> None:
         """Raise the documented 401 unless the request carries an accepted Bearer key."""
         token = request.bearer_token()
@@ -228,9 +222,7 @@ class TokenHubEmulator:
 
     def _register_builtin_routes(self) -> None:
         chat = ChatEndpoint(
-            quirks=lambda: frozenset(self.quirks),
-            stream_delay=lambda: self.stream_delay,
-            wait=self.wait,
+            quirks=lambda: frozenset(self.quirks), stream_delay=lambda: self.stream_delay
         )
         jobs = JobEndpoints(self.jobs)
         self.legacy = LegacyEndpoints().install(self)
@@ -243,7 +235,7 @@ class TokenHubEmulator:
             "GET", f"{FILES_PREFIX}/{{job}}/{{name:path}}", FileEndpoint(self.files), auth=False
         )
 
-    def _handle(self, raw: RawRequest) -> EmulatorResponse | object:
+    def _handle(self, raw: RawRequest) -> Outcome | Deferred:
         request_id = self.new_request_id()
         request = EmulatorRequest(
             method=raw.method,
@@ -268,46 +260,50 @@ class TokenHubEmulator:
             request_id=request_id,
         )
         self.requests.append(record)
-        response = self._respond(request, parsed if isinstance(parsed, dict) else {})
-        if isinstance(response, EmulatorResponse):
-            response.headers.setdefault("X-Request-Id", request_id)
-            record.status = response.status
-        return response
-
-    def _respond(self, request: EmulatorRequest, body: dict[str, Any]) -> EmulatorResponse | object:
-        fault: Fault | None = None
+        body = parsed if isinstance(parsed, dict) else {}
         try:
             route, request.params = self.router.resolve(request.method, request.path)
             request.quirks = _quirks_from_header(request.headers.get(QUIRKS_HEADER, ""))
             model = body.get("model")
-            fault = self.faults.take(
+            request.fault = self.faults.take(
                 method=request.method,
                 path=request.path,
                 host=request.host,
                 model=model if isinstance(model, str) else None,
                 streaming=body.get("stream") is True,
             )
-            request.fault = fault
-            if fault is not None:
-                if fault.delay > 0 and self.wait(fault.delay):
-                    return DROP_CONNECTION
-                if fault.drop_connection:
-                    return DROP_CONNECTION
-                if fault.status is not None:
-                    return _fault_response(fault, request.request_id)
+        except EmulatorError as exc:
+            return _finish(record, exc.to_response(request_id))
+        answer = partial(self._answer, route, request, record)
+        if request.fault is not None and request.fault.delay > 0:
+            return Deferred(request.fault.delay, answer)
+        return answer()
+
+    def _answer(self, route: Route, request: EmulatorRequest, record: RecordedRequest) -> Outcome:
+        fault = request.fault
+        if fault is not None and fault.drop_connection:
+            return DROP_CONNECTION
+        if fault is not None and fault.status is not None:
+            return _finish(record, _fault_response(fault, request.request_id))
+        try:
             if route.auth:
                 self.check_bearer(request)
             response = route.handler(request)
         except EmulatorError as exc:
-            return exc.to_response(request.request_id)
+            return _finish(record, exc.to_response(request.request_id))
         except Exception:
             logger.exception("emulator handler for %s %s failed", request.method, request.path)
-            return EmulatorError(500, "The emulator failed to handle this request.").to_response(
-                request.request_id
-            )
+            error = EmulatorError(500, "The emulator failed to handle this request.")
+            return _finish(record, error.to_response(request.request_id))
         if fault is not None and fault.drop_mid_stream:
             _cut(response, fault.after_chunks)
-        return response
+        return _finish(record, response)
+
+
+def _finish(record: RecordedRequest, response: EmulatorResponse) -> EmulatorResponse:
+    response.headers.setdefault("X-Request-Id", record.request_id)
+    record.status = response.status
+    return response
 
 
 def _quirks_from_header(value: str) -> frozenset[str]:

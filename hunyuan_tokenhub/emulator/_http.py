@@ -19,16 +19,16 @@ if TYPE_CHECKING:
 HostName = Literal["primary", "backup"]
 
 
-class _DropConnection:
+class DropConnection:
     """Sentinel: close the socket at this point without finishing the response."""
 
     def __repr__(self) -> str:
         return "DROP_CONNECTION"
 
 
-DROP_CONNECTION: Final = _DropConnection()
+DROP_CONNECTION: Final = DropConnection()
 
-StreamItem = bytes | _DropConnection
+StreamItem = bytes | DropConnection
 
 #: OpenAI-style error ``type``/``code`` per documented HTTP status (TOKENHUB_API.md §1.1).
 DOCUMENTED_ERROR_CODES: Final[dict[int, str]] = {
@@ -170,14 +170,16 @@ class EmulatorResponse:
     """What a handler returns.
 
     ``events`` switches to a chunked streaming body (each item one write, ``DROP_CONNECTION``
-    closes the socket there). ``cut_after`` sends only that many body bytes of a plain response
-    and then closes the socket, simulating a connection lost mid-body.
+    closes the socket there), paced ``event_delay`` seconds apart. ``cut_after`` sends only
+    that many body bytes of a plain response and then closes the socket, simulating a
+    connection lost mid-body.
     """
 
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     events: Iterable[StreamItem] | None = None
+    event_delay: float = 0.0
     cut_after: int | None = None
 
 

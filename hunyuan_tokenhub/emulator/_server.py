@@ -1,30 +1,31 @@
-"""The socket layer: one loopback HTTP/1.1 listener with keep-alive and chunked streaming.
+"""The socket layer: loopback HTTP/1.1 listeners with keep-alive and chunked streaming.
 
-Each listener owns its accept thread and one thread per connection, and tracks both so that
-``stop()`` returns only when every socket is closed and every thread has ended. The accept loop
-waits on the listening socket and a wake-up socket pair, so stopping is immediate (no polling).
+All listeners of an emulator share one asyncio event loop in one background thread. A thread per
+connection would make hundreds of concurrent clients fight over the GIL (each new thread must be
+scheduled before ``accept`` can continue), so one loop serves every connection and handlers run
+inline: they are plain, fast functions. Waiting (fault delays, paced streams) happens in the loop
+with ``asyncio.sleep`` and so never blocks other connections.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
-import selectors
-import socket
 import threading
-from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler
-from typing import Any
+from collections.abc import Callable, Coroutine
+from http import HTTPStatus
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
-from ._http import DROP_CONNECTION, EmulatorResponse, HostName
+from ._http import DropConnection, EmulatorResponse, HostName
 
 logger = logging.getLogger("hunyuan_tokenhub.emulator")
 
-#: Builds the response for one raw request; returning ``DROP_CONNECTION`` closes the socket.
-App = Callable[["RawRequest"], "EmulatorResponse | object"]
-
+_T = TypeVar("_T")
 _JOIN_TIMEOUT_S = 5.0
+_MAX_HEADERS = 200
+_READER_LIMIT = 1 << 20
 
 
 class RawRequest:
@@ -51,113 +52,78 @@ class RawRequest:
         self.root_url = root_url
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "TokenHubEmulator"
-    sys_version = ""
-    disable_nagle_algorithm = True
-    listener: Listener
+Outcome = EmulatorResponse | DropConnection
 
-    def __init__(self, request: Any, client_address: Any, listener: Listener) -> None:
-        self.listener = listener
-        super().__init__(request, client_address, listener)  # type: ignore[arg-type]
 
-    def log_message(self, format: str, *args: Any) -> None:
-        logger.debug("%s %s", self.address_string(), format % args)
+class Deferred(NamedTuple):
+    """Answer after ``delay`` seconds with whatever ``then()`` returns."""
 
-    def _serve(self) -> None:
-        try:
-            body = self._read_body()
-        except ValueError as exc:
-            self.send_error(400, str(exc))
+    delay: float
+    then: Callable[[], Outcome]
+
+
+#: Builds the answer for one request.
+App = Callable[[RawRequest], "Outcome | Deferred"]
+
+
+class _BadRequest(Exception):
+    pass
+
+
+class EventLoopThread:
+    """One asyncio loop running in a daemon thread, shared by an emulator's listeners."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is not None:
             return
-        headers = {name.lower(): value for name, value in self.headers.items()}
-        raw = RawRequest(
-            self.command, self.path, headers, body, self.listener.host_name, self.listener.root_url
-        )
-        result = self.listener.app(raw)
-        if result is DROP_CONNECTION:
-            self._drop()
+        loop = asyncio.new_event_loop()
+        ready = threading.Event()
+
+        def run() -> None:
+            asyncio.set_event_loop(loop)
+            loop.call_soon(ready.set)
+            loop.run_forever()
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+        self._loop = loop
+        self._thread = threading.Thread(target=run, name="tokenhub-emulator-loop", daemon=True)
+        self._thread.start()
+        ready.wait()
+
+    def run(self, coroutine: Coroutine[Any, Any, _T]) -> _T:
+        """Run ``coroutine`` on the loop and wait for its result."""
+        assert self._loop is not None, "event loop not started"
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    def stop(self) -> None:
+        if self._loop is None or self._thread is None:
             return
-        assert isinstance(result, EmulatorResponse)
-        try:
-            self._write(result)
-        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
-            self.close_connection = True
-
-    do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _serve
-
-    def _read_body(self) -> bytes:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return self._read_chunked()
-        length = self.headers.get("Content-Length")
-        if not length:
-            return b""
-        if not length.isdigit():
-            raise ValueError("invalid Content-Length")
-        return self.rfile.read(int(length))
-
-    def _read_chunked(self) -> bytes:
-        parts: list[bytes] = []
-        while True:
-            size_line = self.rfile.readline(1024).split(b";", 1)[0].strip()
-            size = int(size_line or b"0", 16)
-            if size == 0:
-                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
-                    pass
-                return b"".join(parts)
-            parts.append(self.rfile.read(size))
-            self.rfile.readline(1024)
-
-    def _write(self, response: EmulatorResponse) -> None:
-        self.send_response(response.status)
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        if response.events is None or self.command == "HEAD":
-            self.send_header("Content-Length", str(len(response.body)))
-            self.end_headers()
-            if self.command == "HEAD":
-                return
-            if response.cut_after is None:
-                self.wfile.write(response.body)
-                return
-            self.wfile.write(response.body[: response.cut_after])
-            self._drop()
-            return
-        self.send_header("Transfer-Encoding", "chunked")
-        self.end_headers()
-        for item in response.events:
-            if item is DROP_CONNECTION:
-                self._drop()
-                return
-            assert isinstance(item, bytes)
-            if item:
-                self.wfile.write(b"%x\r\n%b\r\n" % (len(item), item))
-        self.wfile.write(b"0\r\n\r\n")
-
-    def _drop(self) -> None:
-        self.close_connection = True
-        with contextlib.suppress(OSError):
-            self.wfile.flush()
-        with contextlib.suppress(OSError):
-            self.connection.shutdown(socket.SHUT_RDWR)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(_JOIN_TIMEOUT_S)
+        if self._thread.is_alive():
+            logger.warning("emulator event loop thread did not stop")
+        self._loop = self._thread = None
 
 
 class Listener:
-    """One loopback HTTP server (the primary or the backup host)."""
+    """One loopback HTTP server (the primary or the backup host); methods run on the loop."""
 
     def __init__(self, app: App, host_name: HostName, bind_host: str, port: int) -> None:
         self.app = app
         self.host_name = host_name
         self.bind_host = bind_host
         self.port = port
-        self._lock = threading.Lock()
-        self._connections: dict[socket.socket, threading.Thread] = {}
-        self._socket: socket.socket | None = None
-        self._accept_thread: threading.Thread | None = None
-        self._wake_r: socket.socket | None = None
-        self._wake_w: socket.socket | None = None
-        self._stopping = False
+        self._server: asyncio.Server | None = None
+        self._connections: set[asyncio.Task[None]] = set()
 
     @property
     def root_url(self) -> str:
@@ -165,83 +131,189 @@ class Listener:
 
     @property
     def running(self) -> bool:
-        return self._socket is not None
+        return self._server is not None
 
-    def start(self) -> None:
-        """Bind (to the same port after a restart) and start accepting connections."""
-        if self._socket is not None:
+    async def start(self) -> None:
+        """Bind (to the same port after a restart) and accept connections."""
+        if self._server is not None:
             return
-        sock = socket.create_server((self.bind_host, self.port), backlog=2048)
-        self.port = sock.getsockname()[1]
-        self._wake_r, self._wake_w = socket.socketpair()
-        self._stopping = False
-        self._socket = sock
-        self._accept_thread = threading.Thread(
-            target=self._accept_loop,
-            name=f"tokenhub-emulator-{self.host_name}-accept",
-            daemon=True,
+        self._server = await asyncio.start_server(
+            self._on_connection,
+            self.bind_host,
+            self.port,
+            backlog=2048,
+            reuse_address=True,
+            limit=_READER_LIMIT,
         )
-        self._accept_thread.start()
+        self.port = self._server.sockets[0].getsockname()[1]
 
-    def stop(self) -> None:
-        """Close the listening socket and every open connection; join all threads."""
-        if self._socket is None:
+    async def stop(self) -> None:
+        """Stop accepting, close every open connection and wait for their tasks to end."""
+        if self._server is None:
             return
-        self._stopping = True
-        assert self._wake_w is not None and self._accept_thread is not None
-        with contextlib.suppress(OSError):
-            self._wake_w.send(b"x")
-        self._accept_thread.join(_JOIN_TIMEOUT_S)
-        self._socket.close()
-        self._wake_w.close()
-        assert self._wake_r is not None
-        self._wake_r.close()
-        self._socket = self._accept_thread = self._wake_r = self._wake_w = None
-        with self._lock:
-            connections = list(self._connections.items())
-        for conn, _ in connections:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-        for _, thread in connections:
-            thread.join(_JOIN_TIMEOUT_S)
-            if thread.is_alive():
-                logger.warning("emulator connection thread %s did not stop", thread.name)
+        server, self._server = self._server, None
+        server.close()
+        tasks = list(self._connections)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await server.wait_closed()
 
-    def _accept_loop(self) -> None:
-        assert self._socket is not None and self._wake_r is not None
-        with selectors.DefaultSelector() as selector:
-            selector.register(self._socket, selectors.EVENT_READ)
-            selector.register(self._wake_r, selectors.EVENT_READ)
-            while not self._stopping:
-                for key, _ in selector.select():
-                    if key.fileobj is self._wake_r or self._stopping:
-                        return
-                    try:
-                        conn, address = self._socket.accept()
-                    except OSError:
-                        continue
-                    self._spawn(conn, address)
-
-    def _spawn(self, conn: socket.socket, address: Any) -> None:
-        thread = threading.Thread(
-            target=self._serve_connection,
-            args=(conn, address),
-            name=f"tokenhub-emulator-{self.host_name}-conn",
-            daemon=True,
-        )
-        with self._lock:
-            self._connections[conn] = thread
-        thread.start()
-
-    def _serve_connection(self, conn: socket.socket, address: Any) -> None:
+    async def _on_connection(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._connections.add(task)
         try:
-            _Handler(conn, address, self)
-        except (OSError, ValueError):
-            logger.debug("emulator connection from %s closed abruptly", address)
+            await _Connection(self, reader, writer).serve()
+        except (asyncio.CancelledError, ConnectionError, asyncio.IncompleteReadError):
+            pass
         except Exception:
             logger.exception("emulator connection handler failed")
         finally:
-            with contextlib.suppress(OSError):
-                conn.close()
-            with self._lock:
-                self._connections.pop(conn, None)
+            self._connections.discard(task)
+            writer.transport.abort()
+
+
+class _Connection:
+    """Serves the requests of one keep-alive connection, one after another."""
+
+    def __init__(
+        self, listener: Listener, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        self.listener = listener
+        self.reader = reader
+        self.writer = writer
+
+    async def serve(self) -> None:
+        while True:
+            try:
+                parsed = await self._read_request()
+            except _BadRequest as exc:
+                await self._write_plain_error(400, str(exc))
+                return
+            if parsed is None:
+                return
+            raw, keep_alive = parsed
+            outcome = self.listener.app(raw)
+            if isinstance(outcome, Deferred):
+                await asyncio.sleep(outcome.delay)
+                outcome = outcome.then()
+            if isinstance(outcome, DropConnection):
+                await self._close()
+                return
+            if not await self._write(outcome, raw.method == "HEAD", keep_alive):
+                return
+            if not keep_alive:
+                await self._close()
+                return
+
+    async def _read_request(self) -> tuple[RawRequest, bool] | None:
+        line = await self.reader.readline()
+        while line in (b"\r\n", b"\n"):
+            line = await self.reader.readline()
+        if not line:
+            return None
+        parts = line.decode("latin-1").split()
+        if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
+            raise _BadRequest(f"malformed request line {line[:80]!r}")
+        method, target, version = parts
+        headers: dict[str, str] = {}
+        for _ in range(_MAX_HEADERS):
+            header = await self.reader.readline()
+            if header in (b"\r\n", b"\n", b""):
+                break
+            name, separator, value = header.decode("latin-1").partition(":")
+            if not separator:
+                raise _BadRequest(f"malformed header line {header[:80]!r}")
+            key = name.strip().lower()
+            headers[key] = f"{headers[key]}, {value.strip()}" if key in headers else value.strip()
+        else:
+            raise _BadRequest("too many headers")
+        if headers.get("expect", "").lower() == "100-continue":
+            self.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        body = await self._read_body(headers)
+        connection = headers.get("connection", "").lower()
+        keep_alive = "close" not in connection and (
+            version == "HTTP/1.1" or "keep-alive" in connection
+        )
+        listener = self.listener
+        raw = RawRequest(method, target, headers, body, listener.host_name, listener.root_url)
+        return raw, keep_alive
+
+    async def _read_body(self, headers: dict[str, str]) -> bytes:
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            parts: list[bytes] = []
+            while True:
+                size_line = (await self.reader.readline()).split(b";", 1)[0].strip()
+                try:
+                    size = int(size_line or b"0", 16)
+                except ValueError as exc:
+                    raise _BadRequest("malformed chunk size") from exc
+                if size == 0:
+                    while (await self.reader.readline()) not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(parts)
+                parts.append(await self.reader.readexactly(size))
+                await self.reader.readline()
+        length = headers.get("content-length", "0") or "0"
+        if not length.isdigit():
+            raise _BadRequest("invalid Content-Length")
+        return await self.reader.readexactly(int(length)) if int(length) else b""
+
+    def _head(self, response: EmulatorResponse, framing: dict[str, str], keep_alive: bool) -> bytes:
+        try:
+            reason = HTTPStatus(response.status).phrase
+        except ValueError:
+            reason = "Unknown"
+        lines = [f"HTTP/1.1 {response.status} {reason}", "Server: TokenHubEmulator"]
+        lines.extend(f"{name}: {value}" for name, value in {**response.headers, **framing}.items())
+        if not keep_alive:
+            lines.append("Connection: close")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
+
+    async def _write(self, response: EmulatorResponse, head_only: bool, keep_alive: bool) -> bool:
+        """Send ``response``; ``False`` when the connection was closed on purpose."""
+        if response.events is None or head_only:
+            framing = {"Content-Length": str(len(response.body))}
+            self.writer.write(self._head(response, framing, keep_alive))
+            if head_only:
+                await self.writer.drain()
+                return True
+            if response.cut_after is not None:
+                self.writer.write(response.body[: response.cut_after])
+                await self._close()
+                return False
+            self.writer.write(response.body)
+            await self.writer.drain()
+            return True
+        self.writer.write(self._head(response, {"Transfer-Encoding": "chunked"}, keep_alive))
+        for index, item in enumerate(response.events):
+            if isinstance(item, DropConnection):
+                await self._close()
+                return False
+            if index and response.event_delay > 0:
+                await asyncio.sleep(response.event_delay)
+            if item:
+                self.writer.write(b"%x\r\n%b\r\n" % (len(item), item))
+                await self.writer.drain()
+        self.writer.write(b"0\r\n\r\n")
+        await self.writer.drain()
+        return True
+
+    async def _write_plain_error(self, status: int, message: str) -> None:
+        body = message.encode("latin-1", "replace")
+        response = EmulatorResponse(
+            status=status, body=body, headers={"Content-Type": "text/plain"}
+        )
+        await self._write(response, head_only=False, keep_alive=False)
+        await self._close()
+
+    async def _close(self) -> None:
+        """Flush what was written, then close (FIN): the peer sees an incomplete response."""
+        with contextlib.suppress(ConnectionError):
+            await self.writer.drain()
+        self.writer.close()
+        with contextlib.suppress(ConnectionError):
+            await self.writer.wait_closed()
