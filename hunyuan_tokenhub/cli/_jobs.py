@@ -138,7 +138,7 @@ def _resume_hint(job_id: str, model: str) -> str:
 
 
 @contextmanager
-def _progress_display(console: Console, job_id: str) -> Iterator[Any]:
+def _progress_display(console: Console, job_id: str) -> Iterator[Callable[[JobStatus], None]]:
     """A live bar (state, percentage, elapsed time) on a terminal; plain lines elsewhere."""
     if not console.is_terminal:
 
