@@ -9,7 +9,12 @@ from typing import Any, cast
 
 import httpx
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel, LangSmithParams, LanguageModelInput
+from langchain_core.language_models import (
+    BaseChatModel,
+    LangSmithParams,
+    LanguageModelInput,
+    ModelProfile,
+)
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.output_parsers import (
     JsonOutputKeyToolsParser,
@@ -166,6 +171,24 @@ class ChatHunyuan(BaseChatModel):
     @classmethod
     def get_lc_namespace(cls) -> list[str]:
         return ["langchain_hunyuan", "chat_models"]
+
+    def _resolve_model_profile(self) -> ModelProfile | None:
+        # From the core's catalogue; TokenHub documents text-only content for its chat models
+        # and no native structured output, so agents use tool-based structured output.
+        info = get_model_info(self.model_name)
+        return ModelProfile(
+            name=info.display_name or info.id,
+            max_input_tokens=info.context_window,
+            max_output_tokens=info.max_output_tokens,
+            text_inputs=True,
+            text_outputs=True,
+            image_inputs=False,
+            reasoning_output=info.reasoning,
+            tool_calling=info.supports_tools,
+            tool_choice=info.supports_forced_tool_choice,
+            tool_call_streaming=info.supports_tools,
+            structured_output=False,
+        )
 
     @property
     def _default_params(self) -> dict[str, Any]:

@@ -123,3 +123,18 @@ async def test_parallel_calls_in_one_round(make_llm: MakeLLM, emulator: TokenHub
     ]  # fmt: skip
     assert len(messages[1].tool_calls) == 2
     assert len(chat_bodies(emulator)) == 2
+
+
+async def test_agent_structured_response(make_llm: MakeLLM) -> None:
+    from pydantic import BaseModel
+
+    class WeatherReport(BaseModel):
+        """A weather report for a city."""
+
+        city: str
+        summary: str
+
+    agent = create_agent(make_llm(), [get_weather], response_format=WeatherReport)
+    result = await agent.ainvoke({"messages": [HumanMessage("Give me a weather report for Paris")]})
+    report = result["structured_response"]
+    assert isinstance(report, WeatherReport) and report.city == "Paris"

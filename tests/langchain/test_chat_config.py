@@ -179,3 +179,20 @@ def test_instances_share_one_connection_pool(make_llm: Callable[..., ChatHunyuan
     first, second = make_llm(), make_llm(model="glm-5")
     assert first._sync_client() is not second._sync_client()
     assert first._sync_client()._http is second._sync_client()._http
+
+
+def test_model_profile_comes_from_the_catalogue() -> None:
+    profile = ChatHunyuan(api_key="k", model="deepseek-v3.2").profile
+    assert profile is not None
+    assert (profile["max_input_tokens"], profile["tool_calling"], profile["tool_choice"]) == (
+        128_000,
+        True,
+        True,
+    )
+    assert profile["reasoning_output"] is False
+    thinking = ChatHunyuan(api_key="k", model="kimi-k2-thinking-turbo").profile
+    assert thinking is not None
+    assert thinking["reasoning_output"] is True and thinking["tool_choice"] is False
+    assert ChatHunyuan(api_key="k", profile={"max_input_tokens": 5}).profile == {
+        "max_input_tokens": 5
+    }
