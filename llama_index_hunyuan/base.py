@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -30,6 +31,7 @@ from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.llms.llm import ToolSelection
+from typing_extensions import Self
 
 from hunyuan_tokenhub._adapter_clients import AdapterClients
 from hunyuan_tokenhub._catalog import ReasoningPassback, get_model_info
@@ -148,6 +150,7 @@ class Hunyuan(FunctionCallingLLM):
     )
 
     _clients: AdapterClients = PrivateAttr()
+    _http_clients: tuple[httpx.Client | None, httpx.AsyncClient | None] = PrivateAttr()
 
     def __init__(
         self,
@@ -161,6 +164,7 @@ class Hunyuan(FunctionCallingLLM):
         # Resolve the key now: a missing key fails here, naming the variables to set.
         super().__init__(model=model, api_key=resolve_api_key(api_key, os.environ), **kwargs)
         resolve_settings(**self._client_settings())
+        self._http_clients = (http_client, async_http_client)
         self._clients = AdapterClients(
             {**self._client_settings(), "default_headers": self.default_headers},
             http_client=http_client,
@@ -175,6 +179,28 @@ class Hunyuan(FunctionCallingLLM):
     @classmethod
     def class_name(cls) -> str:
         return "Hunyuan_LLM"
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A new instance with ``update`` applied and validated.
+
+        The copy builds its own core clients (a changed ``base_url`` or key takes effect) and
+        shares your ``http_client``/``async_http_client``.
+        """
+        fields = {name: getattr(self, name) for name in self.model_fields_set}
+        fields.update(update or {})
+        if deep:
+            fields = copy.deepcopy(fields)
+        http_client, async_http_client = self._http_clients
+        return type(self)(**fields, http_client=http_client, async_http_client=async_http_client)
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        return self.model_copy(deep=True)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickle the settings given to the constructor, never the key: an unpickled copy reads
+        # it from the environment again, and builds its own connection pools.
+        fields = {k: getattr(self, k) for k in self.model_fields_set if k != "api_key"}
+        return {"__dict__": fields}
 
     @property
     def metadata(self) -> LLMMetadata:

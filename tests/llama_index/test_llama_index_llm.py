@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import pickle
 from collections.abc import Callable
@@ -92,6 +93,32 @@ def test_key_never_shown_or_serialized(make_llm: MakeLLM) -> None:
     for text in texts:
         assert API_KEY not in text
     assert API_KEY.encode() not in pickle.dumps(llm.to_dict())
+
+
+def test_pickle_never_holds_the_key(make_llm: MakeLLM, monkeypatch: pytest.MonkeyPatch) -> None:
+    llm = make_llm("deepseek-v3.2", temperature=0.3)
+    data = pickle.dumps(llm)
+    assert API_KEY.encode() not in data
+    monkeypatch.setenv("TOKENHUB_API_KEY", "sk-from-the-environment")
+    restored = pickle.loads(data)
+    assert (restored.model, restored.temperature) == ("deepseek-v3.2", 0.3)
+    assert restored.api_key is not None
+    assert restored.api_key.get_secret_value() == "sk-from-the-environment"
+
+
+def test_deep_copies_work_and_share_the_users_http_client(emulator: TokenHubEmulator) -> None:
+    http_client = httpx.Client()
+    llm = Hunyuan(api_key=API_KEY, base_url=emulator.base_url, http_client=http_client)
+    copied = copy.deepcopy(llm)
+    assert copied.chat(USER_1_PLUS_1).message.content == "1+1=2"
+    assert copied.model_copy(deep=True, update={"temperature": 0.5}).temperature == 0.5
+    assert copied._http_clients[0] is http_client
+    moved = llm.model_copy(update={"base_url": emulator.backup_base_url})
+    assert moved.chat(USER_1_PLUS_1).message.content == "1+1=2"
+    assert [r.host for r in emulator.requests] == ["primary", "backup"]
+    with pytest.raises(InvalidParameterError):
+        llm.model_copy(update={"temperature": 9})
+    http_client.close()
 
 
 @pytest.mark.parametrize(
