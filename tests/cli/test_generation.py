@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 
 from hunyuan_tokenhub.cli._common import ExitCode
+from hunyuan_tokenhub.cli._jobs import _progress_display
 from hunyuan_tokenhub.emulator import JobTiming, TokenHubEmulator
-from hunyuan_tokenhub.jobs import JobClient
+from hunyuan_tokenhub.jobs import JobClient, JobStatus
 from tests.cli.conftest import RunCli
 
 FAST = ("--poll-interval", "0.01")
@@ -240,3 +244,18 @@ def test_ctrl_c_while_waiting_exits_130_and_leaves_a_resume_hint(
     job_id = submitted_job_id(emulator)
     assert "keeps running on the server" in result.stderr
     assert f"job wait {job_id} --model hy-video-1.5" in result.stderr
+
+
+def test_terminal_progress_bar_shows_state_percentage_and_elapsed_time() -> None:
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=120)
+
+    with _progress_display(console, "42") as update:
+        update(JobStatus(job_id="42", model="hy-video-1.5", state="in_progress", progress=40))
+        update(JobStatus(job_id="42", model="hy-video-1.5", state="completed", progress=100))
+
+    final_frame = screen.getvalue().rsplit("\r", 1)[-1]
+    assert "job 42" in final_frame
+    assert "100%" in final_frame
+    assert "completed" in final_frame
+    assert re.search(r"\d+:\d\d:\d\d", final_frame)
