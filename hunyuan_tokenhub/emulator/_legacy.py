@@ -156,12 +156,13 @@ class _CloudError(Exception):
 class LegacyEndpoints:
     """State and handlers of the emulated aiart, ai3d and Cloud API 3.0 endpoints.
 
-    ``credentials`` maps each accepted SecretId to its SecretKey. ``requests`` of the emulator
-    record what these routes received, like every other route.
+    ``aiart_key``/``ai3d_key``: the gateway key enforced (``None``: any non-empty key, never
+    ``Bearer ...``). ``credentials`` maps each accepted SecretId to its SecretKey. The
+    emulator's ``requests`` record what these routes received, like every other route.
     """
 
-    aiart_key: str = "sk-aiart-test"
-    ai3d_key: str = "sk-ai3d-test"
+    aiart_key: str | None = None
+    ai3d_key: str | None = None
     credentials: Mapping[str, str] = field(default_factory=lambda: {"AKIDtest": "test-secret"})
     timing: LegacyTiming = field(default_factory=LegacyTiming)
     ai3d_envelope: bool = False
@@ -273,15 +274,9 @@ class LegacyEndpoints:
     # --- aiart gateway -----------------------------------------------------------------------
 
     def _aiart_auth(self, request: EmulatorRequest) -> None:
-        value = request.headers.get("authorization", "").strip()
-        if value.lower().startswith("bearer "):
-            raise EmulatorError(
-                401,
-                "send the key as 'Authorization: <key>', without 'Bearer'",
-                code="authentication_error",
-            )
-        if value != self.aiart_key:
-            raise EmulatorError(401, "invalid API key", code="authentication_error")
+        problem = _key_problem(request, self.aiart_key)
+        if problem is not None:
+            raise EmulatorError(401, problem, code="authentication_error")
         scripted = self._scripted_error("aiart")
         if scripted is not None:
             raise EmulatorError(scripted.status, scripted.message, code=scripted.code)
@@ -332,8 +327,9 @@ class LegacyEndpoints:
         self, request: EmulatorRequest, handle: Callable[[dict[str, Any]], dict[str, Any]]
     ) -> EmulatorResponse:
         try:
-            if request.headers.get("authorization", "").strip() != self.ai3d_key:
-                raise _CloudError("AuthFailure.InvalidAuthorization", "invalid API key", 401)
+            problem = _key_problem(request, self.ai3d_key)
+            if problem is not None:
+                raise _CloudError("AuthFailure.InvalidAuthorization", problem, 401)
             scripted = self._scripted_error("ai3d")
             if scripted is not None:
                 raise _CloudError(scripted.code, scripted.message, scripted.status)
@@ -538,6 +534,16 @@ class LegacyEndpoints:
         done = self._state(job) == "done"
         answer["ResultVideoUrl"] = self._file_url(request, job, "video.mp4") if done else ""
         return answer
+
+
+def _key_problem(request: EmulatorRequest, expected: str | None) -> str | None:
+    """Why a gateway refuses the ``Authorization: <key>`` header (``None``: accepted)."""
+    value = request.headers.get("authorization", "").strip()
+    if value.lower().startswith("bearer "):
+        return "send the key as 'Authorization: <key>', without 'Bearer'"
+    if not value or (expected is not None and value != expected):
+        return "invalid API key"
+    return None
 
 
 def _input_count(body: dict[str, Any]) -> int:

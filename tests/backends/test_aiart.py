@@ -146,3 +146,15 @@ def test_parse_query_status_codes() -> None:
     # an undocumented status with an error counts as failed, without one as running
     assert route.wire.parse_query(route, "j", {"status": "9", "error_msg": "x"}).state == "failed"
     assert route.wire.parse_query(route, "j", {"status": "9"}).state == "in_progress"
+
+
+def test_emulator_refuses_a_bearer_key_and_by_default_accepts_any_other() -> None:
+    import httpx
+
+    with TokenHubEmulator() as emu:
+        url = emu.root_url + SUBMIT
+        body = {"model": "HY-Image-V3.0", "prompt": "猫"}
+        bearer = httpx.post(url, json=body, headers={"Authorization": "Bearer sk-1"})
+        assert bearer.status_code == 401 and "without 'Bearer'" in bearer.text
+        assert httpx.post(url, json=body, headers={"Authorization": "sk-any"}).status_code == 200
+        assert httpx.post(url, json=body).status_code == 401
