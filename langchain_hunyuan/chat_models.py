@@ -43,7 +43,7 @@ from hunyuan_tokenhub._chat import (
     tool_names,
 )
 from hunyuan_tokenhub._client import AsyncTokenHubClient, TokenHubClient
-from hunyuan_tokenhub._config import API_KEY_ENV_VARS, resolve_settings
+from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
 from hunyuan_tokenhub._exceptions import InvalidParameterError
 
 from ._messages import completion_to_message, delta_to_chunk, final_chunk, messages_to_wire
@@ -55,12 +55,6 @@ _STRUCTURED_METHODS: tuple[StructuredOutputMethod, ...] = (
     "json_mode",
     "json_schema",
 )
-
-
-def _api_key_from_env() -> SecretStr | None:
-    # TokenHub's own variables only: never OPENAI_API_KEY or another vendor's.
-    value = next((os.environ[n] for n in API_KEY_ENV_VARS if os.environ.get(n)), None)
-    return SecretStr(value) if value else None
 
 
 class ChatHunyuan(BaseChatModel):
@@ -98,8 +92,8 @@ class ChatHunyuan(BaseChatModel):
 
     model_name: str = Field(default=DEFAULT_MODEL, alias="model")
     """A documented model id or a custom service id ``ep-xxxxxxxx``."""
-    api_key: SecretStr | None = Field(default_factory=_api_key_from_env)
-    """Defaults to ``TOKENHUB_API_KEY``, then ``HUNYUAN_API_KEY``."""
+    api_key: SecretStr | None = None
+    """Defaults to ``TOKENHUB_API_KEY``, then ``HUNYUAN_API_KEY`` (never another vendor's)."""
     base_url: str | None = None
     """Defaults to ``TOKENHUB_BASE_URL``, else the ``region``'s host (with its backup host)."""
     region: str | None = None
@@ -136,6 +130,7 @@ class ChatHunyuan(BaseChatModel):
     @model_validator(mode="after")
     def _validate_settings(self) -> Self:
         # Fail at construction, naming the bad setting, instead of at the first request.
+        self.api_key = resolve_api_key(self.api_key, os.environ)
         resolve_settings(**self._client_settings())
         build_chat_payload(
             self.model_name,
