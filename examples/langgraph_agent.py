@@ -1,6 +1,6 @@
 """A LangGraph agent that plans, makes an image and a 3D model, and reports the links.
 
-    pip install -e ".[all]" langgraph
+    pip install -e ".[examples]"
     python examples/langgraph_agent.py
 
 The agent is LangChain's ``create_agent`` (a LangGraph graph) with a thinking ChatHunyuan

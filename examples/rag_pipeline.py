@@ -1,6 +1,6 @@
 """Retrieval-augmented answers over local documents: BM25 retrieval + ChatHunyuan (LangChain).
 
-    pip install "hunyuan-tokenhub[langchain]" rank-bm25
+    pip install -e ".[examples]"
     python examples/rag_pipeline.py
 
 The documents in ``examples/data/`` are split into paragraphs and indexed with BM25 (a real
