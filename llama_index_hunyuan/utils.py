@@ -176,17 +176,6 @@ def _legacy_tool_call_dict(call: Any) -> dict[str, Any]:
     )
 
 
-def from_openai_message(message: Mapping[str, Any]) -> ChatMessage:
-    """Build a ``ChatMessage`` from a complete OpenAI response message dict."""
-    reasoning = message.get("reasoning_content")
-    content = message.get("content")
-    return assistant_message(
-        content if isinstance(content, str) else "",
-        reasoning if isinstance(reasoning, str) else None,
-        list(message.get("tool_calls") or []),
-    )
-
-
 def assistant_message(
     content: str,
     reasoning: str | None,

@@ -12,6 +12,7 @@ from llama_index.core.base.llms.types import ChatMessage, ChatResponse, MessageR
 from llama_index.core.callbacks import CallbackManager, TokenCountingHandler
 from llama_index.core.llms.llm import ToolSelection
 from llama_index.core.prompts import PromptTemplate
+from llama_index.core.rate_limiter import BaseRateLimiter
 from llama_index.core.tools import FunctionTool
 from pydantic import BaseModel, Field
 
@@ -384,3 +385,25 @@ def test_token_counting_callback_gets_server_counts(make_llm: MakeLLM) -> None:
     counter.reset_counts()
     final = list(llm.stream_chat([ChatMessage(role="user", content="计算 1+1")]))[-1]
     assert counter.completion_llm_token_count == final.additional_kwargs["completion_tokens"]
+
+
+class _CountingLimiter(BaseRateLimiter):
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def acquire(self, num_tokens: int = 0) -> None:
+        self.calls.append("sync")
+
+    async def async_acquire(self, num_tokens: int = 0) -> None:
+        self.calls.append("async")
+
+
+def test_rate_limiter_is_honoured_on_every_path(make_llm: MakeLLM) -> None:
+    limiter = _CountingLimiter()
+    llm = make_llm(rate_limiter=limiter)
+    messages = [ChatMessage(role="user", content="计算 1+1")]
+    llm.chat(messages)
+    list(llm.stream_chat(messages))
+    llm.complete("计算 1+1")
+    asyncio.run(llm.achat(messages))
+    assert limiter.calls == ["sync", "sync", "sync", "async"]

@@ -19,7 +19,7 @@ from llama_index.core.base.llms.types import (
 from llama_index.core.tools import FunctionTool
 
 from llama_index_hunyuan.utils import (
-    from_openai_message,
+    chat_response_from_completion,
     to_openai_message_dict,
     to_openai_message_dicts,
     to_openai_tools,
@@ -86,6 +86,10 @@ def test_seed_example_5_round_trip_shapes() -> None:
             "content": '{"temperature": 22, "weather": "晴", "humidity": 45}',
         },
     ]
+
+
+def from_openai_message(message: dict[str, Any]) -> ChatMessage:
+    return chat_response_from_completion({"choices": [{"message": message}]}).message
 
 
 def test_tool_message_without_call_id_is_rejected_clearly() -> None:
