@@ -52,6 +52,7 @@ __all__ = [
     "ToolCallDelta",
     "apply_reasoning_passback",
     "build_chat_payload",
+    "build_chat_request",
     "format_assistant_message",
     "format_tool_call",
     "normalize_tool_choice",
@@ -181,6 +182,32 @@ def build_chat_payload(
         payload.pop("stream", None)
         payload.pop("stream_options", None)
     return payload
+
+
+def build_chat_request(
+    model: str,
+    messages: Sequence[Mapping[str, Any]],
+    params: Mapping[str, Any] | None = None,
+    *,
+    reasoning_passback: ReasoningPassback | str | None = None,
+    stream: bool = False,
+    stream_usage: bool = False,
+    extra_body: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """``build_chat_payload`` for a conversation as an adapter holds it.
+
+    Applies the reasoning pass-back policy first: ``reasoning_passback`` when given, else the
+    model's catalogue policy (see ``apply_reasoning_passback``).
+    """
+    policy = resolve_reasoning_passback(model, reasoning_passback)
+    return build_chat_payload(
+        model,
+        apply_reasoning_passback(messages, policy),
+        params,
+        stream=stream,
+        stream_usage=stream_usage,
+        extra_body=extra_body,
+    )
 
 
 def _check_number(payload: dict[str, Any], name: str, low: float, high: float) -> None:

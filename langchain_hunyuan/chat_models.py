@@ -35,8 +35,8 @@ from hunyuan_tokenhub._catalog import ReasoningPassback, StructuredOutputMethod,
 from hunyuan_tokenhub._chat import (
     ChatCompletion,
     ChatStreamNormalizer,
-    apply_reasoning_passback,
     build_chat_payload,
+    build_chat_request,
     normalize_tool_choice,
     parse_completion,
     resolve_reasoning_passback,
@@ -247,18 +247,18 @@ class ChatHunyuan(BaseChatModel):
     ) -> dict[str, Any]:
         model = kwargs.pop("model", None) or self.model_name
         stream_usage = kwargs.pop("stream_usage", self.stream_usage)
+        extra_body = {**(self.extra_body or {}), **(kwargs.pop("extra_body", None) or {})}
         params = {**self._default_params, **self.model_kwargs, **kwargs}
         if stop is not None:
             params["stop"] = stop
-        policy = resolve_reasoning_passback(model, self.reasoning_passback)
-        wire = apply_reasoning_passback(messages_to_wire(messages), policy)
-        return build_chat_payload(
+        return build_chat_request(
             model,
-            wire,
+            messages_to_wire(messages),
             params,
+            reasoning_passback=self.reasoning_passback,
             stream=stream,
             stream_usage=bool(stream_usage),
-            extra_body=self.extra_body,
+            extra_body=extra_body,
         )
 
     @staticmethod

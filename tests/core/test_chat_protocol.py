@@ -14,6 +14,7 @@ from hunyuan_tokenhub._chat import (
     ToolCall,
     apply_reasoning_passback,
     build_chat_payload,
+    build_chat_request,
     format_assistant_message,
     format_tool_call,
     normalize_tool_choice,
@@ -556,3 +557,16 @@ def test_arguments_sent_as_an_object_are_serialised() -> None:
 )
 def test_odd_chunks_add_nothing_instead_of_raising(chunk: dict[str, Any]) -> None:
     assert ChatStreamNormalizer().feed(chunk) is None
+
+
+def test_build_chat_request_applies_the_catalogue_policy_unless_overridden() -> None:
+    history = _history()
+    default = build_chat_request("kimi-k2-thinking-turbo", history, {"temperature": 1})
+    assert _reasoning(default["messages"]) == [None, None, None, "r-tool", None, None]
+    assert default["temperature"] == 1
+    never = build_chat_request("deepseek-r1-0528", history)
+    assert _reasoning(never["messages"]) == [None] * 6
+    always = build_chat_request("deepseek-r1-0528", history, reasoning_passback="always")
+    assert _reasoning(always["messages"]) == [None, "r-old", None, "r-tool", None, "r-final"]
+    with pytest.raises(InvalidParameterError, match="reasoning_passback"):
+        build_chat_request("glm-5", history, reasoning_passback="sometimes")

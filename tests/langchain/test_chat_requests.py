@@ -313,3 +313,13 @@ def test_image_blocks_become_openai_image_parts(
         {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}},
         {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}},
     ]
+
+
+def test_per_call_extra_body_is_merged_not_sent_as_a_field(
+    make_llm: MakeLLM, emulator: TokenHubEmulator
+) -> None:
+    llm = make_llm(extra_body={"thinking": {"type": "disabled"}, "user": "u1"})
+    llm.invoke("1+1", extra_body={"thinking": {"type": "enabled"}})
+    body = last_body(emulator)
+    assert body["thinking"] == {"type": "enabled"} and body["user"] == "u1"
+    assert "extra_body" not in body
