@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from langchain_core.messages import AIMessageChunk, BaseMessageChunk
+from langchain_core.tools import tool
 
 from hunyuan_tokenhub.emulator import TokenHubEmulator
 
@@ -30,3 +31,15 @@ def merge(chunks: Iterable[BaseMessageChunk]) -> AIMessageChunk:
         merged = chunk if merged is None else merged + chunk
     assert isinstance(merged, AIMessageChunk)
     return merged
+
+
+@tool
+def get_weather(city: str) -> str:
+    """Get the weather of a city."""
+    return f"{city}: sunny, 22 degrees"
+
+
+@tool
+def get_time(city: str) -> str:
+    """Get the local time of a city."""
+    return f"{city}: 12:00"

@@ -9,26 +9,13 @@ from typing import Any
 import pytest
 from langchain.agents import create_agent
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
-from langchain_core.tools import tool
 
 from hunyuan_tokenhub.emulator import TokenHubEmulator
 from langchain_hunyuan import ChatHunyuan
-from tests.langchain._support import chat_bodies
+from tests.langchain._support import chat_bodies, get_time, get_weather
 
 MakeLLM = Callable[..., ChatHunyuan]
 QUESTION = "What is the weather and the local time in Paris?"
-
-
-@tool
-def get_weather(city: str) -> str:
-    """Get the weather of a city."""
-    return f"{city}: sunny, 22 degrees"
-
-
-@tool
-def get_time(city: str) -> str:
-    """Get the local time of a city."""
-    return f"{city}: 12:00"
 
 
 def _react_agent(llm: ChatHunyuan) -> Any:

@@ -8,22 +8,15 @@ from typing import Any
 
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
-from langchain_core.tools import tool
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
 from hunyuan_tokenhub import InvalidParameterError
 from hunyuan_tokenhub.emulator import TokenHubEmulator
 from langchain_hunyuan import ChatHunyuan
-from tests.langchain._support import chat_bodies, last_body
+from tests.langchain._support import chat_bodies, get_weather, last_body
 
 MakeLLM = Callable[..., ChatHunyuan]
-
-
-@tool
-def get_weather(city: str) -> str:
-    """Get the weather of a city."""
-    return f"{city}: sunny"
 
 
 class GetTime(BaseModel):

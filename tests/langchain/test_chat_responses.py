@@ -10,7 +10,6 @@ import pytest
 from langchain_core.callbacks import AsyncCallbackHandler, BaseCallbackHandler
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
 from langchain_core.rate_limiters import BaseRateLimiter
-from langchain_core.tools import tool
 
 from hunyuan_tokenhub import (
     APIConnectionError,
@@ -22,22 +21,10 @@ from hunyuan_tokenhub import (
 )
 from hunyuan_tokenhub.emulator import TokenHubEmulator
 from langchain_hunyuan import ChatHunyuan
-from tests.langchain._support import CHAT_PATH, chat_bodies, last_body, merge
+from tests.langchain._support import CHAT_PATH, chat_bodies, get_time, get_weather, last_body, merge
 
 MakeLLM = Callable[..., ChatHunyuan]
 PARALLEL_QUESTION = "What is the weather and the time in Paris?"
-
-
-@tool
-def get_weather(city: str) -> str:
-    """Get the weather of a city."""
-    return f"{city}: sunny, 22 degrees"
-
-
-@tool
-def get_time(city: str) -> str:
-    """Get the local time of a city."""
-    return f"{city}: 12:00"
 
 
 def _sse(*chunks: dict[str, Any]) -> str:
