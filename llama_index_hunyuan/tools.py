@@ -275,6 +275,13 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
         """Close the sync job client's connections."""
         self._jobs.close()
 
+    async def aclose(self) -> None:
+        """Close the running event loop's async job client (a given one is left open)."""
+        with self._lock:
+            client = self._async_jobs.pop(asyncio.get_running_loop(), None)
+        if client is not None:
+            await client.aclose()
+
 
 async def _adescribe_result(result: JobResult) -> str:
     return describe_result(result)

@@ -164,9 +164,14 @@ def test_request_defaults_are_merged_per_kind(emulator: TokenHubEmulator) -> Non
 
 
 def test_one_spec_across_event_loops(spec: HunyuanGenerationToolSpec) -> None:
+    async def generate_and_close() -> JobResult:
+        try:
+            return await spec.agenerate_image(prompt="a red panda")
+        finally:
+            await spec.aclose()
+
     for _ in range(2):
-        result = asyncio.run(spec.agenerate_image(prompt="a red panda"))
-        assert result.urls
+        assert asyncio.run(generate_and_close()).urls
 
 
 # ------------------------------------------------------------------------------ progress
