@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -196,3 +197,25 @@ def test_model_profile_comes_from_the_catalogue() -> None:
     assert ChatHunyuan(api_key="k", profile={"max_input_tokens": 5}).profile == {
         "max_input_tokens": 5
     }
+
+
+def test_key_never_reaches_callbacks_or_traces(
+    emulator: TokenHubEmulator, tokenhub_api_key: str
+) -> None:
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    seen: list[str] = []
+
+    class Tracer(BaseCallbackHandler):
+        def on_chat_model_start(self, serialized: Any, messages: Any, **kwargs: Any) -> None:
+            seen.append(json.dumps([serialized, kwargs], default=repr))
+
+        def on_llm_end(self, response: Any, **kwargs: Any) -> None:
+            seen.append(json.dumps([response.model_dump(), kwargs], default=repr))
+
+    llm = ChatHunyuan(api_key=tokenhub_api_key, base_url=emulator.base_url)
+    llm.invoke("1+1", config={"callbacks": [Tracer()]})
+    list(llm.stream("1+1", config={"callbacks": [Tracer()]}))
+    assert len(seen) == 4
+    assert all(tokenhub_api_key not in entry for entry in seen)
+    assert any('"TOKENHUB_API_KEY"' in entry for entry in seen)  # a secret reference only
