@@ -18,6 +18,7 @@ from rich.table import Column, Table
 from .._catalog import list_models
 from .._chat import ChatStreamNormalizer, build_chat_payload
 from .._config import HOSTS
+from .._version import __version__
 from ._common import (
     EXIT_CODES_HELP,
     PROG,
@@ -42,6 +43,12 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     add_completion=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"{PROG} {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -76,6 +83,12 @@ def connection_options(
         float | None,
         typer.Option("--timeout", min=0.001, help="Seconds per HTTP request. Default: 60."),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_print_version, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Options every command shares; the API key is never printed."""
     ctx.obj = CliState(api_key=api_key, base_url=base_url, region=region, timeout=timeout)

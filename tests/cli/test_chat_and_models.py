@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from hunyuan_tokenhub import list_models
+from hunyuan_tokenhub import __version__, list_models
 from hunyuan_tokenhub.cli._common import ExitCode
 from hunyuan_tokenhub.emulator import TokenHubEmulator
 from tests.cli.conftest import API_KEY, RunCli
@@ -118,6 +118,13 @@ def test_unknown_option_is_a_usage_error(cli: RunCli) -> None:
 
     assert result.exit_code == ExitCode.USAGE
     assert "--no-such-option" in result.stderr
+
+
+def test_version(cli: RunCli) -> None:
+    result = cli("--version")
+
+    assert result.exit_code == ExitCode.OK
+    assert result.stdout == f"hunyuan-tokenhub {__version__}\n"
 
 
 def test_models_json_is_the_catalogue(cli: RunCli) -> None:
