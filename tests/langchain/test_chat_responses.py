@@ -453,3 +453,18 @@ def test_tool_message_round_trip_with_run_id_less_ids(make_llm: MakeLLM) -> None
     ]
     reply = make_llm().bind_tools([get_weather]).invoke(history)
     assert "Oslo: snow" in reply.content
+
+
+def test_v1_content_blocks_round_trip_with_reasoning(
+    make_llm: MakeLLM, emulator: TokenHubEmulator
+) -> None:
+    # With output_version="v1" the reasoning and tool calls live in content blocks; they must
+    # still go back as reasoning_content/tool_calls (the emulator answers 400 otherwise).
+    llm = make_llm(model="kimi-k2-thinking-turbo", output_version="v1")
+    messages, answer = _tool_loop(llm, PARALLEL_QUESTION)
+    assert isinstance(messages[1].content, list)
+    assert {block["type"] for block in messages[1].content} >= {"reasoning", "tool_call"}
+    assert "sunny" in str(answer.content)
+    assistant = last_body(emulator)["messages"][1]
+    assert assistant["content"] is None and assistant["reasoning_content"]
+    assert len(assistant["tool_calls"]) == 2
