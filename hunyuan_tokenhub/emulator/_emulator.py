@@ -8,7 +8,6 @@ import itertools
 import logging
 import socket
 import threading
-import time
 from collections.abc import Iterable, Iterator, Mapping
 from functools import partial
 from types import TracebackType
@@ -248,17 +247,7 @@ class TokenHubEmulator:
             request_id=request_id,
         )
         parsed = request.parsed_json()
-        record = RecordedRequest(
-            method=raw.method,
-            path=raw.path,
-            query=raw.query,
-            headers=raw.headers,
-            body=raw.body,
-            json=parsed,
-            host=raw.host,
-            time=time.time(),
-            request_id=request_id,
-        )
+        record = RecordedRequest.of(request, parsed)
         self.requests.append(record)
         body = parsed if isinstance(parsed, dict) else {}
         try:

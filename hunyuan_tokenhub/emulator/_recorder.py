@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
-from ._http import HostName
+from ._http import EmulatorRequest, HostName
 
 
 @dataclass
@@ -26,6 +27,20 @@ class RecordedRequest:
     time: float
     request_id: str
     status: int | None = field(default=None)
+
+    @classmethod
+    def of(cls, request: EmulatorRequest, parsed_json: Any) -> RecordedRequest:
+        return cls(
+            method=request.method,
+            path=request.path,
+            query=request.query,
+            headers=request.headers,
+            body=request.body,
+            json=parsed_json,
+            host=request.host,
+            time=time.time(),
+            request_id=request.request_id,
+        )
 
 
 class RequestLog(Sequence[RecordedRequest]):

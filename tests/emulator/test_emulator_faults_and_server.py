@@ -121,7 +121,7 @@ def test_drop_mid_stream_cuts_the_stream_without_done(
     emu.faults.add(route=CHAT_ROUTE, drop_mid_stream=True, after_chunks=2, times=1)
 
     lines: list[str] = []
-    with pytest.raises(httpx.RemoteProtocolError):  # noqa: SIM117
+    with pytest.raises(httpx.RemoteProtocolError):
         with client.stream("POST", "/chat/completions", json={**HI, "stream": True}) as response:
             lines.extend(line for line in response.iter_lines() if line)
     assert [line.startswith("data: {") for line in lines] == [False, True, True]
@@ -273,15 +273,22 @@ def test_clean_shutdown_leaves_no_threads(tokenhub_api_key: str) -> None:
         held = httpx.Client(base_url=emu.base_url, headers=headers)
         held.post("/chat/completions", json=HI)  # leaves an idle keep-alive connection open
         emu.faults.add(route=CHAT_ROUTE, delay=30, times=1)
-        waiter = threading.Thread(
-            target=lambda: pytest.raises(httpx.HTTPError, held.post, "/chat/completions", json=HI)
-        )
+        errors: list[Exception] = []
+
+        def call_held() -> None:
+            try:
+                held.post("/chat/completions", json=HI)
+            except httpx.HTTPError as exc:
+                errors.append(exc)
+
+        waiter = threading.Thread(target=call_held)
         waiter.start()
         while not any(r for r in emu.requests if r.status is None):
             threading.Event().wait(0.01)
     waiter.join(5)
     held.close()
     assert not waiter.is_alive()
+    assert len(errors) == 1, "the in-flight request must fail, not hang"
     assert threading.active_count() == baseline
     with pytest.raises(httpx.ConnectError):
         httpx.post(f"{emu.base_url}/chat/completions", json=HI)
