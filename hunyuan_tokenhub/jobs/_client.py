@@ -46,6 +46,28 @@ ProgressCallback = Callable[[JobStatus], Any]
 RequestLike = JobRequest | Mapping[str, Any] | None
 
 
+def _backend_options(
+    client: TokenHubClient | AsyncTokenHubClient | None,
+    *,
+    api_key: str | SecretStr | None,
+    base_url: str | None,
+    secret_id: str | SecretStr | None,
+    secret_key: str | SecretStr | None,
+    tencentcloud_region: str | None,
+) -> BackendOptions:
+    """What the backend binds to; a given HTTP client supplies the key and host not named."""
+    if client is not None:
+        api_key = api_key or client.settings.api_key
+        base_url = base_url or client.settings.base_url
+    return BackendOptions.of(
+        api_key=api_key,
+        base_url=base_url,
+        secret_id=secret_id,
+        secret_key=secret_key,
+        tencentcloud_region=tencentcloud_region,
+    )
+
+
 class _JobClientBase:
     """Configuration and the decisions both twins share."""
 
@@ -163,7 +185,8 @@ class JobClient(_JobClientBase):
     ) -> None:
         super().__init__(
             backend=backend,
-            backend_options=BackendOptions.of(
+            backend_options=_backend_options(
+                client,
                 api_key=api_key,
                 base_url=base_url,
                 secret_id=secret_id,
@@ -380,7 +403,8 @@ class AsyncJobClient(_JobClientBase):
     ) -> None:
         super().__init__(
             backend=backend,
-            backend_options=BackendOptions.of(
+            backend_options=_backend_options(
+                client,
                 api_key=api_key,
                 base_url=base_url,
                 secret_id=secret_id,

@@ -158,3 +158,14 @@ def test_emulator_refuses_a_bearer_key_and_by_default_accepts_any_other() -> Non
         assert bearer.status_code == 401 and "without 'Bearer'" in bearer.text
         assert httpx.post(url, json=body, headers={"Authorization": "sk-any"}).status_code == 200
         assert httpx.post(url, json=body).status_code == 401
+
+
+def test_a_given_http_client_supplies_the_key_and_host(emulator: TokenHubEmulator) -> None:
+    from hunyuan_tokenhub import TokenHubClient
+
+    with TokenHubClient(api_key=AIART_KEY, base_url=emulator.root_url) as http:
+        jobs = JobClient(client=http, backend="aiart", poll_interval=0.005)
+        result = jobs.generate("hy-image-v3.0", prompt="猫")
+    assert (
+        result.urls and legacy_requests(emulator, SUBMIT)[0].headers["authorization"] == AIART_KEY
+    )
