@@ -6,7 +6,7 @@ import copy
 import logging
 import os
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 from llama_index.core.base.llms.generic_utils import (
@@ -27,7 +27,7 @@ from llama_index.core.base.llms.types import (
     MessageRole,
     ToolCallBlock,
 )
-from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr
+from llama_index.core.bridge.pydantic import ConfigDict, Field, PrivateAttr, SecretStr
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.llms.llm import ToolSelection
@@ -142,12 +142,20 @@ class Hunyuan(FunctionCallingLLM):
         default=None,
         description="Override the catalogue's context window (e.g. for an ep-... service).",
     )
-    is_function_calling: bool | None = Field(
-        default=None, description="Override whether the model is offered tools by agents."
+    is_function_calling_model: bool | None = Field(
+        default=None, description="Override whether agents offer the model tools."
+    )
+    is_chat_model: Literal[True] = Field(
+        default=True,
+        description="Always True (TokenHub has no legacy completions endpoint); accepted so "
+        "that OpenAILike settings carry over.",
     )
     reasoning_passback: ReasoningPassback | None = Field(
         default=None, description="Override the catalogue's reasoning pass-back policy."
     )
+
+    # A misspelt setting must fail, not be silently ignored.
+    model_config = ConfigDict(extra="forbid")
 
     _clients: AdapterClients = PrivateAttr()
     _http_clients: tuple[httpx.Client | None, httpx.AsyncClient | None] = PrivateAttr()
@@ -211,8 +219,8 @@ class Hunyuan(FunctionCallingLLM):
             is_chat_model=True,
             is_function_calling_model=(
                 info.supports_tools
-                if self.is_function_calling is None
-                else self.is_function_calling
+                if self.is_function_calling_model is None
+                else self.is_function_calling_model
             ),
             model_name=self.model,
             system_role=MessageRole.SYSTEM,

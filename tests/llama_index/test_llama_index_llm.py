@@ -63,7 +63,9 @@ def test_custom_service_ids_get_safe_overridable_defaults(make_llm: MakeLLM) -> 
     meta = make_llm("ep-abc12345").metadata
     assert (meta.model_name, meta.context_window) == ("ep-abc12345", DEFAULT_CONTEXT_WINDOW)
     assert meta.is_function_calling_model
-    custom = make_llm("ep-abc12345", context_window=200_000, is_function_calling=False).metadata
+    custom = make_llm(
+        "ep-abc12345", context_window=200_000, is_function_calling_model=False
+    ).metadata
     assert custom.context_window == 200_000
     assert not custom.is_function_calling_model
 
@@ -142,6 +144,14 @@ def test_bad_reasoning_passback_names_the_allowed_values(make_llm: MakeLLM) -> N
     with pytest.raises(ValueError, match="reasoning_passback") as excinfo:
         make_llm(reasoning_passback="sometimes")
     assert "tool_turns" in str(excinfo.value)
+
+
+def test_misspelt_settings_are_refused(make_llm: MakeLLM) -> None:
+    with pytest.raises(ValueError, match="temprature"):
+        make_llm(temprature=0.2)
+    assert make_llm(is_chat_model=True).metadata.is_chat_model  # OpenAILike settings carry over
+    with pytest.raises(ValueError, match="is_chat_model"):
+        make_llm(is_chat_model=False)
 
 
 def test_bad_region_fails_at_construction() -> None:
