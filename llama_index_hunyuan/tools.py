@@ -74,12 +74,13 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
     Example:
         .. code-block:: python
 
+            import asyncio
             from llama_index.core.agent.workflow import FunctionAgent
             from llama_index_hunyuan import Hunyuan, HunyuanGenerationToolSpec
 
             tools = HunyuanGenerationToolSpec().to_tool_list()  # key: TOKENHUB_API_KEY
             agent = FunctionAgent(tools=tools, llm=Hunyuan())
-            print(await agent.run("Draw a lighthouse at dawn"))
+            print(asyncio.run(agent.run("Draw a lighthouse at dawn")))
 
     Each tool submits a job, waits for it and answers with text listing every URL (and when
     the URLs expire); the tool output's ``raw_output`` is the normalised ``JobResult``. The
