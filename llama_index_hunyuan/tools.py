@@ -80,7 +80,11 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
 
             tools = HunyuanGenerationToolSpec().to_tool_list()  # key: TOKENHUB_API_KEY
             agent = FunctionAgent(tools=tools, llm=Hunyuan())
-            print(asyncio.run(agent.run("Draw a lighthouse at dawn")))
+
+            async def main() -> None:
+                print(await agent.run("Draw a lighthouse at dawn"))
+
+            asyncio.run(main())
 
     Each tool submits a job, waits for it and answers with text listing every URL (and when
     the URLs expire); the tool output's ``raw_output`` is the normalised ``JobResult``. The
