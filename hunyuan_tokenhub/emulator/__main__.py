@@ -61,6 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         port=args.port,
         backup_port=args.backup_port,
     )
+    emulator.legacy.timing = timing
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with emulator:
@@ -68,6 +69,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"backup host: {emulator.backup_base_url}", flush=True)
         print(
             "api key: " + ("enforced" if args.api_key else "any non-empty Bearer key accepted"),
+            flush=True,
+        )
+        credentials = ", ".join(f"{i} / {k}" for i, k in emulator.legacy.credentials.items())
+        print(
+            f"older endpoints on {emulator.root_url}: /v1/aiart/*, /v1/ai3d/* (any "
+            f"'Authorization: <key>'), Cloud API 3.0 POST / (SecretId / SecretKey: {credentials})",
             flush=True,
         )
         try:

@@ -45,6 +45,7 @@ from typing import Any, Literal, Protocol
 from .._tc3 import DEFAULT_REGION, parse_authorization, utc_date
 from .._tc3 import authorization as tc3_authorization
 from ._http import EmulatorError, EmulatorRequest, EmulatorResponse, Handler, json_response
+from ._jobs import JobTiming
 
 __all__ = [
     "AI3D_PATHS",
@@ -52,7 +53,6 @@ __all__ = [
     "CLOUD_API_PATH",
     "FILES_PATH",
     "LegacyEndpoints",
-    "LegacyTiming",
 ]
 
 Api = Literal["aiart", "ai3d", "tencentcloud"]
@@ -117,14 +117,6 @@ _WAIT_RUN_CODES = {"queued": "WAIT", "running": "RUN", "failed": "FAIL", "done":
 
 
 @dataclass
-class LegacyTiming:
-    """How long an emulated job stays queued, then running, before it finishes."""
-
-    queued_s: float = 0.02
-    running_s: float = 0.05
-
-
-@dataclass
 class _Job:
     job_id: str
     family: Family
@@ -164,7 +156,7 @@ class LegacyEndpoints:
     aiart_key: str | None = None
     ai3d_key: str | None = None
     credentials: Mapping[str, str] = field(default_factory=lambda: {"AKIDtest": "test-secret"})
-    timing: LegacyTiming = field(default_factory=LegacyTiming)
+    timing: JobTiming = field(default_factory=lambda: JobTiming(queued_s=0.02, running_s=0.05))
     ai3d_envelope: bool = False
     clock: Callable[[], float] = time.time
     jobs: dict[str, _Job] = field(default_factory=dict)

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from hunyuan_tokenhub.emulator import JobTiming, TokenHubEmulator
-from hunyuan_tokenhub.emulator._legacy import LegacyTiming
 from hunyuan_tokenhub.jobs import DownloadPolicy, JobClient
 
 AIART_KEY = "sk-aiart-test-0123"
@@ -28,7 +27,7 @@ SEED_000_PARAMS: dict[str, Any] = {
         "logo_url": "https://ai.cos.ap-guangzhou.myqcloud.com/logo.png",
     },
 }
-FAST = LegacyTiming(queued_s=0.02, running_s=0.06)
+FAST = JobTiming(queued_s=0.02, running_s=0.06)
 POLLING: dict[str, Any] = {
     "poll_interval": 0.005,
     "max_poll_interval": 0.02,
@@ -55,7 +54,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def emulator() -> Iterator[TokenHubEmulator]:
-    with TokenHubEmulator(api_key="tokenhub-key", job_timing=JobTiming(0.02, 0.06)) as emu:
+    with TokenHubEmulator(api_key="tokenhub-key", job_timing=FAST) as emu:
         emu.legacy.aiart_key = AIART_KEY
         emu.legacy.ai3d_key = AI3D_KEY
         emu.legacy.credentials = {SECRET_ID: SECRET_KEY}
