@@ -22,7 +22,6 @@ from ._http import (
     EmulatorResponse,
     Handler,
     HostName,
-    Route,
     Router,
     StreamItem,
     default_error_code,
@@ -47,6 +46,7 @@ class TokenHubEmulator:
 
     ``api_key=None`` accepts any non-empty Bearer key; a key given here is enforced (401).
     Job concurrency follows TokenHub's documented limits unless ``job_concurrency=False``.
+    ``emu.requests`` keeps every request unless ``max_recorded_requests`` caps it.
 
     Example:
         ```python
@@ -72,6 +72,7 @@ class TokenHubEmulator:
         job_concurrency: bool | Mapping[str, int] = True,
         quirks: Iterable[str] = (),
         stream_delay: float = 0.0,
+        max_recorded_requests: int | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
         backup_port: int = 0,
@@ -83,7 +84,7 @@ class TokenHubEmulator:
         self.set_quirks(quirks)
         self.stream_delay = stream_delay
         self.faults = FaultRegistry()
-        self.requests = RequestLog()
+        self.requests = RequestLog(max_recorded_requests)
         self.jobs = JobStore(job_timing, job_concurrency)
         self.files = FileSettings()
         self.router = Router()
@@ -250,31 +251,29 @@ class TokenHubEmulator:
         record = RecordedRequest.of(request, parsed)
         self.requests.append(record)
         body = parsed if isinstance(parsed, dict) else {}
-        try:
-            route, request.params = self.router.resolve(request.method, request.path)
-            request.quirks = _quirks_from_header(request.headers.get(QUIRKS_HEADER, ""))
-            model = body.get("model")
-            request.fault = self.faults.take(
-                method=request.method,
-                path=request.path,
-                host=request.host,
-                model=model if isinstance(model, str) else None,
-                streaming=body.get("stream") is True,
-            )
-        except EmulatorError as exc:
-            return _finish(record, exc.to_response(request_id))
-        answer = partial(self._answer, route, request, record)
+        model = body.get("model")
+        # Faults apply before routing, so a test can script failures on any path.
+        request.fault = self.faults.take(
+            method=request.method,
+            path=request.path,
+            host=request.host,
+            model=model if isinstance(model, str) else None,
+            streaming=body.get("stream") is True,
+        )
+        answer = partial(self._answer, request, record)
         if request.fault is not None and request.fault.delay > 0:
             return Deferred(request.fault.delay, answer)
         return answer()
 
-    def _answer(self, route: Route, request: EmulatorRequest, record: RecordedRequest) -> Outcome:
+    def _answer(self, request: EmulatorRequest, record: RecordedRequest) -> Outcome:
         fault = request.fault
         if fault is not None and fault.drop_connection:
             return DROP_CONNECTION
         if fault is not None and fault.status is not None:
             return _finish(record, _fault_response(fault, request.request_id))
         try:
+            route, request.params = self.router.resolve(request.method, request.path)
+            request.quirks = _quirks_from_header(request.headers.get(QUIRKS_HEADER, ""))
             if route.auth:
                 self.check_bearer(request)
             response = route.handler(request)

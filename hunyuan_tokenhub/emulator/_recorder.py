@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
@@ -46,14 +47,16 @@ class RecordedRequest:
 class RequestLog(Sequence[RecordedRequest]):
     """A thread-safe, append-only list of ``RecordedRequest`` (reads return snapshots).
 
+    ``maxlen`` keeps only the newest requests (for long-running servers); ``None`` keeps all.
+
     >>> log = RequestLog()
     >>> len(log), log.last
     (0, None)
     """
 
-    def __init__(self) -> None:
+    def __init__(self, maxlen: int | None = None) -> None:
         self._lock = threading.Lock()
-        self._items: list[RecordedRequest] = []
+        self._items: deque[RecordedRequest] = deque(maxlen=maxlen)
 
     def append(self, item: RecordedRequest) -> None:
         with self._lock:
@@ -100,6 +103,8 @@ class RequestLog(Sequence[RecordedRequest]):
 
     def __getitem__(self, index: int | slice) -> RecordedRequest | list[RecordedRequest]:
         with self._lock:
+            if isinstance(index, slice):
+                return list(self._items)[index]
             return self._items[index]
 
     def __iter__(self) -> Iterator[RecordedRequest]:

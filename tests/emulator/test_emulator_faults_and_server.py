@@ -352,3 +352,18 @@ def test_command_line_serves_until_interrupted() -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_faults_apply_to_paths_without_a_route(emu: TokenHubEmulator, client: httpx.Client) -> None:
+    emu.faults.add(route="/v1/models", status=503, times=1)
+
+    assert client.get("/models").status_code == 503
+    assert client.get("/models").status_code == 404
+
+
+def test_request_log_can_be_capped(tokenhub_api_key: str) -> None:
+    with TokenHubEmulator(max_recorded_requests=2) as emu:
+        for _ in range(3):
+            httpx.post(f"{emu.base_url}/nowhere", json={})
+        assert len(emu.requests) == 2
+        assert emu.requests[:1] == [emu.requests[0]]
