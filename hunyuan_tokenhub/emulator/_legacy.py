@@ -179,11 +179,15 @@ class LegacyEndpoints:
         return self
 
     def reset(self) -> None:
-        """Forget jobs and scripted failures and errors."""
+        """Forget jobs, scripted failures and errors, and go back to the default settings."""
+        defaults = LegacyEndpoints()
         with self._lock:
             self.jobs.clear()
             self._failures.clear()
             self._errors.clear()
+            self.aiart_key, self.ai3d_key = defaults.aiart_key, defaults.ai3d_key
+            self.credentials, self.timing = defaults.credentials, defaults.timing
+            self.ai3d_envelope = defaults.ai3d_envelope
 
     # --- scripting ---------------------------------------------------------------------------
 

@@ -134,3 +134,12 @@ def test_parse_query_statuses(envelope: bool) -> None:
         "revised_prompt": None,
     }
     assert done.request_id == "r-1"  # type: ignore[attr-defined]
+
+
+def test_emulator_reset_restores_the_legacy_defaults(emulator: TokenHubEmulator) -> None:
+    emulator.legacy.ai3d_envelope = True
+    emulator.legacy.fail_next_jobs("X", "y")
+    emulator.reset()
+    assert emulator.legacy.ai3d_envelope is False
+    assert emulator.legacy.ai3d_key is None and "AKIDtest" in emulator.legacy.credentials
+    assert not emulator.legacy.jobs
