@@ -7,7 +7,8 @@
 * :func:`error_for_code`: Cloud API (``AuthFailure.*``, ``RequestLimitExceeded*``, ...) and
   OpenAI-style codes onto the one exception hierarchy.
 * :func:`pascal_case`: snake_case request fields to the Cloud API's PascalCase names.
-* :func:`job_status`: one poll answer to the normalised :class:`JobStatus`.
+* :class:`LegacyWireFormat`: submit and poll answers read into the normalised
+  :class:`JobStatus`; :class:`GatewayWireFormat` adds the gateways' ``Authorization: <key>``.
 """
 
 from __future__ import annotations
@@ -40,7 +41,6 @@ from ._base import Endpoint, HTTPCall, JobBackend, ModelRoute, WireFormat
 from ._options import BackendOptions
 
 __all__ = [
-    "LEGACY_KEY_ENV_VARS",
     "BindableBackend",
     "Credential",
     "GatewayWireFormat",
@@ -56,8 +56,6 @@ __all__ = [
 
 T = TypeVar("T")
 
-# The gateways' keys are read from the same variables as TokenHub's, in the same order.
-LEGACY_KEY_ENV_VARS = API_KEY_ENV_VARS
 
 # Most specific first: a code matches an entry equal to it or starting with it plus ".".
 _CODE_CLASSES: Sequence[tuple[str, type[APIStatusError]]] = (
@@ -237,13 +235,14 @@ def resolve_gateway_key(options: BackendOptions, backend: str) -> SecretStr:
     """The gateway key: ``api_key=``, else ``TOKENHUB_API_KEY``, else ``HUNYUAN_API_KEY``."""
     if options.api_key is not None and options.api_key.get_secret_value().strip():
         return SecretStr(options.api_key.get_secret_value().strip())
-    for name in LEGACY_KEY_ENV_VARS:
+    # The same variables as TokenHub's key, in the same order.
+    for name in API_KEY_ENV_VARS:
         value = options.env.get(name, "").strip()
         if value:
             return SecretStr(value)
     raise ConfigurationError(
         f"the {backend!r} backend needs its API key (sk-...): pass api_key=... or set "
-        f"{' or '.join(LEGACY_KEY_ENV_VARS)}"
+        f"{' or '.join(API_KEY_ENV_VARS)}"
     )
 
 
