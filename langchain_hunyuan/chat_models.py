@@ -88,7 +88,8 @@ class ChatHunyuan(BaseChatModel):
     (``reasoning_passback``: ``"never"``, ``"tool_turns"`` or ``"always"``), overridable here.
     """
 
-    model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)
+    # A misspelt setting fails instead of being ignored; API extras go in model_kwargs/extra_body.
+    model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True, extra="forbid")
 
     model_name: str = Field(default=DEFAULT_MODEL, alias="model")
     """A documented model id or a custom service id ``ep-xxxxxxxx``."""

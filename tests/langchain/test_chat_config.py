@@ -219,3 +219,12 @@ def test_key_never_reaches_callbacks_or_traces(
     assert len(seen) == 4
     assert all(tokenhub_api_key not in entry for entry in seen)
     assert any('"TOKENHUB_API_KEY"' in entry for entry in seen)  # a secret reference only
+
+
+def test_misspelt_setting_fails_instead_of_being_ignored() -> None:
+    with pytest.raises(ValidationError, match="temprature"):
+        ChatHunyuan(api_key="k", temprature=0.5)  # type: ignore[call-arg]
+    # API parameters without a field of their own go through model_kwargs or extra_body.
+    assert ChatHunyuan(api_key="k", model_kwargs={"frequency_penalty": 1}).model_kwargs == {
+        "frequency_penalty": 1
+    }
