@@ -7,7 +7,7 @@ import pytest
 from hunyuan_tokenhub import AuthenticationError, InvalidParameterError, JobFailedError
 from hunyuan_tokenhub.emulator import TokenHubEmulator
 from hunyuan_tokenhub.jobs import AsyncJobClient, JobClient
-from hunyuan_tokenhub.jobs.backends import get_backend
+from hunyuan_tokenhub.jobs.backends import BackendOptions, get_backend
 
 from .conftest import AI3D_KEY, client_options, legacy_requests
 
@@ -143,3 +143,12 @@ def test_emulator_reset_restores_the_legacy_defaults(emulator: TokenHubEmulator)
     assert emulator.legacy.ai3d_envelope is False
     assert emulator.legacy.ai3d_key is None and "AKIDtest" in emulator.legacy.credentials
     assert not emulator.legacy.jobs
+
+
+@pytest.mark.parametrize(
+    "raw, mime", [(PNG_B64, "image/png"), ("/9j/4AAQSkZJRg==", "image/jpeg"), ("a", "image/jpeg")]
+)
+def test_raw_base64_becomes_a_data_url_with_its_type(raw: str, mime: str) -> None:
+    route = get_backend("ai3d").configure(BackendOptions.of(api_key="k", env={})).route("hy-3d-3.0")
+    request = route.request_type(model="hy-3d-3.0", image_base64=raw)
+    assert route.wire.submit_call(route, request).body == {"ImageUrl": f"data:{mime};base64,{raw}"}

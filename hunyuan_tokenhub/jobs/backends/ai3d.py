@@ -25,6 +25,7 @@ Example:
 from __future__ import annotations
 
 import base64
+import binascii
 from collections.abc import Mapping
 from typing import Any
 
@@ -62,13 +63,16 @@ _IMAGE_SIGNATURES = (
 
 def _data_url(raw_base64: str) -> str:
     """Raw base64 as the ``data:`` URL the gateway documents for ``ImageUrl``."""
-    head = base64.b64decode(raw_base64[:24] + "=" * (-len(raw_base64[:24]) % 4), validate=False)
+    try:
+        head = base64.b64decode(raw_base64[:24] + "=" * (-len(raw_base64[:24]) % 4))
+    except binascii.Error:
+        head = b""  # not base64 at all: the server will say so; the seed's example is JPEG
     mime = next((m for sig, m in _IMAGE_SIGNATURES if head.startswith(sig)), "image/jpeg")
     return f"data:{mime};base64,{raw_base64}"
 
 
 def pro_job_body(route: ModelRoute, request: JobRequest) -> dict[str, Any]:
-    """``SubmitHunyuanTo3DProJob``'s PascalCase body for a validated pro request."""
+    """An ai3d job's PascalCase body (pro or rapid); ``hy-3d-3.1`` is named by ``Model``."""
     params = request.model_dump(mode="json", exclude_none=True)
     params.pop("model", None)
     body: dict[str, Any] = pascal_case(params)
