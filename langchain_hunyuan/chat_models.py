@@ -23,7 +23,7 @@ from langchain_core.output_parsers import (
     PydanticToolsParser,
 )
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
+from langchain_core.runnables import Runnable, RunnableLambda, RunnableMap, RunnablePassthrough
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_function, convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
@@ -384,19 +384,26 @@ class ChatHunyuan(BaseChatModel):
         trace_format = {"kwargs": {"method": method, "strict": strict}, "schema": schema}
         llm: Runnable[LanguageModelInput, Any]
         parser: Runnable[Any, Any]
+        content_parser: Runnable[Any, Any] = (
+            PydanticOutputParser(pydantic_object=cast(Any, schema))
+            if is_pydantic
+            else JsonOutputParser()
+        )
         if method == "function_calling":
             tool = convert_to_openai_tool(schema, strict=strict)
             name = tool["function"]["name"]
+            forced = info.supports_forced_tool_choice
             llm = self.bind_tools(
                 [tool],
-                tool_choice=name if info.supports_forced_tool_choice else "auto",
+                tool_choice=name if forced else "auto",
                 ls_structured_output_format={**trace_format, "schema": tool},
             )
-            parser = (
+            tools_parser: Runnable[Any, Any] = (
                 PydanticToolsParser(tools=[cast(Any, schema)], first_tool_only=True)
                 if is_pydantic
                 else JsonOutputKeyToolsParser(key_name=name, first_tool_only=True)
             )
+            parser = tools_parser if forced else _tool_or_content(tools_parser, content_parser)
         else:
             if method == "json_mode":
                 if strict is not None:
@@ -409,11 +416,7 @@ class ChatHunyuan(BaseChatModel):
             llm = self.bind(
                 response_format=response_format, ls_structured_output_format=trace_format
             )
-            parser = (
-                PydanticOutputParser(pydantic_object=cast(Any, schema))
-                if is_pydantic
-                else JsonOutputParser()
-            )
+            parser = content_parser
         if not include_raw:
             return llm | parser
         parse = RunnablePassthrough.assign(
@@ -423,6 +426,23 @@ class ChatHunyuan(BaseChatModel):
         return RunnableMap(raw=llm) | parse.with_fallbacks(
             [no_parse], exception_key="parsing_error"
         )
+
+
+def _tool_or_content(
+    tools_parser: Runnable[Any, Any], content_parser: Runnable[Any, Any]
+) -> Runnable[AIMessage, Any]:
+    """Parse the schema's tool call, or else JSON in the text.
+
+    Used where the tool cannot be forced (thinking models): such a model may answer with the
+    JSON as text instead of calling the tool. With neither, ``OutputParserException`` is
+    raised rather than ``None`` returned.
+    """
+
+    def parse(message: AIMessage) -> Any:
+        parsed = tools_parser.invoke(message)
+        return parsed if parsed is not None else content_parser.invoke(message)
+
+    return RunnableLambda(parse)
 
 
 def _json_schema_format(schema: Mapping[str, Any] | type, strict: bool | None) -> dict[str, Any]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from langchain_core.exceptions import OutputParserException
 from langchain_core.messages import AIMessage
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
@@ -136,3 +138,42 @@ def test_bad_arguments_fail_clearly(make_llm: MakeLLM) -> None:
     assert "json_schema" in str(caught.value)
     with pytest.raises(InvalidParameterError, match="schema"):
         llm.with_structured_output(None)
+
+
+THINKING = "hunyuan-2.0-thinking-20251109"
+
+
+def test_unforced_structured_output_reads_json_text_when_no_tool_is_called(
+    make_llm: MakeLLM, emulator: TokenHubEmulator
+) -> None:
+    answer = {
+        "setup": "Why did the cat sit on the laptop?",
+        "punchline": "To keep an eye on the mouse.",
+    }
+    body = {
+        "id": "r1",
+        "model": THINKING,
+        "choices": [
+            {
+                "index": 0,
+                "message": {
+                    "role": "assistant",
+                    "content": "```json\n" + json.dumps(answer) + "\n```",
+                    "reasoning_content": "A tool is optional; I will answer directly.",
+                },
+                "finish_reason": "stop",
+            }
+        ],
+    }
+    emulator.faults.add(route="/v1/chat/completions", status=200, times=1, body=body)
+    joke = make_llm(model=THINKING).with_structured_output(Joke).invoke(PROMPT)
+    assert joke == Joke(**answer)
+
+
+def test_unforced_structured_output_without_tool_or_json_fails_clearly(make_llm: MakeLLM) -> None:
+    # The emulator does not call a tool the prompt never mentions, and answers plain text.
+    structured = make_llm(model=THINKING).with_structured_output(Joke)
+    with pytest.raises(OutputParserException):
+        structured.invoke("hello there")
+    raw = make_llm(model=THINKING).with_structured_output(Joke, include_raw=True).invoke("hello")
+    assert raw["parsed"] is None and isinstance(raw["parsing_error"], OutputParserException)
