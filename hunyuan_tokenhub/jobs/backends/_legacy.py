@@ -35,6 +35,7 @@ from ..._exceptions import (
     ServiceUnavailableError,
     parse_error_body,
 )
+from .._requests import JobRequest
 from .._results import JobAsset, JobResult, JobStatus, expiry
 from .._status import find_error, normalize_state
 from ._base import Endpoint, HTTPCall, JobBackend, ModelRoute, WireFormat
@@ -45,6 +46,7 @@ __all__ = [
     "Credential",
     "GatewayWireFormat",
     "LegacyWireFormat",
+    "cloud_params",
     "error_for_code",
     "gateway_base_url",
     "pascal_case",
@@ -169,6 +171,14 @@ def pascal_case(value: Any) -> Any:
     if isinstance(value, list):
         return [pascal_case(item) for item in value]
     return value
+
+
+def cloud_params(request: JobRequest) -> dict[str, Any]:
+    """A validated request's fields as the Cloud API action's PascalCase parameters."""
+    params = request.model_dump(mode="json", exclude_none=True)
+    params.pop("model", None)
+    converted: dict[str, Any] = pascal_case(params)
+    return converted
 
 
 def _pascal_key(key: str) -> str:

@@ -36,8 +36,8 @@ from ._legacy import (
     BindableBackend,
     Credential,
     GatewayWireFormat,
+    cloud_params,
     gateway_base_url,
-    pascal_case,
     resolve_gateway_key,
 )
 from ._options import BackendOptions
@@ -73,9 +73,7 @@ def _data_url(raw_base64: str) -> str:
 
 def pro_job_body(route: ModelRoute, request: JobRequest) -> dict[str, Any]:
     """An ai3d job's PascalCase body (pro or rapid); ``hy-3d-3.1`` is named by ``Model``."""
-    params = request.model_dump(mode="json", exclude_none=True)
-    params.pop("model", None)
-    body: dict[str, Any] = pascal_case(params)
+    body = cloud_params(request)
     if route.model in _MODEL_PARAM:
         body["Model"] = _MODEL_PARAM[route.model]
     return body

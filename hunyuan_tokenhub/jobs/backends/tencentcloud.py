@@ -62,8 +62,8 @@ from ._legacy import (
     BindableBackend,
     Credential,
     LegacyWireFormat,
+    cloud_params,
     gateway_base_url,
-    pascal_case,
     request_id_of,
     unwrap,
 )
@@ -230,11 +230,8 @@ class TencentCloudWireFormat(LegacyWireFormat):
         return HTTPCall(endpoint, body, submit=submit, headers=headers, check_answer=unwrap)
 
     def body(self, route: ModelRoute, request: JobRequest) -> dict[str, Any]:
-        """The action's PascalCase parameters for a validated request."""
-        params = request.model_dump(mode="json", exclude_none=True)
-        params.pop("model", None)
-        body: dict[str, Any] = pascal_case(params)
-        return body
+        """The action's parameters for a validated request."""
+        return cloud_params(request)
 
     def submit_call(self, route: ModelRoute, request: JobRequest) -> HTTPCall:
         return self._call(route.submit, self.action.submit, self.body(route, request), True)
