@@ -35,11 +35,9 @@ from hunyuan_tokenhub._catalog import ReasoningPassback, StructuredOutputMethod,
 from hunyuan_tokenhub._chat import (
     ChatCompletion,
     ChatStreamNormalizer,
-    build_chat_payload,
     build_chat_request,
     normalize_tool_choice,
     parse_completion,
-    resolve_reasoning_passback,
     tool_names,
 )
 from hunyuan_tokenhub._client import AsyncTokenHubClient, TokenHubClient
@@ -133,13 +131,13 @@ class ChatHunyuan(BaseChatModel):
         # Fail at construction, naming the bad setting, instead of at the first request.
         self.api_key = resolve_api_key(self.api_key, os.environ)
         resolve_settings(**self._client_settings())
-        build_chat_payload(
+        build_chat_request(
             self.model_name,
             [{"role": "user", "content": ""}],
             {**self._default_params, **self.model_kwargs},
+            reasoning_passback=self.reasoning_passback,
             extra_body=self.extra_body,
         )
-        resolve_reasoning_passback(self.model_name, self.reasoning_passback)
         self._clients = AdapterClients(
             {**self._client_settings(), "default_headers": self.default_headers},
             http_client=self.http_client,
