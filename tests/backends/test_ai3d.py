@@ -21,6 +21,7 @@ def test_text_to_3d_sends_pascal_case_and_maps_every_format(
     result = ai3d.generate("hy-3d-3.0", prompt="小狗")
     submit = legacy_requests(emulator, SUBMIT)[0]
     assert submit.headers["authorization"] == AI3D_KEY
+    assert submit.headers["content-type"] == "application/json"
     assert submit.json == {"Prompt": "小狗"}
     assert all(q.json == {"JobId": result.job_id} for q in legacy_requests(emulator, QUERY))
     assert [asset.kind for asset in result.assets] == ["obj", "glb"]

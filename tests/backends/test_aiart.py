@@ -27,6 +27,7 @@ def test_generate_sends_the_documented_request_and_reads_the_result(
     result = aiart.generate("HY-Image-V3.0", **SEED_000_PARAMS)
     submit = legacy_requests(emulator, SUBMIT)[0]
     assert submit.headers["authorization"] == AIART_KEY  # the key as is, no "Bearer"
+    assert submit.headers["content-type"] == "application/json"
     assert submit.json == {
         "model": "HY-Image-V3.0",
         "prompt": "在图片中增加一个橘猫",

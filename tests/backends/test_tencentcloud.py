@@ -37,6 +37,8 @@ def test_generate_signs_and_reads_the_documented_fields(
     assert submit.headers["x-tc-action"] == "SubmitHunyuanImageJob"
     assert submit.headers["x-tc-version"] == "2023-09-01"
     assert submit.headers["x-tc-region"] == "ap-guangzhou"
+    assert submit.headers["content-type"] == "application/json; charset=utf-8"
+    assert submit.headers["host"] == emulator.root_url.removeprefix("http://")
     assert abs(int(submit.headers["x-tc-timestamp"]) - time.time()) < 300
     auth = parse_authorization(submit.headers["authorization"])
     assert auth.secret_id == SECRET_ID and auth.service == "hunyuan"
