@@ -23,15 +23,6 @@ class Budget:
     max_runs: int
     max_seconds: float
 
-    def scaled(self, factor: float) -> Budget:
-        """The same budget with fewer/more runs and seconds (for long calls such as streams)."""
-        return Budget(
-            self.warmup,
-            self.min_runs,
-            max(self.min_runs, round(self.max_runs * factor)),
-            self.max_seconds * factor,
-        )
-
 
 CALL_BUDGET = Budget(warmup=20, min_runs=20, max_runs=400, max_seconds=2.0)
 STREAM_BUDGET = Budget(warmup=1, min_runs=3, max_runs=15, max_seconds=3.0)
@@ -49,91 +40,93 @@ def _keep_going(runs: int, started: float, budget: Budget) -> bool:
     return runs < budget.max_runs and time.perf_counter() - started < budget.max_seconds
 
 
-def time_calls(call: Callable[[], Any], budget: Budget) -> list[float]:
-    """Seconds per call."""
-    for _ in range(budget.warmup):
-        call()
-    gc.collect()
-    durations: list[float] = []
-    started = time.perf_counter()
-    while _keep_going(len(durations), started, budget):
-        begin = time.perf_counter()
-        call()
-        durations.append(time.perf_counter() - begin)
-    return durations
+@dataclass(frozen=True)
+class Sample:
+    """One measured call: wall seconds, this process's CPU seconds, seconds to the first chunk."""
+
+    wall: float
+    cpu: float
+    first: float | None = None
+    chunks: int = 0
 
 
-async def atime_calls(call: Callable[[], Awaitable[Any]], budget: Budget) -> list[float]:
-    """Seconds per awaited call, one at a time."""
-    for _ in range(budget.warmup):
-        await call()
-    gc.collect()
-    durations: list[float] = []
-    started = time.perf_counter()
-    while _keep_going(len(durations), started, budget):
-        begin = time.perf_counter()
-        await call()
-        durations.append(time.perf_counter() - begin)
-    return durations
+def call_sample(call: Callable[[], Any]) -> Sample:
+    wall, cpu = time.perf_counter(), time.process_time()
+    call()
+    return Sample(time.perf_counter() - wall, time.process_time() - cpu)
 
 
-@dataclass
-class StreamTimes:
-    """Per run: seconds to the first chunk, seconds to the end, chunks the client yielded."""
-
-    first: list[float]
-    total: list[float]
-    yielded: int
+async def acall_sample(call: Callable[[], Awaitable[Any]]) -> Sample:
+    wall, cpu = time.perf_counter(), time.process_time()
+    await call()
+    return Sample(time.perf_counter() - wall, time.process_time() - cpu)
 
 
-def _drain(stream: Iterator[Any], begin: float) -> tuple[float, float, int]:
-    first = 0.0
+def stream_sample(open_stream: Callable[[], Iterator[Any]]) -> Sample:
+    wall, cpu = time.perf_counter(), time.process_time()
+    first: float | None = None
     count = 0
-    for _ in stream:
-        if count == 0:
-            first = time.perf_counter() - begin
+    for _ in open_stream():
+        if first is None:
+            first = time.perf_counter() - wall
         count += 1
-    return first, time.perf_counter() - begin, count
+    return Sample(time.perf_counter() - wall, time.process_time() - cpu, first, count)
 
 
-async def _adrain(stream: AsyncIterator[Any], begin: float) -> tuple[float, float, int]:
-    first = 0.0
+async def astream_sample(open_stream: Callable[[], AsyncIterator[Any]]) -> Sample:
+    wall, cpu = time.perf_counter(), time.process_time()
+    first: float | None = None
     count = 0
-    async for _ in stream:
-        if count == 0:
-            first = time.perf_counter() - begin
+    async for _ in open_stream():
+        if first is None:
+            first = time.perf_counter() - wall
         count += 1
-    return first, time.perf_counter() - begin, count
+    return Sample(time.perf_counter() - wall, time.process_time() - cpu, first, count)
 
 
-def time_stream(open_stream: Callable[[], Iterator[Any]], budget: Budget) -> StreamTimes:
-    for _ in range(budget.warmup):
-        _drain(open_stream(), time.perf_counter())
+def interleave(runners: dict[str, Callable[[], Sample]], budget: Budget) -> dict[str, list[Sample]]:
+    """Warm every runner, then take turns, one sample each per round, until the budget ends.
+
+    Taking turns spreads any drift in the machine's load evenly over the contenders, so their
+    ratios stay meaningful even when absolute times wander.
+    """
+    for run in runners.values():
+        for _ in range(budget.warmup):
+            run()
     gc.collect()
-    times = StreamTimes([], [], 0)
+    samples: dict[str, list[Sample]] = {name: [] for name in runners}
+    scaled = _for(budget, len(runners))
     started = time.perf_counter()
-    while _keep_going(len(times.total), started, budget):
-        begin = time.perf_counter()
-        first, total, times.yielded = _drain(open_stream(), begin)
-        times.first.append(first)
-        times.total.append(total)
-    return times
+    rounds = 0
+    while _keep_going(rounds, started, scaled):
+        for name, run in runners.items():
+            samples[name].append(run())
+        rounds += 1
+    return samples
 
 
-async def atime_stream(
-    open_stream: Callable[[], AsyncIterator[Any]], budget: Budget
-) -> StreamTimes:
-    for _ in range(budget.warmup):
-        await _adrain(open_stream(), time.perf_counter())
+async def ainterleave(
+    runners: dict[str, Callable[[], Awaitable[Sample]]], budget: Budget
+) -> dict[str, list[Sample]]:
+    """Async :func:`interleave`."""
+    for run in runners.values():
+        for _ in range(budget.warmup):
+            await run()
     gc.collect()
-    times = StreamTimes([], [], 0)
+    samples: dict[str, list[Sample]] = {name: [] for name in runners}
+    scaled = _for(budget, len(runners))
     started = time.perf_counter()
-    while _keep_going(len(times.total), started, budget):
-        begin = time.perf_counter()
-        first, total, times.yielded = await _adrain(open_stream(), begin)
-        times.first.append(first)
-        times.total.append(total)
-    return times
+    rounds = 0
+    while _keep_going(rounds, started, scaled):
+        for name, run in runners.items():
+            samples[name].append(await run())
+        rounds += 1
+    return samples
+
+
+def _for(budget: Budget, contenders: int) -> Budget:
+    """The budget of a whole round-robin: the same runs each, the seconds of all together."""
+    return Budget(budget.warmup, budget.min_runs, budget.max_runs, budget.max_seconds * contenders)
 
 
 _LOOP: asyncio.AbstractEventLoop | None = None

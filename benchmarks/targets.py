@@ -27,7 +27,7 @@ def _overhead_rows(rows: list[Row], family_prefix: str) -> list[Row]:
         lambda r: (
             r.scenario.startswith(family_prefix)
             and r.mode == "in-process"
-            and (r.metric.endswith("ms/call") or r.metric.endswith("total ms"))
+            and (r.metric.endswith("CPU ms/call") or r.metric.endswith("CPU ms/stream"))
         ),
     )
 

@@ -11,20 +11,24 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import httpx
 
-from ..canned import CannedCompletion, CannedStream, completion, text_stream, tool_call_stream
-from ..contenders import FAMILIES, Contender, Entry, Outcome
+from ..canned import CannedCompletion, CannedStream, completion
+from ..contenders import FAMILIES, Contender, Outcome
 from ..measure import (
     Budget,
-    atime_calls,
-    atime_stream,
+    Sample,
+    acall_sample,
+    ainterleave,
+    astream_sample,
+    call_sample,
+    interleave,
     median,
     run_async,
-    time_calls,
-    time_stream,
+    stream_sample,
 )
 from ..report import Row
 from ..transport import canned_transport
@@ -69,16 +73,12 @@ def _check(outcome: Outcome, text: str, calls: tuple[tuple[str, dict[str, Any]],
     return "; ".join(problems)
 
 
-def _build(entry: Entry, url: str, transport: httpx.MockTransport | None, tools: bool) -> Contender:
-    return entry.build(url, transport, tools)
-
-
-def _failure(entry: Entry, exc: BaseException) -> Measured:
+def _problem(exc: BaseException) -> str:
     detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    return Measured(entry.name, entry.role, {}, problem=f"could not run: {detail[:200]}")
+    return f"could not run: {detail[:200]}"
 
 
-def _rows(
+def _row(
     scenario: str,
     mode: str,
     metric: str,
@@ -107,125 +107,148 @@ def _rows(
     )
 
 
-def _invoke_one(
-    entry: Entry,
-    url: str,
-    transport: httpx.MockTransport | None,
-    response: CannedCompletion,
-    budget: Budget,
-) -> tuple[Measured, Measured]:
-    try:
-        contender = _build(entry, url, transport, tools=False)
-    except Exception as exc:  # an unfinished or broken client must not stop the run
-        return _failure(entry, exc), _failure(entry, exc)
-    try:
-        problem = _check(contender.outcome(contender.invoke()), response.expected_text, ())
-        sync = time_calls(contender.invoke, budget)
+class _Field:
+    """The contenders of one family, built and checked, ready to be timed in turns."""
 
-        async def run() -> tuple[str, list[float]]:
-            result = await contender.ainvoke()
-            aproblem = _check(contender.outcome(result), response.expected_text, ())
-            return aproblem, await atime_calls(contender.ainvoke, budget)
+    def __init__(
+        self,
+        family: str,
+        url: str,
+        transport: httpx.MockTransport | None,
+        tools: bool,
+    ) -> None:
+        self.entries = FAMILIES[family]
+        self.ready: dict[str, Contender] = {}
+        self.problems: dict[str, str] = {}
+        for entry in self.entries:
+            try:
+                self.ready[entry.name] = entry.build(url, transport, tools)
+            except Exception as exc:  # an unfinished or broken client must not stop the run
+                self.problems[entry.name] = _problem(exc)
 
-        aproblem, asynced = run_async(run())
-    except Exception as exc:
-        return _failure(entry, exc), _failure(entry, exc)
-    finally:
-        contender.close()
-    return (
-        Measured(entry.name, entry.role, {"ms": median(sync) * 1e3}, len(sync), problem),
-        Measured(entry.name, entry.role, {"ms": median(asynced) * 1e3}, len(asynced), aproblem),
-    )
+    def check(self, name: str, verify: Callable[[Contender], str]) -> None:
+        """Run ``verify`` once; a client that fails it is reported, and timed all the same."""
+        try:
+            problem = verify(self.ready[name])
+        except Exception as exc:
+            del self.ready[name]
+            self.problems[name] = _problem(exc)
+            return
+        if problem:
+            self.problems[name] = problem
+
+    def measured(
+        self,
+        samples: dict[str, list[Sample]],
+        values: Callable[[list[Sample]], dict[str, float | None]],
+    ) -> list[Measured]:
+        return [
+            Measured(
+                entry.name,
+                entry.role,
+                values(samples[entry.name]) if samples.get(entry.name) else {},
+                len(samples.get(entry.name, ())),
+                self.problems.get(entry.name, ""),
+            )
+            for entry in self.entries
+        ]
+
+    def close(self) -> None:
+        for contender in self.ready.values():
+            contender.close()
+
+
+def _call_values(samples: list[Sample]) -> dict[str, float | None]:
+    return {
+        "ms": median([s.wall for s in samples]) * 1e3,
+        "cpu_ms": median([s.cpu for s in samples]) * 1e3,
+    }
 
 
 def invoke_rows(family: str, setting: Setting, budget: Budget, label: str) -> list[Row]:
-    """Non-streamed calls, sync and async, per contender of ``family``."""
+    """Non-streamed calls, sync and async, the contenders of ``family`` taking turns."""
     response = completion()
-    sync: list[Measured] = []
-    asynced: list[Measured] = []
+    expected = response.expected_text
     with setting.endpoint(response) as (url, transport):
-        for entry in FAMILIES[family]:
-            one, two = _invoke_one(entry, url, transport, response, budget)
-            sync.append(one)
-            asynced.append(two)
+        field = _Field(family, url, transport, tools=False)
+        for name in list(field.ready):
+            field.check(name, lambda c: _check(c.outcome(c.invoke()), expected, ()))
+        sync = interleave(
+            {name: partial(call_sample, c.invoke) for name, c in field.ready.items()}, budget
+        )
+
+        async def run() -> dict[str, list[Sample]]:
+            for name, contender in list(field.ready.items()):
+                try:
+                    problem = _check(contender.outcome(await contender.ainvoke()), expected, ())
+                except Exception as exc:
+                    del field.ready[name]
+                    problem = _problem(exc)
+                if problem:
+                    field.problems[name] = problem
+            runners = {name: partial(acall_sample, c.ainvoke) for name, c in field.ready.items()}
+            return await ainterleave(runners, budget)
+
+        asynced = run_async(run())
+        field.close()
     calls = {"langchain": ("invoke", "ainvoke"), "llama_index": ("chat", "achat")}[family]
-    return [
-        _rows(label, setting.mode, f"{calls[0]} ms/call", "ms", sync),
-        _rows(label, setting.mode, f"{calls[1]} ms/call", "ms", asynced),
-    ]
+    rows = []
+    for call, samples in zip(calls, (sync, asynced), strict=True):
+        measured = field.measured(samples, _call_values)
+        rows.append(_row(label, setting.mode, f"{call} ms/call", "ms", measured))
+        rows.append(_row(label, setting.mode, f"{call} CPU ms/call", "cpu_ms", measured))
+    return rows
 
 
-def _stream_values(times: Any, chunks: int) -> dict[str, float | None]:
-    total = median(times.total)
-    return {"first_ms": median(times.first) * 1e3, "total_ms": total * 1e3, "cps": chunks / total}
+def _stream_values(chunk_count: int) -> Callable[[list[Sample]], dict[str, float | None]]:
+    def values(samples: list[Sample]) -> dict[str, float | None]:
+        total = median([s.wall for s in samples])
+        return {
+            "first_ms": median([s.first or 0.0 for s in samples]) * 1e3,
+            "cps": chunk_count / total,
+            "cpu_ms": median([s.cpu for s in samples]) * 1e3,
+        }
 
-
-def _stream_one(
-    entry: Entry,
-    url: str,
-    transport: httpx.MockTransport | None,
-    response: CannedStream,
-    budget: Budget,
-) -> tuple[Measured, Measured]:
-    tools = bool(response.expected_tool_calls)
-    try:
-        contender = _build(entry, url, transport, tools)
-    except Exception as exc:
-        return _failure(entry, exc), _failure(entry, exc)
-    expected = (response.expected_text, response.expected_tool_calls)
-    try:
-        problem = _check(contender.stream_outcome(list(contender.stream())), *expected)
-        sync = time_stream(contender.stream, budget)
-
-        async def run() -> tuple[str, Any]:
-            chunks = [chunk async for chunk in contender.astream()]
-            return _check(contender.stream_outcome(chunks), *expected), await atime_stream(
-                contender.astream, budget
-            )
-
-        aproblem, asynced = run_async(run())
-    except Exception as exc:
-        return _failure(entry, exc), _failure(entry, exc)
-    finally:
-        contender.close()
-    n = response.chunk_count
-    return (
-        Measured(entry.name, entry.role, _stream_values(sync, n), len(sync.total), problem),
-        Measured(entry.name, entry.role, _stream_values(asynced, n), len(asynced.total), aproblem),
-    )
+    return values
 
 
 def stream_rows(
     family: str, setting: Setting, budget: Budget, label: str, response: CannedStream
 ) -> list[Row]:
-    """Streamed calls, sync and async: time to first chunk and chunks per second."""
-    sync: list[Measured] = []
-    asynced: list[Measured] = []
+    """Streamed calls, sync and async: time to the first chunk, chunks/s, CPU per stream."""
+    expected = (response.expected_text, response.expected_tool_calls)
     with setting.endpoint(response) as (url, transport):
-        for entry in FAMILIES[family]:
-            one, two = _stream_one(entry, url, transport, response, budget)
-            sync.append(one)
-            asynced.append(two)
+        field = _Field(family, url, transport, tools=bool(response.expected_tool_calls))
+        for name in list(field.ready):
+            field.check(name, lambda c: _check(c.stream_outcome(list(c.stream())), *expected))
+        sync = interleave(
+            {name: partial(stream_sample, c.stream) for name, c in field.ready.items()}, budget
+        )
+
+        async def run() -> dict[str, list[Sample]]:
+            for name, contender in list(field.ready.items()):
+                try:
+                    chunks = [chunk async for chunk in contender.astream()]
+                    problem = _check(contender.stream_outcome(chunks), *expected)
+                except Exception as exc:
+                    del field.ready[name]
+                    problem = _problem(exc)
+                if problem:
+                    field.problems[name] = problem
+            runners = {name: partial(astream_sample, c.astream) for name, c in field.ready.items()}
+            return await ainterleave(runners, budget)
+
+        asynced = run_async(run())
+        field.close()
     calls = {"langchain": ("stream", "astream"), "llama_index": ("stream_chat", "astream_chat")}
+    values = _stream_values(response.chunk_count)
+    name = f"{label} {response.name}"
     rows = []
-    for call, measured in zip(calls[family], (sync, asynced), strict=True):
-        name = f"{label} {response.name}"
-        rows.append(_rows(name, setting.mode, f"{call} total ms", "total_ms", measured))
-        rows.append(_rows(name, setting.mode, f"{call} first chunk ms", "first_ms", measured))
+    for call, samples in zip(calls[family], (sync, asynced), strict=True):
+        measured = field.measured(samples, values)
+        rows.append(_row(name, setting.mode, f"{call} CPU ms/stream", "cpu_ms", measured))
+        rows.append(_row(name, setting.mode, f"{call} first chunk ms", "first_ms", measured))
         rows.append(
-            _rows(name, setting.mode, f"{call} chunks/s", "cps", measured, lower_is_better=False)
+            _row(name, setting.mode, f"{call} chunks/s", "cps", measured, lower_is_better=False)
         )
     return rows
-
-
-def chat_scenarios(
-    setting: Setting, call_budget: Budget, stream_budget: Budget
-) -> Iterator[Callable[[], list[Row]]]:
-    """Scenarios 1-3 for one setting, as thunks so the runner can report progress."""
-    text, tools = text_stream(), tool_call_stream()
-    yield lambda: invoke_rows("langchain", setting, call_budget, "1 chat")
-    yield lambda: stream_rows("langchain", setting, stream_budget, "2 stream", text)
-    yield lambda: stream_rows("langchain", setting, stream_budget, "2 stream", tools)
-    yield lambda: invoke_rows("llama_index", setting, call_budget, "3 llama_index")
-    yield lambda: stream_rows("llama_index", setting, stream_budget, "3 llama_index", text)
-    yield lambda: stream_rows("llama_index", setting, stream_budget, "3 llama_index", tools)
