@@ -55,6 +55,10 @@ class Contender:
         """The outcome of an ``invoke`` result."""
         raise NotImplementedError
 
+    def piece(self, chunk: Any) -> str:
+        """The new text one streamed chunk carries (what an application would show)."""
+        raise NotImplementedError
+
     def stream_outcome(self, chunks: list[Any]) -> Outcome:
         """The outcome of a whole stream's chunks, merged as the framework merges them."""
         raise NotImplementedError
@@ -140,6 +144,10 @@ class RawHttpx(Contender):
         ]
         return Outcome(message.get("content") or "", calls)
 
+    def piece(self, chunk: Any) -> str:
+        choices = chunk.get("choices") or [{}]
+        return (choices[0].get("delta") or {}).get("content") or ""
+
     def stream_outcome(self, chunks: list[Any]) -> Outcome:
         text: list[str] = []
         names: dict[int, str] = {}
@@ -194,6 +202,9 @@ class LangChainChat(Contender):
 
     def outcome(self, result: Any) -> Outcome:
         return Outcome(result.text, [(c["name"], c["args"]) for c in result.tool_calls])
+
+    def piece(self, chunk: Any) -> str:
+        return chunk.text  # type: ignore[no-any-return]
 
     def stream_outcome(self, chunks: list[Any]) -> Outcome:
         merged = chunks[0]
@@ -298,6 +309,9 @@ class LlamaIndexChat(Contender):
             selections = self._llm.get_tool_calls_from_response(result, error_on_no_tool_call=False)
             calls = [(s.tool_name, dict(s.tool_kwargs)) for s in selections]
         return Outcome(result.message.content or "", calls)
+
+    def piece(self, chunk: Any) -> str:
+        return chunk.delta or ""  # type: ignore[no-any-return]
 
     def stream_outcome(self, chunks: list[Any]) -> Outcome:
         # Each LlamaIndex chunk carries the message accumulated so far; the last one is the whole.

@@ -15,7 +15,7 @@ import sys
 import tracemalloc
 
 from ..canned import text_stream
-from ..contenders import FAMILIES
+from ..contenders import FAMILIES, Entry
 from ..measure import median
 from ..report import Row
 from ..transport import canned_transport
@@ -75,41 +75,41 @@ def import_rows(repeats: int) -> list[Row]:
     return rows
 
 
-def _peak_streaming(entry_index: int, chunk_count: int) -> tuple[str, str, float | None]:
+def _peak_streaming(entry: Entry, chunk_count: int) -> float | None:
     response = text_stream(chunk_count)
-    entry = FAMILIES["langchain"][entry_index]
     try:
         contender = entry.build(IN_PROCESS_URL, canned_transport(response), False)
-        pieces = [chunk for chunk in contender.stream()]  # warm every code path first
-        del pieces
+        for _ in contender.stream():  # warm every code path before tracing
+            pass
         tracemalloc.start()
         try:
-            texts = [getattr(chunk, "text", chunk) for chunk in contender.stream()]
+            texts = [contender.piece(chunk) for chunk in contender.stream()]
             _, peak = tracemalloc.get_traced_memory()
         finally:
             tracemalloc.stop()
-        del texts
         contender.close()
     except Exception:
-        return entry.role, entry.name, None
-    return entry.role, entry.name, peak / 2**20
+        return None
+    if "".join(texts) != response.expected_text:
+        return None
+    return peak / 2**20
 
 
 def memory_rows(chunk_count: int) -> list[Row]:
-    cells = {}
-    for index in range(len(FAMILIES["langchain"])):
-        role, name, peak = _peak_streaming(index, chunk_count)
-        cells[role] = (name, peak)
-    return [
-        Row(
-            f"6 memory text-{chunk_count}",
-            "in-process",
-            "peak MiB while streaming",
-            cells["ours"],
-            peer=cells.get("peer"),
-            floor=cells.get("floor"),
-            framework=cells.get("framework"),
-            runs=1,
-            note="tracemalloc peak; the canned body itself (held by the mock transport) excluded",
+    rows = []
+    for family, entries in FAMILIES.items():
+        cells = {entry.role: (entry.name, _peak_streaming(entry, chunk_count)) for entry in entries}
+        rows.append(
+            Row(
+                f"6 memory {family} text-{chunk_count}",
+                "in-process",
+                "peak MiB while streaming",
+                cells["ours"],
+                peer=cells.get("peer"),
+                floor=cells.get("floor"),
+                framework=cells.get("framework"),
+                runs=1,
+                note="tracemalloc peak while the texts of all chunks are collected",
+            )
         )
-    ]
+    return rows
