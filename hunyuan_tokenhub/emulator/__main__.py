@@ -13,6 +13,8 @@ from ._jobs import JobTiming
 
 # The share of a job's duration spent queued before it starts running.
 _QUEUED_SHARE = 0.2
+# A long-running server keeps only the newest requests in memory.
+_RECORDED_REQUESTS = 10_000
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,10 +62,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         host=args.host,
         port=args.port,
         backup_port=args.backup_port,
+        max_recorded_requests=_RECORDED_REQUESTS,
     )
     emulator.legacy.timing = timing
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        emulator.start()
+    except OSError as exc:
+        print(f"cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
     with emulator:
         print(f"TokenHub emulator listening on {emulator.base_url}", flush=True)
         print(f"backup host: {emulator.backup_base_url}", flush=True)
