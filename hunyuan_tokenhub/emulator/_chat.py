@@ -37,6 +37,8 @@ QUIRKS: Final = frozenset(
         "usage_every_chunk",  # cumulative usage on every chunk, even without include_usage
         "cached_tokens_plural",  # usage.prompt_tokens_details.cached_tokens (not cached_token)
         "openai_chunk_fields",  # chunks also carry object/created/model like OpenAI's
+        "separate_role_chunk",  # a first delta {"role": "assistant", "content": ""} on its own
+        "empty_choices_chunk",  # a first chunk with "choices": [] (as content filters send)
     }
 )
 QUIRKS_HEADER: Final = "x-emulator-quirks"
@@ -466,6 +468,8 @@ class _StreamRenderer:
     def events(self) -> Iterator[StreamItem]:
         yield b": keep-alive\n\n"
         error_after = self.fault.after_chunks if self.fault and self.fault.stream_error else None
+        if "empty_choices_chunk" in self.quirks:
+            yield sse_data(self._chunk([]))
         for sent, (delta, tokens) in enumerate(self._deltas()):
             if error_after is not None and sent >= error_after:
                 yield self._error_event()
@@ -507,15 +511,15 @@ class _StreamRenderer:
     def _deltas(self) -> Iterator[tuple[dict[str, Any], int]]:
         """``(delta, tokens)`` per chunk; the first delta carries the role."""
         role: dict[str, Any] = {"role": "assistant"}
+        if "separate_role_chunk" in self.quirks:
+            yield {**role, "content": ""}, 0
+            role = {}
         for piece in pieces(self.completion.reasoning or ""):
             yield {**role, "reasoning_content": piece}, 1
             role = {}
         if self.completion.tool_calls:
-            for index, (delta, tokens) in enumerate(self._tool_call_deltas()):
-                yield (
-                    ({**role, "tool_calls": [delta]} if index == 0 else {"tool_calls": [delta]}),
-                    (tokens),
-                )
+            for delta, tokens in self._tool_call_deltas():
+                yield {**role, "tool_calls": [delta]}, tokens
                 role = {}
             return
         content_pieces = pieces(self.completion.content or "")

@@ -140,6 +140,8 @@ class TokenHubEmulator:
     def set_reachable(self, host: HostName, reachable: bool) -> None:
         """Take a host down (connections refused, open ones closed) or bring it back on the
         same port, for failover tests."""
+        if not self._started:
+            raise RuntimeError("start the emulator before changing a host's reachability")
         listener = self._listeners[host]
         self._loop.run(listener.start() if reachable else listener.stop())
 

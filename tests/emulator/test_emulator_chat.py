@@ -210,3 +210,13 @@ def test_usage_every_chunk_quirk_is_cumulative(client: httpx.Client) -> None:
     assert chunks[-1]["usage"]["total_tokens"] == (
         chunks[-1]["usage"]["prompt_tokens"] + produced[-1]
     )
+
+
+def test_separate_role_and_empty_choices_quirks(client: httpx.Client) -> None:
+    client.headers["X-Emulator-Quirks"] = "separate_role_chunk, empty_choices_chunk"
+    chunks = sse_chunks(client, messages=[user("1+2")])
+
+    assert chunks[0]["choices"] == []
+    assert chunks[1]["choices"][0]["delta"] == {"role": "assistant", "content": ""}
+    assert all("role" not in c["choices"][0]["delta"] for c in chunks[2:])
+    assert "".join(c["choices"][0]["delta"].get("content", "") for c in chunks[1:]) == "1+2=3"
