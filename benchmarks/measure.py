@@ -1,8 +1,14 @@
 """Timing loops bounded both in count and in time, and their medians.
 
 Every loop runs a few unmeasured warm-up calls, then measured calls until ``max_runs`` or until
-``max_seconds`` have passed (but at least ``min_runs``). The garbage collector is run before
-each loop so one contender does not pay for another's garbage.
+``max_seconds`` have passed (but at least ``min_runs``).
+
+Before measuring, the heap is collected and frozen (``gc.freeze``): this process has LangChain,
+LlamaIndex, openai and both our adapters loaded, and a full collection walks all of that
+(~100 ms here). A streamed call that allocates enough (LangChain keeps every chunk of a stream)
+triggers such collections at points that depend on the previous contender's allocations, which
+made stream timings jump between ~50 and ~150 ms. Frozen, a collection walks only what was
+allocated since, so each client pays for its own garbage and not for the benchmark's imports.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import gc
 import statistics
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,7 +100,11 @@ def interleave(runners: dict[str, Callable[[], Sample]], budget: Budget) -> dict
     for run in runners.values():
         for _ in range(budget.warmup):
             run()
-    gc.collect()
+    with frozen_heap():
+        return _rounds(runners, budget)
+
+
+def _rounds(runners: dict[str, Callable[[], Sample]], budget: Budget) -> dict[str, list[Sample]]:
     samples: dict[str, list[Sample]] = {name: [] for name in runners}
     scaled = _for(budget, len(runners))
     started = time.perf_counter()
@@ -112,16 +123,27 @@ async def ainterleave(
     for run in runners.values():
         for _ in range(budget.warmup):
             await run()
+    with frozen_heap():
+        samples: dict[str, list[Sample]] = {name: [] for name in runners}
+        scaled = _for(budget, len(runners))
+        started = time.perf_counter()
+        rounds = 0
+        while _keep_going(rounds, started, scaled):
+            for name, run in runners.items():
+                samples[name].append(await run())
+            rounds += 1
+        return samples
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Collect, then exempt every object alive now from later collections (see module doc)."""
     gc.collect()
-    samples: dict[str, list[Sample]] = {name: [] for name in runners}
-    scaled = _for(budget, len(runners))
-    started = time.perf_counter()
-    rounds = 0
-    while _keep_going(rounds, started, scaled):
-        for name, run in runners.items():
-            samples[name].append(await run())
-        rounds += 1
-    return samples
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _for(budget: Budget, contenders: int) -> Budget:

@@ -9,24 +9,23 @@ call to the last answer. Errors are counted, not raised, and their kinds reporte
 from __future__ import annotations
 
 import asyncio
-import gc
 import time
 from collections import Counter
 
 from ..canned import completion
 from ..contenders import FAMILIES, Contender, Entry
-from ..measure import median, run_async
+from ..measure import frozen_heap, median, run_async
 from ..report import Row
 
 
 async def _round(contender: Contender, calls: int) -> tuple[float, float, Counter[str]]:
     """(wall seconds, this process's CPU seconds, errors by kind) of one round."""
-    gc.collect()
-    begin, cpu = time.perf_counter(), time.process_time()
-    results = await asyncio.gather(
-        *(contender.ainvoke() for _ in range(calls)), return_exceptions=True
-    )
-    wall, cpu = time.perf_counter() - begin, time.process_time() - cpu
+    with frozen_heap():
+        begin, cpu = time.perf_counter(), time.process_time()
+        results = await asyncio.gather(
+            *(contender.ainvoke() for _ in range(calls)), return_exceptions=True
+        )
+        wall, cpu = time.perf_counter() - begin, time.process_time() - cpu
     expected = completion().expected_text
     errors: Counter[str] = Counter()
     for result in results:
