@@ -50,6 +50,22 @@ def judge(rows: list[Row]) -> list[Verdict]:
     )
     verdicts.append(
         _ratio_verdict(
+            "(extra) in process: ChatHunyuan <= 1.2x the LangChain framework floor",
+            langchain,
+            1.2,
+            "ratio_framework",
+        )
+    )
+    verdicts.append(
+        _ratio_verdict(
+            "(extra) in process: Hunyuan (LlamaIndex) <= 1.2x the LlamaIndex framework floor",
+            _overhead_rows(rows, "3 "),
+            1.2,
+            "ratio_framework",
+        )
+    )
+    verdicts.append(
+        _ratio_verdict(
             "in process: Hunyuan (LlamaIndex) <= 0.7x OpenAILike",
             _overhead_rows(rows, "3 "),
             0.7,
