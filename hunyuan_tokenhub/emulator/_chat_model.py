@@ -31,6 +31,13 @@ make makes new based specified specific provided info information data text stri
 number about one two
 """
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# Words tool descriptions use about themselves; they say nothing about what the user wants.
+_DESCRIPTION_STOPWORD_TEXT = """
+description descriptions user users ask asks whenever tencent valid hour hours minute minutes
+url urls file files few takes short something object like also used useful when such may might
+need needs optional optionally
+"""
+_DESCRIPTION_STOPWORDS = frozenset(_DESCRIPTION_STOPWORD_TEXT.split())
 
 # Words a user may say for a concept a tool is named after.
 _SYNONYMS: dict[str, frozenset[str]] = {
@@ -175,7 +182,11 @@ def _score(tool: ToolSpec, words: set[str], lowered: str) -> int:
     for word in _name_words(tool.name):
         if _mentioned(word, words, lowered):
             score += 2
-    described = {w for w in _plain_words(tool.description.lower()) if len(w) >= 3}
+    described = {
+        w
+        for w in _plain_words(tool.description.lower())
+        if len(w) >= 3 and w not in _DESCRIPTION_STOPWORDS
+    }
     for word in described - set(_name_words(tool.name)):
         if _mentioned(word, words, lowered):
             score += 1

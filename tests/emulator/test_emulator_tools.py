@@ -10,6 +10,7 @@ import pytest
 from pydantic import BaseModel, Field
 
 from hunyuan_tokenhub.emulator._schema import generate_arguments
+from hunyuan_tokenhub.jobs.tooling import TOOL_DESCRIPTIONS
 from tests.emulator._emulator_support import (
     THINKING_MODEL,
     chat,
@@ -317,3 +318,26 @@ def test_repeat_tool_name_and_no_index_quirks(client: httpx.Client) -> None:
         d["function"]["arguments"] for d in deltas if d["function"]["name"] == names[0]
     )
     assert json.loads(arguments) == {"prompt": "an image and a video"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Make a photo of a cat from this description", ["image"]),
+        ("Draw me a logo", ["image"]),
+        ("Animate a dancing robot", ["video"]),
+        ("I need a 3D model of a chair", ["3d"]),
+        ("Generate an image and a video of the sea", ["image", "video"]),
+        ("What time is it?", []),
+    ],
+)
+def test_project_generation_tools_are_told_apart(
+    client: httpx.Client, text: str, expected: list[str]
+) -> None:
+    tools = [
+        tool(f"hunyuan_{kind}_generation", description.format(model="m"), PROMPT_SCHEMA)
+        for kind, description in TOOL_DESCRIPTIONS.items()
+    ]
+    message = message_of(chat(client, messages=[user(text)], tools=tools))
+
+    assert called(message) == [f"hunyuan_{kind}_generation" for kind in expected]
