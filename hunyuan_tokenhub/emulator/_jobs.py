@@ -127,6 +127,9 @@ class JobLimitExceeded(Exception):
 class JobStore:
     """Every job the emulator accepted; shared by both hosts and by the legacy endpoints.
 
+    ``timing`` may be replaced at any time; each job keeps the timing it was submitted with
+    (``complete(job_id)`` / ``fail(job_id)`` end a running job at once).
+
     >>> store = JobStore(JobTiming(queued_s=0, running_s=0))
     >>> job = store.submit("hy-video-1.5", "video", {"prompt": "小河流水"})
     >>> store.get(job.id).state().status
