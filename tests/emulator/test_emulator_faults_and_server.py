@@ -367,3 +367,15 @@ def test_request_log_can_be_capped(tokenhub_api_key: str) -> None:
             httpx.post(f"{emu.base_url}/nowhere", json={})
         assert len(emu.requests) == 2
         assert emu.requests[:1] == [emu.requests[0]]
+
+
+def test_stream_delay_paces_events(emu: TokenHubEmulator, client: httpx.Client) -> None:
+    emu.stream_delay = 0.5
+    received: list[str] = []
+
+    with pytest.raises(httpx.ReadTimeout):
+        with client.stream(
+            "POST", "/chat/completions", json={**HI, "stream": True}, timeout=0.2
+        ) as response:
+            received.extend(line for line in response.iter_lines() if line)
+    assert received == [": keep-alive"]
