@@ -226,7 +226,7 @@ class TokenHubEmulator:
         chat = ChatEndpoint(
             quirks=lambda: frozenset(self.quirks), stream_delay=lambda: self.stream_delay
         )
-        jobs = JobEndpoints(self.jobs)
+        jobs = JobEndpoints(self.jobs, self.files)
         self.legacy = LegacyEndpoints().install(self)
         self.register_route("POST", CHAT_ROUTE, chat)
         self.register_route("POST", "/v1/api/image/lite", jobs.lite)

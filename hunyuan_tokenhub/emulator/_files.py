@@ -2,7 +2,8 @@
 
 Download code can be tested against hostile servers too: ``FileSettings`` (or the query
 parameters ``disposition``, ``size``, ``content_type``, ``chunked``) make the route send a chosen
-``Content-Disposition`` filename, an oversized body, a wrong content type or no length.
+``Content-Disposition`` filename, an oversized body, a wrong content type or no length;
+``signed_urls`` gives result URLs a signature query string, as real ones have.
 """
 
 from __future__ import annotations
@@ -48,14 +49,20 @@ class FileSettings:
     body_size: int | None = None
     content_type: str | None = None
     chunked: bool = False
+    signed_urls: bool = False
 
     def reset(self) -> None:
         self.content_disposition = self.body_size = self.content_type = None
-        self.chunked = False
+        self.chunked = self.signed_urls = False
 
 
-def file_url(root_url: str, job_id: str, name: str) -> str:
-    return f"{root_url}{FILES_PREFIX}/{quote(job_id, safe='')}/{quote(name)}"
+def file_url(root_url: str, job_id: str, name: str, *, signed: bool = False) -> str:
+    """A result URL. ``signed`` adds a query string like real signed URLs carry, which clients
+    must keep and must not mistake for part of the file name."""
+    url = f"{root_url}{FILES_PREFIX}/{quote(job_id, safe='')}/{quote(name)}"
+    if signed:
+        url += f"?sign={stable_hex('sign', job_id, name, length=32)}&t=3600"
+    return url
 
 
 class FileEndpoint:

@@ -14,10 +14,11 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Final, Literal
 
 from .._catalog import get_model_info
-from ._files import file_url
+from ._files import FileSettings, file_url
 from ._http import EmulatorError, EmulatorRequest, EmulatorResponse, json_response
 
 JobKind = Literal["image", "video", "3d"]
@@ -268,8 +269,9 @@ class JobStore:
 class JobEndpoints:
     """Handlers for the TokenHub generation routes, backed by a ``JobStore``."""
 
-    def __init__(self, store: JobStore) -> None:
+    def __init__(self, store: JobStore, files: FileSettings | None = None) -> None:
         self.store = store
+        self.files = files or FileSettings()
         self._lite_ids = itertools.count(1)
 
     def lite(self, request: EmulatorRequest) -> EmulatorResponse:
@@ -281,7 +283,13 @@ class JobEndpoints:
             {
                 "created": int(time.time()),
                 "request_id": request.request_id,
-                "data": [{"url": file_url(request.root_url, job_id, "image_0.png")}],
+                "data": [
+                    {
+                        "url": file_url(
+                            request.root_url, job_id, "image_0.png", signed=self.files.signed_urls
+                        )
+                    }
+                ],
             }
         )
 
@@ -330,10 +338,15 @@ class JobEndpoints:
                 f"Job '{job_id}' was submitted with model '{job.model}', not '{model}'.",
                 param="model",
             )
-        return json_response(job_payload(job, request.root_url, request.request_id))
+        payload = job_payload(
+            job, request.root_url, request.request_id, signed=self.files.signed_urls
+        )
+        return json_response(payload)
 
 
-def job_payload(job: Job, root_url: str, request_id: str) -> dict[str, Any]:
+def job_payload(
+    job: Job, root_url: str, request_id: str, *, signed: bool = False
+) -> dict[str, Any]:
     """The documented query response for ``job`` right now."""
     state = job.state()
     payload: dict[str, Any] = {
@@ -348,34 +361,35 @@ def job_payload(job: Job, root_url: str, request_id: str) -> dict[str, Any]:
     if job.kind == "video" and state.status in ("in_progress", "completed"):
         payload["progress"] = state.progress
     if state.status == "completed":
-        payload["data"] = result_data(job, root_url)
+        payload["data"] = result_data(job, root_url, signed=signed)
     if state.failure is not None:
         payload["error"] = {"code": state.failure.code, "message": state.failure.message}
     return payload
 
 
-def result_data(job: Job, root_url: str) -> Any:
+def result_data(job: Job, root_url: str, *, signed: bool = False) -> Any:
     """Per-kind ``data``: images and 3D files as lists, a video as one object."""
+    url = partial(file_url, root_url, job.id, signed=signed)
     if job.kind == "image":
         prompt = job.params.get("prompt")
         return [
             {
-                "url": file_url(root_url, job.id, "image_0.png"),
+                "url": url("image_0.png"),
                 "revised_prompt": prompt if isinstance(prompt, str) else "",
             }
         ]
     if job.kind == "video":
-        return {"url": file_url(root_url, job.id, "video.mp4")}
-    preview = file_url(root_url, job.id, "preview.png")
+        return {"url": url("video.mp4")}
+    preview = url("preview.png")
     files = [
         {
             "type": "obj",
-            "url": file_url(root_url, job.id, "model_obj.zip"),
+            "url": url("model_obj.zip"),
             "preview_image_url": preview,
         },
         {
             "type": "glb",
-            "url": file_url(root_url, job.id, "model.glb"),
+            "url": url("model.glb"),
             "preview_image_url": preview,
         },
     ]
@@ -385,7 +399,7 @@ def result_data(job: Job, root_url: str) -> Any:
         files.append(
             {
                 "type": fmt,
-                "url": file_url(root_url, job.id, f"model.{fmt}"),
+                "url": url(f"model.{fmt}"),
                 "preview_image_url": preview,
             }
         )

@@ -311,3 +311,14 @@ def test_files_are_deterministic_and_unknown_types_404(emu: TokenHubEmulator) ->
     assert httpx.get(f"{emu.root_url}/files/42/secret.txt").status_code == 404
     head = httpx.head(url)
     assert head.status_code == 200 and int(head.headers["content-length"]) > 0
+
+
+def test_signed_urls_carry_a_query_string(emu: TokenHubEmulator, client: httpx.Client) -> None:
+    emu.files.signed_urls = True
+    job = submit(client, "video", {"model": "hy-video-1.5", "prompt": "x"})
+    url = wait_done(client, "video", "hy-video-1.5", job["id"])["data"]["url"]
+    lite = client.post("/api/image/lite", json={"model": "hy-image-lite", "prompt": "x"})
+
+    assert "/video.mp4?sign=" in url
+    assert "/image_0.png?sign=" in lite.json()["data"][0]["url"]
+    assert httpx.get(url).headers["content-type"] == "video/mp4"
