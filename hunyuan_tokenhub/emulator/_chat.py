@@ -63,9 +63,11 @@ class ChatEndpoint:
         *,
         quirks: Callable[[], frozenset[str]],
         stream_delay: Callable[[], float],
+        extra_models: Callable[[], frozenset[str]] = frozenset,
     ) -> None:
         self._quirks = quirks
         self._stream_delay = stream_delay
+        self._extra_models = extra_models
         self._lock = threading.Lock()
         self._seen_prefixes: OrderedDict[str, int] = OrderedDict()
         self._counter = 0
@@ -73,7 +75,7 @@ class ChatEndpoint:
     def __call__(self, request: EmulatorRequest) -> EmulatorResponse:
         body = request.json_object()
         quirks = self._quirks() | request.quirks
-        chat, stream, include_usage = parse_chat_request(body)
+        chat, stream, include_usage = parse_chat_request(body, self._extra_models())
         chat.cached_tokens = self._cached_tokens(chat)
         completion = react_completion(chat) or complete(chat)
         completion_id = self._next_id(request)
@@ -119,14 +121,20 @@ class ChatEndpoint:
         return prompt_token_count(chat.messages[:cached], []) if cached else 0
 
 
-def parse_chat_request(body: dict[str, Any]) -> tuple[ChatInput, bool, bool]:
+def parse_chat_request(
+    body: dict[str, Any], extra_models: frozenset[str] = frozenset()
+) -> tuple[ChatInput, bool, bool]:
     """Validate ``body`` like TokenHub does; returns the model input, ``stream`` and
-    ``include_usage``. Raises ``EmulatorError`` (400/403) in the documented shape."""
+    ``include_usage``. Raises ``EmulatorError`` (400/403) in the documented shape.
+
+    Chat models are the catalogue's, custom service ids ``ep-...`` and ``extra_models``
+    (lower-case ids)."""
     model = body.get("model")
     if not isinstance(model, str) or not model.strip():
         raise EmulatorError(400, "Missing required parameter: 'model'.", param="model")
     info = get_model_info(model)
-    if not model.lower().startswith("ep-") and (not info.documented or info.kind != "chat"):
+    known = info.documented and info.kind == "chat"
+    if not (known or model.lower().startswith("ep-") or model.strip().lower() in extra_models):
         raise EmulatorError(
             403,
             f"The model '{model}' does not exist or is not enabled for chat completions.",

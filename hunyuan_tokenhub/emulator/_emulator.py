@@ -38,6 +38,9 @@ from ._text import stable_hex
 logger = logging.getLogger("hunyuan_tokenhub.emulator")
 
 CHAT_ROUTE = "/v1/chat/completions"
+#: Chat model ids the TokenHub doc's own examples use although its model list omits them
+#: (example 5 continues its tool-calling conversation with ``deepseek-v3``).
+SEED_EXAMPLE_MODELS = frozenset({"deepseek-v3"})
 
 
 class TokenHubEmulator:
@@ -46,7 +49,9 @@ class TokenHubEmulator:
 
     ``api_key=None`` accepts any non-empty Bearer key; a key given here is enforced (401).
     Job concurrency follows TokenHub's documented limits unless ``job_concurrency=False``.
-    ``emu.requests`` keeps every request unless ``max_recorded_requests`` caps it.
+    ``emu.requests`` keeps every request unless ``max_recorded_requests`` caps it. Chat accepts
+    the catalogue's models, ``ep-...`` service ids and ``extra_chat_models`` (a mutable set on
+    the instance); any other model gets the documented 403 ``model_not_available``.
 
     Example:
         ```python
@@ -72,6 +77,7 @@ class TokenHubEmulator:
         job_concurrency: bool | Mapping[str, int] = True,
         quirks: Iterable[str] = (),
         stream_delay: float = 0.0,
+        extra_chat_models: Iterable[str] = (),
         max_recorded_requests: int | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -83,6 +89,10 @@ class TokenHubEmulator:
         self.quirks: set[str] = set()
         self.set_quirks(quirks)
         self.stream_delay = stream_delay
+        self.extra_chat_models: set[str] = {
+            *SEED_EXAMPLE_MODELS,
+            *map(str.lower, extra_chat_models),
+        }
         self.faults = FaultRegistry()
         self.requests = RequestLog(max_recorded_requests)
         self.jobs = JobStore(job_timing, job_concurrency)
@@ -146,7 +156,8 @@ class TokenHubEmulator:
         self._loop.run(listener.start() if reachable else listener.stop())
 
     def reset(self) -> None:
-        """Forget faults, recorded requests, jobs, quirks and file settings."""
+        """Forget faults, recorded requests, jobs, quirks, file settings and chat models added
+        after construction."""
         self.faults.clear()
         self.requests.clear()
         self.jobs.clear()
@@ -154,6 +165,8 @@ class TokenHubEmulator:
         self.legacy.reset()
         self.quirks.clear()
         self.stream_delay = 0.0
+        self.extra_chat_models.clear()
+        self.extra_chat_models.update(self._default_chat_models)
 
     # URLs -------------------------------------------------------------------------------------
 
@@ -224,7 +237,9 @@ class TokenHubEmulator:
 
     def _register_builtin_routes(self) -> None:
         chat = ChatEndpoint(
-            quirks=lambda: frozenset(self.quirks), stream_delay=lambda: self.stream_delay
+            quirks=lambda: frozenset(self.quirks),
+            stream_delay=lambda: self.stream_delay,
+            extra_models=lambda: frozenset(self.extra_chat_models),
         )
         jobs = JobEndpoints(self.jobs, self.files)
         self.legacy = LegacyEndpoints().install(self)

@@ -152,6 +152,12 @@ def test_generation_model_is_not_a_chat_model(client: httpx.Client) -> None:
     assert chat(client, model="hy-image-v3.0", messages=[user("hi")]).status_code == 403
 
 
+def test_extra_chat_models_can_be_enabled(emu: TokenHubEmulator, client: httpx.Client) -> None:
+    assert chat(client, model="my-model", messages=[user("hi")]).status_code == 403
+    emu.extra_chat_models.add("my-model")
+    assert chat(client, model="My-Model", messages=[user("hi")]).status_code == 200
+
+
 def test_custom_service_ids_and_any_case_are_accepted(client: httpx.Client) -> None:
     assert chat(client, model="ep-abc12345", messages=[user("hi")]).status_code == 200
     response = chat(client, model="DeepSeek-V3.2", messages=[user("hi")])
