@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from pydantic import SecretStr
 
 from .canned import MESSAGES, MODEL, TOOLS
 
@@ -237,7 +238,9 @@ def chat_hunyuan(base_url: str, transport: httpx.MockTransport | None, tools: bo
     if http_client is not None:
         kwargs["http_client"] = http_client
         kwargs["http_async_client"] = http_async_client
-    model = ChatHunyuan(model=MODEL, api_key=API_KEY, base_url=base_url, max_retries=2, **kwargs)
+    model = ChatHunyuan(
+        model=MODEL, api_key=SecretStr(API_KEY), base_url=base_url, max_retries=2, **kwargs
+    )
     return LangChainChat("ChatHunyuan", model, tools, ours=True)
 
 
@@ -319,7 +322,7 @@ class LlamaIndexChat(Contender):
 
 
 def openai_like(base_url: str, transport: httpx.MockTransport | None, tools: bool) -> Contender:
-    from llama_index.llms.openai_like import OpenAILike
+    from llama_index.llms.openai_like import OpenAILike  # type: ignore[import-untyped]
 
     http_client, http_async_client = _http_clients(transport)
     llm = OpenAILike(

@@ -19,6 +19,7 @@ from langchain_core.callbacks import (
 )
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.messages.tool import tool_call_chunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from pydantic import ConfigDict, PrivateAttr
@@ -59,13 +60,12 @@ def _lc_chunk(data: dict[str, Any]) -> AIMessageChunk | None:
         return None
     delta = choices[0].get("delta") or {}
     calls = [
-        {
-            "name": (c.get("function") or {}).get("name"),
-            "args": (c.get("function") or {}).get("arguments"),
-            "id": c.get("id"),
-            "index": c.get("index"),
-            "type": "tool_call_chunk",
-        }
+        tool_call_chunk(
+            name=(c.get("function") or {}).get("name"),
+            args=(c.get("function") or {}).get("arguments"),
+            id=c.get("id"),
+            index=c.get("index"),
+        )
         for c in delta.get("tool_calls") or []
     ]
     return AIMessageChunk(content=delta.get("content") or "", tool_call_chunks=calls)

@@ -17,7 +17,7 @@ import asyncio
 import gc
 import statistics
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -91,7 +91,9 @@ async def astream_sample(open_stream: Callable[[], AsyncIterator[Any]]) -> Sampl
     return Sample(time.perf_counter() - wall, time.process_time() - cpu, first, count)
 
 
-def interleave(runners: dict[str, Callable[[], Sample]], budget: Budget) -> dict[str, list[Sample]]:
+def interleave(
+    runners: Mapping[str, Callable[[], Sample]], budget: Budget
+) -> dict[str, list[Sample]]:
     """Warm every runner, then take turns, one sample each per round, until the budget ends.
 
     Taking turns spreads any drift in the machine's load evenly over the contenders, so their
@@ -104,7 +106,7 @@ def interleave(runners: dict[str, Callable[[], Sample]], budget: Budget) -> dict
         return _rounds(runners, budget)
 
 
-def _rounds(runners: dict[str, Callable[[], Sample]], budget: Budget) -> dict[str, list[Sample]]:
+def _rounds(runners: Mapping[str, Callable[[], Sample]], budget: Budget) -> dict[str, list[Sample]]:
     samples: dict[str, list[Sample]] = {name: [] for name in runners}
     scaled = _for(budget, len(runners))
     started = time.perf_counter()
@@ -117,7 +119,7 @@ def _rounds(runners: dict[str, Callable[[], Sample]], budget: Budget) -> dict[st
 
 
 async def ainterleave(
-    runners: dict[str, Callable[[], Awaitable[Sample]]], budget: Budget
+    runners: Mapping[str, Callable[[], Awaitable[Sample]]], budget: Budget
 ) -> dict[str, list[Sample]]:
     """Async :func:`interleave`."""
     for run in runners.values():

@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from functools import partial
 
 from .canned import text_stream, tool_call_stream
 from .measure import (
@@ -52,7 +53,7 @@ def _chat_steps(
         yield (
             "stream",
             f"2 stream {response.name} ({mode})",
-            lambda r=response: stream_rows("langchain", setting, streams, "2 stream", r),
+            partial(stream_rows, "langchain", setting, streams, "2 stream", response),
         )
     yield (
         "llama_index",
@@ -63,7 +64,7 @@ def _chat_steps(
         yield (
             "llama_index",
             f"3 llama_index {response.name} ({mode})",
-            lambda r=response: stream_rows("llama_index", setting, streams, "3 llama_index", r),
+            partial(stream_rows, "llama_index", setting, streams, "3 llama_index", response),
         )
 
 
