@@ -89,10 +89,8 @@ class TokenHubEmulator:
         self.quirks: set[str] = set()
         self.set_quirks(quirks)
         self.stream_delay = stream_delay
-        self.extra_chat_models: set[str] = {
-            *SEED_EXAMPLE_MODELS,
-            *map(str.lower, extra_chat_models),
-        }
+        self._default_chat_models = SEED_EXAMPLE_MODELS | {m.lower() for m in extra_chat_models}
+        self.extra_chat_models: set[str] = set(self._default_chat_models)
         self.faults = FaultRegistry()
         self.requests = RequestLog(max_recorded_requests)
         self.jobs = JobStore(job_timing, job_concurrency)
