@@ -21,6 +21,26 @@ Example:
 
 Run it standalone with ``python -m hunyuan_tokenhub.emulator --port 8765``; pytest fixtures live
 in ``hunyuan_tokenhub.emulator.pytest_plugin``.
+
+Cheat sheet (``emu`` is a started ``TokenHubEmulator``):
+
+* hosts: ``emu.base_url``, ``emu.backup_base_url`` (same state), ``emu.root_url``,
+  ``emu.unreachable_base_url``; ``emu.set_reachable("primary", False)`` takes a host down.
+* faults: ``emu.faults.add(route=..., status=429, retry_after=0.01, times=2, host=...,
+  model=..., delay=..., drop_connection=..., drop_mid_stream=..., malformed_chunk=...,
+  stream_error={...}, after_chunks=3, body=...)``; ``emu.faults.clear()``.
+* recorded requests: ``emu.requests`` (``.filter(path, host=, method=)``, ``.last``,
+  ``.clear()``), each with ``method, path, query, headers, body, json, host, time,
+  request_id, status``.
+* chat: deterministic rule-based answers and tool calls; ``emu.set_quirks([...])`` or the
+  header ``X-Emulator-Quirks`` for gateway quirks (``QUIRKS``); ``emu.stream_delay``;
+  ``emu.extra_chat_models``.
+* jobs: ``emu.jobs.timing = JobTiming(...)``, ``.fail_next(model, code=, message=)``,
+  ``.fail(id)``, ``.complete(id)``, ``.get(id)``, ``.submit_count(model)``,
+  ``.set_concurrency(False | True | {model_or_group: n})``.
+* result files: ``emu.files.content_disposition``, ``.body_size``, ``.content_type``,
+  ``.chunked``, ``.signed_urls``.
+* extension: ``emu.register_route(method, "/path/{param}", handler, auth=True)``.
 """
 
 from ._chat import MALFORMED_CHUNK_TEMPLATE, MISSING_REASONING_MESSAGE, QUIRKS, QUIRKS_HEADER
