@@ -76,6 +76,15 @@ def _http_clients(
     return httpx.Client(transport=transport), httpx.AsyncClient(transport=transport)
 
 
+def _injected_clients(transport: httpx.MockTransport | None, async_name: str) -> dict[str, Any]:
+    """Constructor arguments giving our clients the mock transport (nothing over loopback, so
+    that they use their own shared pools)."""
+    http_client, http_async_client = _http_clients(transport)
+    if http_client is None:
+        return {}
+    return {"http_client": http_client, async_name: http_async_client}
+
+
 # --- the floor: httpx + json.loads -------------------------------------------------------------
 
 _RAW_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=200)
@@ -233,11 +242,7 @@ def chat_openai(base_url: str, transport: httpx.MockTransport | None, tools: boo
 def chat_hunyuan(base_url: str, transport: httpx.MockTransport | None, tools: bool) -> Contender:
     from langchain_hunyuan import ChatHunyuan
 
-    http_client, http_async_client = _http_clients(transport)
-    kwargs: dict[str, Any] = {}
-    if http_client is not None:
-        kwargs["http_client"] = http_client
-        kwargs["http_async_client"] = http_async_client
+    kwargs = _injected_clients(transport, "http_async_client")
     model = ChatHunyuan(
         model=MODEL, api_key=SecretStr(API_KEY), base_url=base_url, max_retries=2, **kwargs
     )
@@ -342,11 +347,7 @@ def openai_like(base_url: str, transport: httpx.MockTransport | None, tools: boo
 def hunyuan_llm(base_url: str, transport: httpx.MockTransport | None, tools: bool) -> Contender:
     from llama_index_hunyuan import Hunyuan
 
-    http_client, http_async_client = _http_clients(transport)
-    kwargs: dict[str, Any] = {}
-    if http_client is not None:
-        kwargs["http_client"] = http_client
-        kwargs["async_http_client"] = http_async_client
+    kwargs = _injected_clients(transport, "async_http_client")
     llm = Hunyuan(model=MODEL, api_key=API_KEY, base_url=base_url, max_retries=2, **kwargs)
     return LlamaIndexChat("Hunyuan", llm, tools, ours=True)
 

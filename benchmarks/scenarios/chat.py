@@ -8,7 +8,7 @@ give (text, tool calls), then timed. In process, every contender reads the canne
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -126,14 +126,27 @@ class _Field:
             except Exception as exc:  # an unfinished or broken client must not stop the run
                 self.problems[entry.name] = _problem(exc)
 
-    def check(self, name: str, verify: Callable[[Contender], str]) -> None:
-        """Run ``verify`` once; a client that fails it is reported, and timed all the same."""
-        try:
-            problem = verify(self.ready[name])
-        except Exception as exc:
+    def check_all(self, verify: Callable[[Contender], str]) -> None:
+        """Run ``verify`` once per client: a wrong answer is reported (and still timed), an
+        exception takes the client out."""
+        for name, contender in list(self.ready.items()):
+            try:
+                self._settle(name, verify(contender))
+            except Exception as exc:
+                self._settle(name, exc)
+
+    async def acheck_all(self, verify: Callable[[Contender], Awaitable[str]]) -> None:
+        """Async :meth:`check_all`."""
+        for name, contender in list(self.ready.items()):
+            try:
+                self._settle(name, await verify(contender))
+            except Exception as exc:
+                self._settle(name, exc)
+
+    def _settle(self, name: str, problem: str | Exception) -> None:
+        if isinstance(problem, Exception):
             del self.ready[name]
-            self.problems[name] = _problem(exc)
-            return
+            problem = _problem(problem)
         if problem:
             self.problems[name] = problem
 
@@ -171,21 +184,16 @@ def invoke_rows(family: str, setting: Setting, budget: Budget, label: str) -> li
     expected = response.expected_text
     with setting.endpoint(response) as (url, transport):
         field = _Field(family, url, transport, tools=False)
-        for name in list(field.ready):
-            field.check(name, lambda c: _check(c.outcome(c.invoke()), expected, ()))
+        field.check_all(lambda c: _check(c.outcome(c.invoke()), expected, ()))
         sync = interleave(
             {name: partial(call_sample, c.invoke) for name, c in field.ready.items()}, budget
         )
 
+        async def verify(contender: Contender) -> str:
+            return _check(contender.outcome(await contender.ainvoke()), expected, ())
+
         async def run() -> dict[str, list[Sample]]:
-            for name, contender in list(field.ready.items()):
-                try:
-                    problem = _check(contender.outcome(await contender.ainvoke()), expected, ())
-                except Exception as exc:
-                    del field.ready[name]
-                    problem = _problem(exc)
-                if problem:
-                    field.problems[name] = problem
+            await field.acheck_all(verify)
             runners = {name: partial(acall_sample, c.ainvoke) for name, c in field.ready.items()}
             return await ainterleave(runners, budget)
 
@@ -219,22 +227,17 @@ def stream_rows(
     expected = (response.expected_text, response.expected_tool_calls)
     with setting.endpoint(response) as (url, transport):
         field = _Field(family, url, transport, tools=bool(response.expected_tool_calls))
-        for name in list(field.ready):
-            field.check(name, lambda c: _check(c.stream_outcome(list(c.stream())), *expected))
+        field.check_all(lambda c: _check(c.stream_outcome(list(c.stream())), *expected))
         sync = interleave(
             {name: partial(stream_sample, c.stream) for name, c in field.ready.items()}, budget
         )
 
+        async def verify(contender: Contender) -> str:
+            chunks = [chunk async for chunk in contender.astream()]
+            return _check(contender.stream_outcome(chunks), *expected)
+
         async def run() -> dict[str, list[Sample]]:
-            for name, contender in list(field.ready.items()):
-                try:
-                    chunks = [chunk async for chunk in contender.astream()]
-                    problem = _check(contender.stream_outcome(chunks), *expected)
-                except Exception as exc:
-                    del field.ready[name]
-                    problem = _problem(exc)
-                if problem:
-                    field.problems[name] = problem
+            await field.acheck_all(verify)
             runners = {name: partial(astream_sample, c.astream) for name, c in field.ready.items()}
             return await ainterleave(runners, budget)
 
