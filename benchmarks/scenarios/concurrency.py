@@ -74,6 +74,11 @@ def concurrency_rows(loopback_url: str, calls: int, rounds: int) -> list[Row]:
             notes.append(f"{entry.name}: {dict(errors[entry.name])}")
     for _, contender in contenders:
         contender.close()
+    if rounds < 3:
+        notes.append(
+            f"only {rounds} round(s): single rounds vary 2-5x (httpcore's pool scans every pooled "
+            "connection per queued request), so this is a smoke test, not a measurement"
+        )
     label = f"4 concurrency {calls}x ainvoke"
     common = {"scenario": label, "mode": "loopback", "runs": rounds, "note": "; ".join(notes)}
     return [
