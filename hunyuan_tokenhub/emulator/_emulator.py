@@ -52,6 +52,8 @@ class TokenHubEmulator:
     ``emu.requests`` keeps every request unless ``max_recorded_requests`` caps it. Chat accepts
     the catalogue's models, ``ep-...`` service ids and ``extra_chat_models`` (a mutable set on
     the instance); any other model gets the documented 403 ``model_not_available``.
+    ``idle_timeout`` (seconds, settable later) closes keep-alive connections left idle that
+    long, so clients meet the stale pooled connections real servers leave them.
 
     Example:
         ```python
@@ -79,6 +81,7 @@ class TokenHubEmulator:
         stream_delay: float = 0.0,
         extra_chat_models: Iterable[str] = (),
         max_recorded_requests: int | None = None,
+        idle_timeout: float | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
         backup_port: int = 0,
@@ -89,6 +92,7 @@ class TokenHubEmulator:
         self.quirks: set[str] = set()
         self.set_quirks(quirks)
         self.stream_delay = stream_delay
+        self.idle_timeout = idle_timeout
         self._default_chat_models = SEED_EXAMPLE_MODELS | {m.lower() for m in extra_chat_models}
         self.extra_chat_models: set[str] = set(self._default_chat_models)
         self.faults = FaultRegistry()
@@ -99,9 +103,10 @@ class TokenHubEmulator:
         self._loop = EventLoopThread()
         self._request_ids = itertools.count(1)
         self._id_lock = threading.Lock()
-        self._listeners: dict[HostName, Listener] = {
-            "primary": Listener(self._handle, "primary", host, port),
-            "backup": Listener(self._handle, "backup", host, backup_port),
+        ports: dict[HostName, int] = {"primary": port, "backup": backup_port}
+        self._listeners = {
+            name: Listener(self._handle, name, host, number, lambda: self.idle_timeout)
+            for name, number in ports.items()
         }
         self._unreachable_port: int | None = None
         self._started = False
@@ -163,6 +168,7 @@ class TokenHubEmulator:
         self.legacy.reset()
         self.quirks.clear()
         self.stream_delay = 0.0
+        self.idle_timeout = None
         self.extra_chat_models.clear()
         self.extra_chat_models.update(self._default_chat_models)
 

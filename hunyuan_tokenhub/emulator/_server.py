@@ -117,8 +117,16 @@ class EventLoopThread:
 class Listener:
     """One loopback HTTP server (the primary or the backup host); methods run on the loop."""
 
-    def __init__(self, app: App, host_name: HostName, bind_host: str, port: int) -> None:
+    def __init__(
+        self,
+        app: App,
+        host_name: HostName,
+        bind_host: str,
+        port: int,
+        idle_timeout: Callable[[], float | None] = lambda: None,
+    ) -> None:
         self.app = app
+        self.idle_timeout = idle_timeout
         self.host_name = host_name
         self.bind_host = bind_host
         self.port = port
@@ -210,7 +218,10 @@ class _Connection:
                 return
 
     async def _read_request(self) -> tuple[RawRequest, bool] | None:
-        line = await self.reader.readline()
+        try:
+            line = await asyncio.wait_for(self.reader.readline(), self.listener.idle_timeout())
+        except asyncio.TimeoutError:
+            return None  # an idle keep-alive connection: close it, as servers do
         while line in (b"\r\n", b"\n"):
             line = await self.reader.readline()
         if not line:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -379,3 +380,25 @@ def test_stream_delay_paces_events(emu: TokenHubEmulator, client: httpx.Client) 
         ) as response:
             received.extend(line for line in response.iter_lines() if line)
     assert received == [": keep-alive"]
+
+
+def test_idle_keep_alive_connections_are_closed(emu: TokenHubEmulator) -> None:
+    emu.idle_timeout = 0.05
+    port = int(emu.root_url.rsplit(":", 1)[1])
+    body = json.dumps(HI).encode()
+    request = (
+        b"POST /v1/chat/completions HTTP/1.1\r\nHost: emulator\r\nAuthorization: Bearer test-key"
+        b"\r\nContent-Length: %d\r\n\r\n%b" % (len(body), body)
+    )
+
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(request)
+        reader = sock.makefile("rb")
+        assert reader.readline() == b"HTTP/1.1 200 OK\r\n"
+        headers = {}
+        while (line := reader.readline()) != b"\r\n":
+            name, _, value = line.decode().partition(":")
+            headers[name.lower()] = value.strip()
+        assert json.loads(reader.read(int(headers["content-length"])))["choices"]
+        # Nothing more is sent; the server then closes the idle connection (EOF, not a hang).
+        assert reader.read(1) == b""
