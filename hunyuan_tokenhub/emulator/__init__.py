@@ -34,7 +34,7 @@ Cheat sheet (``emu`` is a started ``TokenHubEmulator``):
   request_id, status``.
 * chat: deterministic rule-based answers and tool calls; ``emu.set_quirks([...])`` or the
   header ``X-Emulator-Quirks`` for gateway quirks (``QUIRKS``); ``emu.stream_delay``;
-  ``emu.extra_chat_models``.
+  ``emu.extra_chat_models``; ``emu.idle_timeout`` closes idle keep-alive connections.
 * jobs: ``emu.jobs.timing = JobTiming(...)``, ``.fail_next(model, code=, message=)``,
   ``.fail(id)``, ``.complete(id)``, ``.get(id)``, ``.submit_count(model)``,
   ``.set_concurrency(False | True | {model_or_group: n})``.
