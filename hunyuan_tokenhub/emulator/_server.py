@@ -198,7 +198,7 @@ class _Connection:
         while True:
             try:
                 parsed = await self._read_request()
-            except _BadRequest as exc:
+            except (_BadRequest, ValueError) as exc:  # ValueError: a line over the size limit
                 await self._write_plain_error(400, str(exc))
                 return
             if parsed is None:
@@ -218,8 +218,12 @@ class _Connection:
                 return
 
     async def _read_request(self) -> tuple[RawRequest, bool] | None:
+        idle_timeout = self.listener.idle_timeout()
         try:
-            line = await asyncio.wait_for(self.reader.readline(), self.listener.idle_timeout())
+            if idle_timeout is None:
+                line = await self.reader.readline()
+            else:
+                line = await asyncio.wait_for(self.reader.readline(), idle_timeout)
         except asyncio.TimeoutError:
             return None  # an idle keep-alive connection: close it, as servers do
         while line in (b"\r\n", b"\n"):

@@ -402,3 +402,12 @@ def test_idle_keep_alive_connections_are_closed(emu: TokenHubEmulator) -> None:
         assert json.loads(reader.read(int(headers["content-length"])))["choices"]
         # Nothing more is sent; the server then closes the idle connection (EOF, not a hang).
         assert reader.read(1) == b""
+
+
+def test_malformed_http_is_a_400_not_a_crash(emu: TokenHubEmulator, client: httpx.Client) -> None:
+    port = int(emu.root_url.rsplit(":", 1)[1])
+    for garbage in (b"NONSENSE\r\n\r\n", b"GET / HTTP/1.1\r\n" + b"x" * (2 << 20) + b"\r\n\r\n"):
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(garbage)
+            assert sock.makefile("rb").readline().startswith(b"HTTP/1.1 400")
+    assert client.post("/chat/completions", json=HI).status_code == 200
