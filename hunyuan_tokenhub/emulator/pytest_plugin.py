@@ -13,8 +13,8 @@ Fixtures:
   that uses it (faster when tests need no special configuration).
 * ``tokenhub_api_key``: the key the emulators enforce (override the fixture to change it).
 * ``tokenhub_env``: sets ``TOKENHUB_API_KEY``/``TOKENHUB_BASE_URL`` (and clears the other
-  TokenHub variables) so code that reads its configuration from the environment talks to the
-  per-test emulator.
+  TokenHub variables and ``HUNYUAN_BACKEND``) so code that reads its configuration from the
+  environment talks to the per-test emulator.
 
 Example:
     ```python
@@ -44,7 +44,7 @@ from ._jobs import JobTiming
 FAST_JOB_TIMING = JobTiming(queued_s=0.02, running_s=0.08)
 DEFAULT_TEST_KEY = "test-key"
 _MARKER = "tokenhub_emulator"
-_ENV_TO_CLEAR = ("HUNYUAN_API_KEY", "TOKENHUB_REGION")
+_ENV_TO_CLEAR = ("HUNYUAN_API_KEY", "TOKENHUB_REGION", "HUNYUAN_BACKEND")
 
 
 def pytest_configure(config: pytest.Config) -> None:
