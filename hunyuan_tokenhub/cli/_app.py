@@ -83,6 +83,16 @@ def connection_options(
         float | None,
         typer.Option("--timeout", min=0.001, help="Seconds per HTTP request. Default: 60."),
     ] = None,
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            "--backend",
+            help="Generation backend: tokenhub, aiart, ai3d or tencentcloud (API 3.0, signed with "
+            "TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY). Default: HUNYUAN_BACKEND, else "
+            "tokenhub.",
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -91,7 +101,9 @@ def connection_options(
     ] = False,
 ) -> None:
     """Options every command shares; the API key is never printed."""
-    ctx.obj = CliState(api_key=api_key, base_url=base_url, region=region, timeout=timeout)
+    ctx.obj = CliState(
+        api_key=api_key, base_url=base_url, region=region, timeout=timeout, backend=backend
+    )
 
 
 def _stream_reply(chunks: Iterable[Mapping[str, Any]], *, echo: bool) -> dict[str, Any]:

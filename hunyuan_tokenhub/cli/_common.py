@@ -65,6 +65,7 @@ class CliState:
     base_url: str | None = None
     region: str | None = None
     timeout: float | None = None
+    backend: str | None = None
     json_output: bool = False
 
     def client(self) -> TokenHubClient:

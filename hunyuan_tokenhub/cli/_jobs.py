@@ -8,6 +8,7 @@ running either way.
 # No ``from __future__ import annotations``: typer reads the signatures that
 # ``_generation_command`` builds, whose annotations use its local arguments.
 import json
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from .._config import BASE_URL_ENV_VAR
 from ..jobs import DownloadPolicy, JobClient, JobKind, JobResult, JobStatus, ModelRoute
 from ..jobs.tooling import DEFAULT_TOOL_MODELS
 from ._common import PROG, CliState, ExitCode, JsonFlag, command_state, print_json, stderr
@@ -122,15 +124,24 @@ def _local_dirs(images: Sequence[str]) -> list[Path]:
 
 @contextmanager
 def _job_client(state: CliState, *, images: Sequence[str] = ()) -> Iterator[JobClient]:
-    with state.client() as client:
-        # Plain-http downloads only from the emulator (or another loopback service).
-        host = urlsplit(client.settings.base_url).hostname or ""
-        with JobClient(
-            client=client,
-            allowed_local_dirs=_local_dirs(images),
-            download_policy=DownloadPolicy(allow_loopback_http=host in _LOOPBACK_HOSTS),
-        ) as jobs:
-            yield jobs
+    # Built from the options rather than from a TokenHub client, so that the older backends
+    # (their own key header, or API 3.0 signing) work without any TokenHub key.
+    with JobClient(
+        api_key=state.api_key,
+        base_url=state.base_url,
+        region=state.region,
+        request_timeout=state.timeout,
+        backend=state.backend,
+        allowed_local_dirs=_local_dirs(images),
+        download_policy=DownloadPolicy(allow_loopback_http=_targets_loopback(state)),
+    ) as jobs:
+        yield jobs
+
+
+def _targets_loopback(state: CliState) -> bool:
+    # Plain-http downloads only from the emulator (or another loopback service).
+    base_url = state.base_url or os.environ.get(BASE_URL_ENV_VAR, "")
+    return (urlsplit(base_url).hostname or "") in _LOOPBACK_HOSTS
 
 
 def _resume_hint(job_id: str, model: str) -> str:
