@@ -46,6 +46,7 @@ from hunyuan_tokenhub.jobs.tooling import (
     DEFAULT_TOOL_MODELS,
     TOOL_DESCRIPTIONS,
     args_schema,
+    check_request_defaults,
     default_tool_model,
     describe_error,
     describe_result,
@@ -133,6 +134,7 @@ class _HunyuanGenerationTool(BaseTool):
         backend = get_backend(self.backend)
         if backend.route(self.model).kind != self.KIND:
             raise ConfigurationError(f"{self.model} does not make {self.KIND} results")
+        check_request_defaults(self.model, self.request_defaults, backend)
         has_client = self.job_client is not None or self.async_job_client is not None
         if backend.sends_own_auth and not has_client:
             # Fails now, naming what is missing, rather than at the agent's first call.

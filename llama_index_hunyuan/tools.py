@@ -25,6 +25,7 @@ from hunyuan_tokenhub.jobs import AsyncJobClient, JobClient, JobKind, JobResult,
 from hunyuan_tokenhub.jobs.tooling import (
     TOOL_DESCRIPTIONS,
     args_schema,
+    check_request_defaults,
     default_tool_model,
     describe_error,
     describe_result,
@@ -147,7 +148,7 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
             if _KIND_OF_FUNCTION[spec[0] if isinstance(spec, tuple) else spec] in self.models
         ]
         self._schemas = {kind: args_schema(model, kind) for kind, model in self.models.items()}
-        self.request_defaults = {k: dict(v) for k, v in (request_defaults or {}).items()}
+        self.request_defaults = _checked_defaults(request_defaults or {}, self.models, backend)
         self.on_progress = on_progress
         self._client_options: dict[str, Any] = {
             "api_key": api_key,
@@ -286,6 +287,24 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
             client = self._async_jobs.pop(asyncio.get_running_loop(), None)
         if client is not None:
             await client.aclose()
+
+
+def _checked_defaults(
+    defaults: Mapping[JobKind, Mapping[str, Any]],
+    models: Mapping[JobKind, str],
+    backend: str | None,
+) -> dict[JobKind, dict[str, Any]]:
+    """``request_defaults`` keyed by kind, each checked against its tool's model now."""
+    checked: dict[JobKind, dict[str, Any]] = {}
+    for kind, fields in defaults.items():
+        if kind not in TOOL_DESCRIPTIONS:
+            raise ConfigurationError(
+                f"request_defaults is keyed by kind: 'image', 'video' or '3d', got {kind!r}"
+            )
+        if kind in models:  # a kind the backend does not make has no tool to configure
+            check_request_defaults(models[kind], fields, backend)
+        checked[kind] = dict(fields)
+    return checked
 
 
 async def _adescribe_result(result: JobResult) -> str:

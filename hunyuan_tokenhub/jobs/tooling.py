@@ -42,6 +42,7 @@ __all__ = [
     "TOOL_DESCRIPTIONS",
     "ToolArgs",
     "args_schema",
+    "check_request_defaults",
     "default_tool_model",
     "describe_error",
     "describe_result",
@@ -270,6 +271,35 @@ def args_schema(model: str, kind: JobKind | None = None) -> type[ToolArgs]:
         f"{model!r} is not a {what}generation model a tool supports; use one of "
         f"{', '.join(supported)}"
     )
+
+
+def check_request_defaults(
+    model: str, defaults: Mapping[str, Any], backend: str | JobBackend | None = None
+) -> None:
+    """Refuse request fields a developer fixed for ``model`` that it would reject.
+
+    Called when a tool is built: a bad default is the developer's mistake, so it must fail
+    their code rather than reach an agent as "invalid arguments" it cannot correct. Only the
+    given fields are judged; the arguments left to the agent, and rules spanning fields, are
+    checked with the agent's call. Raises ``ConfigurationError`` naming the field and what
+    it allows.
+    """
+    route = get_backend(backend).route(model)
+    if "model" in defaults:
+        raise ConfigurationError(
+            "request_defaults cannot set 'model'; choose the tool's model with model=..."
+        )
+    try:
+        route.request_type.model_validate({**defaults, "model": route.model})
+    except ValidationError as exc:
+        for error in exc.errors():
+            location = error.get("loc", ())
+            if location and location[0] in defaults:
+                field = ".".join(str(part) for part in location)
+                message = str(error["msg"]).removeprefix("Value error, ")
+                raise ConfigurationError(
+                    f"request_defaults[{field!r}] for {route.model}: {message}"
+                ) from None
 
 
 _REVISED_PROMPT_SHOWN = 300

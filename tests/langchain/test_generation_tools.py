@@ -206,6 +206,26 @@ def test_request_defaults_are_sent_and_agent_arguments_mapped(
 
 
 @pytest.mark.parametrize(
+    ("defaults", "field"),
+    [
+        ({"logo_add": 5}, "logo_add"),
+        ({"logo_param": {"logo_rect": {"x": 0, "y": 0, "width": 0, "height": 1}}},
+         "logo_param.logo_rect.width"),
+        ({"resolution": "4096:4096"}, "resolution"),
+        ({"model": "hy-image-lite"}, "model"),
+    ],
+)  # fmt: skip
+def test_bad_request_defaults_fail_at_construction_not_in_the_agent_loop(
+    options: dict[str, Any], emulator: TokenHubEmulator, defaults: dict[str, Any], field: str
+) -> None:
+    # An agent cannot fix a developer's default, so it must never see it as "invalid arguments".
+    with pytest.raises(ValueError, match="request_defaults") as info:
+        HunyuanImageGenerationTool(**options, request_defaults=defaults)
+    assert field in str(info.value)
+    assert len(emulator.requests) == 0
+
+
+@pytest.mark.parametrize(
     ("tool_class", "model", "fields"),
     [
         (HunyuanImageGenerationTool, "hy-image-v3.0",

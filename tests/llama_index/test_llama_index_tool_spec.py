@@ -163,6 +163,23 @@ def test_request_defaults_are_merged_per_kind(emulator: TokenHubEmulator) -> Non
     }
 
 
+@pytest.mark.parametrize(
+    ("defaults", "message"),
+    [
+        ({"image": {"logo_add": 5}}, "request_defaults['logo_add'] for hy-image-v3.0"),
+        ({"3d": {"result_format": "PLY"}}, "request_defaults['result_format'] for hy-3d-3.0"),
+        ({"images": {"logo_add": 0}}, "keyed by kind: 'image', 'video' or '3d'"),
+    ],
+)
+def test_bad_request_defaults_fail_at_construction(
+    emulator: TokenHubEmulator, defaults: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        _spec(emulator, request_defaults=defaults)
+    assert message in str(info.value)
+    assert len(emulator.requests) == 0
+
+
 def test_one_spec_across_event_loops(spec: HunyuanGenerationToolSpec) -> None:
     async def generate_and_close() -> JobResult:
         try:
