@@ -19,7 +19,6 @@ Usage::
 
 from __future__ import annotations
 
-import copy
 import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -191,12 +190,31 @@ def assistant_message(
     streaming structured-output code still reads. ``final`` marks a finished message, whose
     unparseable tool arguments are reported (a stream snapshot's are merely incomplete).
     """
+    return _assistant_message(
+        content,
+        reasoning,
+        tool_calls,
+        [tool_call_block(call) for call in tool_calls],
+        reasoning_tokens=reasoning_tokens,
+        final=final,
+    )
+
+
+def _assistant_message(
+    content: str,
+    reasoning: str | None,
+    tool_calls: Sequence[Mapping[str, Any]],
+    call_blocks: Sequence[ToolCallBlock],
+    *,
+    reasoning_tokens: int | None,
+    final: bool,
+) -> ChatMessage:
+    """``assistant_message`` with the tool calls' blocks already built (one per call)."""
     blocks: list[ContentBlock] = []
     if reasoning:
         blocks.append(ThinkingBlock(content=reasoning, num_tokens=reasoning_tokens))
     if content:
         blocks.append(TextBlock(text=content))
-    call_blocks = [tool_call_block(call) for call in tool_calls]
     if final:
         warn_on_invalid_arguments(call_blocks)
     blocks.extend(call_blocks)
@@ -345,18 +363,23 @@ class ChatStreamAssembler:
     def __init__(self, model: str | None = None) -> None:
         self._model = model
         self._normalizer = ChatStreamNormalizer()
-        self._content: list[str] = []
-        self._reasoning: list[str] = []
+        # Running strings, not lists joined per chunk: every response carries the whole text
+        # so far, and re-joining all pieces on every chunk made long streams quadratic.
+        self._content = ""
+        self._reasoning = ""
         self._calls: list[dict[str, Any]] = []
+        # Each call's block, rebuilt only when a fragment for that call arrives, so a chunk
+        # parses one call's partial arguments instead of every call's.
+        self._call_blocks: list[ToolCallBlock] = []
 
     def feed(self, chunk: Mapping[str, Any]) -> ChatResponse | None:
         """Take one raw chunk; return the response it produces, or ``None`` if it adds nothing."""
         delta = self._normalizer.feed(chunk)
         if delta is None:
             return None
-        self._content.append(delta.content)
+        self._content += delta.content
         if delta.reasoning_content:
-            self._reasoning.append(delta.reasoning_content)
+            self._reasoning += delta.reasoning_content
         for call_delta in delta.tool_calls:
             self._apply(call_delta)
         additional_kwargs = (
@@ -370,23 +393,33 @@ class ChatStreamAssembler:
         )
 
     def _apply(self, call_delta: ToolCallDelta) -> None:
-        while len(self._calls) <= call_delta.index:
-            self._calls.append(
-                {"id": None, "type": "function", "function": {"name": "", "arguments": ""}}
-            )
-        call = self._calls[call_delta.index]
+        index = call_delta.index
+        while len(self._calls) <= index:
+            call: dict[str, Any] = {
+                "id": None,
+                "type": "function",
+                "function": {"name": "", "arguments": ""},
+            }
+            self._calls.append(call)
+            self._call_blocks.append(tool_call_block(call))
+        call = self._calls[index]
         if call_delta.id:
             call["id"] = call_delta.id
         function = call["function"]
         if call_delta.name:
             function["name"] += call_delta.name
         function["arguments"] += call_delta.arguments
+        self._call_blocks[index] = tool_call_block(call)
 
     def _message(self, *, final: bool, reasoning_tokens: int | None) -> ChatMessage:
-        return assistant_message(
-            "".join(self._content),
-            "".join(self._reasoning) or None,
-            [copy.deepcopy(call) for call in self._calls],
+        # Each response keeps its own snapshot of the calls (later fragments must not change
+        # an earlier response); a call's values are strings, so copying two levels suffices.
+        snapshots = [{**call, "function": dict(call["function"])} for call in self._calls]
+        return _assistant_message(
+            self._content,
+            self._reasoning or None,
+            snapshots,
+            self._call_blocks,
             reasoning_tokens=reasoning_tokens,
             final=final,
         )
@@ -399,9 +432,9 @@ class ChatStreamAssembler:
             final=True, reasoning_tokens=usage.reasoning_tokens if usage else None
         )
         wire_message = format_assistant_message(
-            "".join(self._content),
+            self._content,
             message.additional_kwargs.get("tool_calls", ()),
-            reasoning_content="".join(self._reasoning) or None,
+            reasoning_content=self._reasoning or None,
         )
         raw: dict[str, Any] = {
             "id": normalizer.id,
