@@ -369,7 +369,8 @@ class ChatStreamAssembler:
         self._reasoning = ""
         self._calls: list[dict[str, Any]] = []
         # Each call's block, rebuilt only when a fragment for that call arrives, so a chunk
-        # parses one call's partial arguments instead of every call's.
+        # parses one call's partial arguments instead of every call's. Successive responses
+        # share the block of a call that did not change.
         self._call_blocks: list[ToolCallBlock] = []
 
     def feed(self, chunk: Mapping[str, Any]) -> ChatResponse | None:
