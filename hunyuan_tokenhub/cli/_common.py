@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 import sys
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -25,8 +26,11 @@ from .._exceptions import (
     PermissionDeniedError,
     TokenHubError,
 )
+from ..jobs.backends import BACKEND_ENV_VAR
 
 PROG = "hunyuan-tokenhub"
+# Commands that talk to the generation backend (--backend / HUNYUAN_BACKEND) rather than chat.
+JOB_COMMANDS = frozenset({"image", "video", "3d", "job"})
 
 
 class ExitCode(enum.IntEnum):
@@ -68,6 +72,12 @@ class CliState:
     backend: str | None = None
     json_output: bool = False
 
+    def backend_for(self, command: str | None) -> str:
+        """The backend ``command`` talks to: chat and models always use TokenHub."""
+        if command not in JOB_COMMANDS:
+            return "tokenhub"
+        return (self.backend or os.environ.get(BACKEND_ENV_VAR, "") or "tokenhub").strip().lower()
+
     def client(self) -> TokenHubClient:
         """A client built from the global options (the key falls back to the environment)."""
         return TokenHubClient(
@@ -101,7 +111,12 @@ def exit_code_for(exc: BaseException) -> ExitCode:
     return ExitCode.ERROR
 
 
-def _hint(exc: BaseException) -> str | None:
+def _hint(exc: BaseException, backend: str) -> str | None:
+    if isinstance(exc, AuthenticationError) and backend == "tencentcloud":
+        return (
+            "The Tencent Cloud API 3.0 credentials were rejected: check the "
+            "TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY environment variables."
+        )
     if isinstance(exc, AuthenticationError):
         return (
             f"The API key was rejected: check --api-key or the {API_KEY_ENV_VARS[0]} "
@@ -115,7 +130,7 @@ def _hint(exc: BaseException) -> str | None:
     return None
 
 
-def error_document(exc: BaseException) -> dict[str, Any]:
+def error_document(exc: BaseException, backend: str = "tokenhub") -> dict[str, Any]:
     """The ``--json`` form of an error: its type, message and whatever the server said."""
     details: dict[str, Any] = {"type": type(exc).__name__, "message": str(exc)}
     if isinstance(exc, APIError):
@@ -126,21 +141,23 @@ def error_document(exc: BaseException) -> dict[str, Any]:
         details.update(code=exc.code, request_id=exc.request_id)
     if isinstance(exc, InvalidParameterError):
         details.update(param=exc.param)
-    hint = _hint(exc)
+    hint = _hint(exc, backend)
     if hint:
         details["hint"] = hint
     return {"error": details, "exit_code": int(exit_code_for(exc))}
 
 
-def report_error(exc: BaseException, *, json_output: bool) -> ExitCode:
+def report_error(
+    exc: BaseException, *, json_output: bool, backend: str = "tokenhub"
+) -> ExitCode:
     """Tell the user what went wrong (stderr, and stdout in JSON mode); return the exit code."""
     console = stderr()
     console.print(f"[bold red]Error:[/] {type(exc).__name__}: {exc}", markup=True, soft_wrap=True)
-    hint = _hint(exc)
+    hint = _hint(exc, backend)
     if hint:
         console.print(hint, markup=False, soft_wrap=True)
     if json_output:
-        print_json(error_document(exc))
+        print_json(error_document(exc, backend))
     return exit_code_for(exc)
 
 
@@ -161,7 +178,9 @@ class ReportingGroup(TyperGroup):
             if not _is_reportable(exc):
                 raise
             state = ctx.obj if isinstance(ctx.obj, CliState) else CliState()
-            raise typer.Exit(report_error(exc, json_output=state.json_output)) from None
+            backend = state.backend_for(ctx.invoked_subcommand)
+            code = report_error(exc, json_output=state.json_output, backend=backend)
+            raise typer.Exit(code) from None
 
 
 def read_prompt(prompt: str | None, *, param: str = "PROMPT") -> str:

@@ -11,7 +11,16 @@ from hunyuan_tokenhub.emulator import TokenHubEmulator
 
 API_KEY = "sk-cli-test-secret-9f8e7d6c5b4a"
 # Variables that would leak the developer's own configuration into the tests.
-_CLEARED_ENV = ("TOKENHUB_API_KEY", "HUNYUAN_API_KEY", "TOKENHUB_BASE_URL", "TOKENHUB_REGION")
+CLEARED_ENV = (
+    "TOKENHUB_API_KEY",
+    "HUNYUAN_API_KEY",
+    "TOKENHUB_BASE_URL",
+    "TOKENHUB_REGION",
+    "HUNYUAN_BACKEND",
+    "TENCENTCLOUD_SECRET_ID",
+    "TENCENTCLOUD_SECRET_KEY",
+    "TENCENTCLOUD_REGION",
+)
 
 
 class RunCli(Protocol):
@@ -29,7 +38,7 @@ def cli() -> RunCli:
     """Run ``hunyuan-tokenhub ARGS`` in-process with a clean environment."""
 
     def run(*args: str, input: str | None = None) -> Result:
-        env: dict[str, str | None] = dict.fromkeys(_CLEARED_ENV)
+        env: dict[str, str | None] = dict.fromkeys(CLEARED_ENV)
         env["COLUMNS"] = "200"
         return CliRunner().invoke(app, list(args), input=input, env=env)
 
