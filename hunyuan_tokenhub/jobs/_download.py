@@ -54,6 +54,20 @@ class DownloadPolicy:
 
     ``allow_loopback_http`` lets plain ``http://`` through for 127.0.0.1/::1/localhost only; it
     exists for the emulator and tests, never for real hosts.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.emulator import TokenHubEmulator
+            from hunyuan_tokenhub.jobs import DownloadPolicy, JobClient
+
+            # The emulator serves its result files over plain http on loopback.
+            policy = DownloadPolicy(allow_loopback_http=True, max_bytes=50 * 1024 * 1024)
+            with TokenHubEmulator() as emu, JobClient(
+                api_key="test", base_url=emu.base_url, download_policy=policy
+            ) as jobs:
+                result = jobs.generate("hy-image-v3.0", prompt="a koi pond")
+                print(jobs.download(result, "out/"))
     """
 
     max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES

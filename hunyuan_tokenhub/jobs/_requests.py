@@ -195,6 +195,15 @@ class HunyuanImageLiteRequest(JobRequest):
 
     ``rsp_img_type`` defaults to ``url`` here (the action's own default is base64) so results
     are links like every other model's.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import HunyuanImageLiteRequest, JobClient
+
+            request = HunyuanImageLiteRequest(prompt="a lighthouse at dawn", resolution="1280:720")
+            with JobClient() as jobs:
+                print(jobs.generate("hy-image-lite", request).urls)  # answered at once, no job id
     """
 
     MODELS: ClassVar[tuple[str, ...]] = ("hy-image-lite",)
@@ -208,7 +217,19 @@ class HunyuanImageLiteRequest(JobRequest):
 
 
 class HunyuanImageV3Request(JobRequest):
-    """HY-Image-V3.0 job, mirrors aiart ``SubmitTextToImageJob``."""
+    """HY-Image-V3.0 job, mirrors aiart ``SubmitTextToImageJob``.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import HunyuanImageV3Request, JobClient
+
+            request = HunyuanImageV3Request(
+                prompt="add a cat", images=["https://example.com/room.png"]
+            )
+            with JobClient() as jobs:
+                print(jobs.generate("hy-image-v3.0", request, resolution="1280:768").urls)
+    """
 
     MODELS: ClassVar[tuple[str, ...]] = ("hy-image-v3.0",)
     prompt: str = Field(min_length=1, max_length=8192)
@@ -224,7 +245,15 @@ class HunyuanImageV3Request(JobRequest):
 
 
 class HunyuanVideoRequest(JobRequest):
-    """HY-Video-1.5, mirrors vclm ``SubmitHunyuanToVideoJob`` (text, or image as first frame)."""
+    """HY-Video-1.5, mirrors vclm ``SubmitHunyuanToVideoJob`` (text, or image as first frame).
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import HunyuanVideoRequest
+
+            request = HunyuanVideoRequest(prompt="小河流水", image="https://example.com/first-frame.png")
+    """
 
     MODELS: ClassVar[tuple[str, ...]] = ("hy-video-1.5",)
     prompt: str = Field(min_length=1, max_length=200)
@@ -235,7 +264,15 @@ class HunyuanVideoRequest(JobRequest):
 
 
 class YoutuImageToVideoRequest(JobRequest):
-    """YT-Video-2.0, mirrors vclm ``SubmitImageToVideoGeneralJob`` (image required)."""
+    """YT-Video-2.0, mirrors vclm ``SubmitImageToVideoGeneralJob`` (image required).
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import YoutuImageToVideoRequest
+
+            request = YoutuImageToVideoRequest(image="https://example.com/cat.png", fps=24)
+    """
 
     MODELS: ClassVar[tuple[str, ...]] = ("yt-video-2.0",)
     image: VideoImage
@@ -253,6 +290,15 @@ class YoutuTemplateToVideoRequest(JobRequest):
 
     ``template`` accepts any name: the official list changes often, so an unknown one is left
     for the server to judge rather than refused here.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import YoutuTemplateToVideoRequest
+
+            request = YoutuTemplateToVideoRequest(
+                template="hug", images=["https://example.com/a.png", "https://example.com/b.png"]
+            )
     """
 
     MODELS: ClassVar[tuple[str, ...]] = ("yt-video-fx",)
@@ -271,6 +317,17 @@ class YoutuHumanActorRequest(JobRequest):
     """YT-Video-HumanActor, mirrors vclm ``SubmitHumanActorJob`` (portrait + speech audio).
 
     ``prompt`` may hold time-local directions such as ``"...#3#wave to the left"`` (from second 3).
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import YoutuHumanActorRequest
+
+            request = YoutuHumanActorRequest(
+                prompt="She smiles and greets the viewer.#3#waves to the left",
+                image_url="https://example.com/portrait.png",
+                audio_url="https://example.com/hello.mp3",
+            )
     """
 
     MODELS: ClassVar[tuple[str, ...]] = ("yt-video-humanactor",)
@@ -313,6 +370,18 @@ class Hunyuan3DProRequest(JobRequest):
 
     Exactly one of ``prompt``, ``image_url``, ``image_base64`` (``generate_type="Sketch"`` takes
     a prompt with the image). Results: OBJ (as a .zip) and GLB, plus ``result_format`` if set.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import Hunyuan3DProRequest, JobClient
+
+            request = Hunyuan3DProRequest(
+                model="hy-3d-3.1", prompt="a ceramic teapot", result_format="stl"
+            )
+            with JobClient() as jobs:
+                result = jobs.generate("hy-3d-3.1", request)
+                print([asset.kind for asset in result.assets])  # obj, glb, stl
     """
 
     MODELS: ClassVar[tuple[str, ...]] = ("hy-3d-3.0", "hy-3d-3.1")
@@ -365,6 +434,15 @@ class Hunyuan3DExpressRequest(JobRequest):
     """HY-3D-Express, mirrors ai3d ``SubmitHunyuanTo3DRapidJob`` (one result format).
 
     The prompt limit follows the TokenHub page (1024); the older SDK text says 200.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import Hunyuan3DExpressRequest
+
+            request = Hunyuan3DExpressRequest(
+                image_url="https://example.com/chair.png", result_format="glb"
+            )
     """
 
     MODELS: ClassVar[tuple[str, ...]] = ("hy-3d-express",)
