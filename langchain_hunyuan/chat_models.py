@@ -87,7 +87,13 @@ class ChatHunyuan(BaseChatModel):
     """
 
     # A misspelt setting fails instead of being ignored; API extras go in model_kwargs/extra_body.
-    model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True, extra="forbid")
+    # Validation errors never echo the constructor's arguments: they include the API key.
+    model_config = ConfigDict(
+        populate_by_name=True,
+        arbitrary_types_allowed=True,
+        extra="forbid",
+        hide_input_in_errors=True,
+    )
 
     model_name: str = Field(default=DEFAULT_MODEL, alias="model")
     """A documented model id or a custom service id ``ep-xxxxxxxx``."""

@@ -87,6 +87,20 @@ def test_key_never_in_repr_str_dumps_or_errors() -> None:
     assert ChatHunyuan(api_key="k").lc_secrets == {"api_key": "TOKENHUB_API_KEY"}
 
 
+@pytest.mark.parametrize(
+    "bad", [{"region": "mars"}, {"temperature": 9}, {"max_retries": "many"}, {"top_k": 3}]
+)
+@pytest.mark.parametrize("key_first", [True, False])
+def test_key_never_in_validation_errors(bad: dict[str, object], key_first: bool) -> None:
+    # pydantic shows a validator's input (here: every constructor argument) unless told not to.
+    options = {"api_key": SECRET, **bad} if key_first else {**bad, "api_key": SECRET}
+    with pytest.raises(ValueError) as caught:
+        ChatHunyuan(**options)  # type: ignore[arg-type]
+    shown = f"{caught.value}{caught.value!r}"
+    assert next(iter(bad)) in shown
+    assert SECRET[:8] not in shown and SECRET[-8:] not in shown
+
+
 @pytest.mark.filterwarnings("ignore:The function `load` is in beta")
 def test_round_trip_through_load_with_an_explicit_allowlist(
     monkeypatch: pytest.MonkeyPatch,

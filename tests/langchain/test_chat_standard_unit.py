@@ -28,10 +28,10 @@ class TestChatHunyuanStandardUnit(ChatModelUnitTests):
     @pytest.mark.xfail(
         strict=True,
         reason=(
-            "dumpd() works and load() works with allowed_objects=[ChatHunyuan] (see "
-            "test_chat_serialization.py), but this test loads with allowed_objects='all', "
-            "langchain-core's closed list of its own partner packages, which no third-party "
-            "namespace can join."
+            "dumpd() works, and load() works with allowed_objects=[ChatHunyuan] (see "
+            "test_chat_config.py::test_round_trip_through_load_with_an_explicit_allowlist), "
+            "but this test loads with allowed_objects='all', langchain-core's closed list of "
+            "its own partner packages, which no third-party namespace can join."
         ),
     )
     def test_serdes(self, *args: object, **kwargs: object) -> None:
