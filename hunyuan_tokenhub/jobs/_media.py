@@ -138,6 +138,17 @@ class MediaPolicy:
         mime = mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
         return mime, base64.b64encode(resolved.read_bytes()).decode("ascii")
 
+    def _check_inline_size(self, param: str, payload: str) -> None:
+        # Same cap as a local file: an agent's inline data is no smaller a request body.
+        text = payload.strip()
+        size = len(text) * 3 // 4 - (len(text) - len(text.rstrip("=")))
+        if size > self.max_bytes:
+            raise InvalidParameterError(
+                param,
+                f"the data: URL holds about {size} bytes",
+                allowed=f"at most {self.max_bytes}",
+            )
+
     def resolve(self, request: BaseModel) -> Any:
         """A copy of ``request`` with every media field in a form the server accepts."""
         return self._resolve_model(request, prefix="")
@@ -175,9 +186,11 @@ class MediaPolicy:
         if kind == "url":
             return {name: value}
         if kind == "data":
+            payload = _data_url_payload(value)
+            self._check_inline_size(param, payload)
             if marker.base64_field is None:
                 return {name: value}
-            return {name: None, marker.base64_field: _data_url_payload(value)}
+            return {name: None, marker.base64_field: payload}
         mime, payload = self.read_local(param, value)
         if marker.base64_field is None:
             return {name: f"data:{mime};base64,{payload}"}

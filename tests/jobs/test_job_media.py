@@ -109,3 +109,13 @@ def test_url_only_fields_refuse_files_and_inline_data() -> None:
 def test_malformed_data_url_is_refused() -> None:
     with pytest.raises(InvalidParameterError, match="base64 encoded"):
         build_request("hy-3d-3.0", image_url="data:image/png,rawbytes")
+
+
+def test_inline_data_urls_share_the_size_cap_of_local_files() -> None:
+    payload = base64.b64encode(PNG).decode()
+    for model, field in (("hy-3d-3.0", "image_url"), ("yt-video-2.0", "image")):
+        request = build_request(model, **{field: f"data:image/png;base64,{payload}"})
+        with pytest.raises(InvalidParameterError, match="at most 8") as info:
+            MediaPolicy(max_bytes=8).resolve(request)
+        assert info.value.param.startswith(field)
+        assert MediaPolicy(max_bytes=len(PNG)).resolve(request) is not None
