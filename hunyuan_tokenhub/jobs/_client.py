@@ -119,6 +119,18 @@ class _JobClientBase:
     def _deadline(self, route: ModelRoute, timeout: float | None) -> Deadline:
         return Deadline(timeout or self.timeout or DEFAULT_TIMEOUTS[route.kind])
 
+    def _watch(
+        self, route: ModelRoute, job_id: str, deadline: Deadline, poll_interval: float | None
+    ) -> JobWatch:
+        schedule = self._schedule(route, poll_interval)
+        return JobWatch(job_id, route.model, schedule, deadline, self.slots.durations)
+
+    def _job_id(self, route: ModelRoute, body: dict[str, Any]) -> str:
+        """The id of a job just submitted, remembered so that its wait can time it."""
+        job_id = route.wire.parse_submit(route, body)
+        self.slots.durations.submitted(job_id)
+        return job_id
+
     @staticmethod
     def _job_route(route: ModelRoute) -> ModelRoute:
         if route.synchronous:
@@ -256,7 +268,7 @@ class JobClient(_JobClientBase):
         route, validated = self.prepare(model, request, **params)
         self._job_route(route)
         body = self._submit(route, validated, self._deadline(route, timeout))
-        return route.wire.parse_submit(route, body)
+        return self._job_id(route, body)
 
     def query_job(self, job_id: str, *, model: str) -> JobStatus:
         """One poll: the normalised status (with the result once completed)."""
@@ -289,7 +301,7 @@ class JobClient(_JobClientBase):
         poll_interval: float | None,
         on_progress: ProgressCallback | None,
     ) -> JobResult:
-        watch = JobWatch(job_id, route.model, self._schedule(route, poll_interval), deadline)
+        watch = self._watch(route, job_id, deadline, poll_interval)
         while True:
             try:
                 status = self.query_job(job_id, model=route.model)
@@ -330,7 +342,7 @@ class JobClient(_JobClientBase):
             body = self._submit(route, validated, deadline, poll_interval)
             if route.synchronous:
                 return route.wire.parse_sync(route, body)
-            job_id = route.wire.parse_submit(route, body)
+            job_id = self._job_id(route, body)
             return self._wait(route, job_id, deadline, poll_interval, on_progress)
         finally:
             self.slots.release(route.family)
@@ -470,7 +482,7 @@ class AsyncJobClient(_JobClientBase):
         route, validated = self.prepare(model, request, **params)
         self._job_route(route)
         body = await self._submit(route, validated, self._deadline(route, timeout))
-        return route.wire.parse_submit(route, body)
+        return self._job_id(route, body)
 
     async def query_job(self, job_id: str, *, model: str) -> JobStatus:
         """Async :meth:`JobClient.query_job`."""
@@ -500,7 +512,7 @@ class AsyncJobClient(_JobClientBase):
         poll_interval: float | None,
         on_progress: ProgressCallback | None,
     ) -> JobResult:
-        watch = JobWatch(job_id, route.model, self._schedule(route, poll_interval), deadline)
+        watch = self._watch(route, job_id, deadline, poll_interval)
         while True:
             try:
                 status = await self.query_job(job_id, model=route.model)
@@ -540,7 +552,7 @@ class AsyncJobClient(_JobClientBase):
             body = await self._submit(route, validated, deadline, poll_interval)
             if route.synchronous:
                 return route.wire.parse_sync(route, body)
-            job_id = route.wire.parse_submit(route, body)
+            job_id = self._job_id(route, body)
             return await self._wait(route, job_id, deadline, poll_interval, on_progress)
         finally:
             self.slots.release(route.family)

@@ -4,7 +4,8 @@ An account runs one generation job at a time by default (three for HY-3D-3.0/3.1
 locally is cheaper and fairer than letting the server refuse: each family has a number of
 slots, a job holds one from submit until it is done, and waiters are served in order. One
 :class:`JobSlots` may be shared by a sync and an async client (the LangChain tools do), so the
-waiting works for threads and for any event loop alike.
+waiting works for threads and for any event loop alike. The slots also carry the job
+durations their clients learn (:class:`JobDurations`), so clients sharing slots share those too.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import asyncio
 import threading
 from collections import deque
 from collections.abc import Mapping
+
+from ._polling import JobDurations
 
 __all__ = ["JobSlots", "SlotWaitTimeout"]
 
@@ -61,7 +64,12 @@ class JobSlots:
                 slots.release("hy-3d-pro")
     """
 
-    def __init__(self, limits: int | Mapping[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        limits: int | Mapping[str, int] | None = None,
+        *,
+        durations: JobDurations | None = None,
+    ) -> None:
         if isinstance(limits, int) and limits < 1:
             raise ValueError(f"max_concurrent_jobs must be >= 1, got {limits}")
         if isinstance(limits, Mapping) and any(v < 1 for v in limits.values()):
@@ -70,6 +78,7 @@ class JobSlots:
         self._lock = threading.Lock()
         self._active: dict[str, int] = {}
         self._waiters: dict[str, deque[_Waiter]] = {}
+        self.durations = durations if durations is not None else JobDurations()
 
     def limit(self, family: str, default_limit: int) -> int:
         """The slots of ``family``: the configured number, else the documented default."""
