@@ -40,13 +40,15 @@ class HunyuanGenerationToolkit(BaseToolkit):
     never run more jobs of a family than the account allows.
     """
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    # Validation errors never echo the constructor's arguments: they include the API key.
+    model_config = ConfigDict(arbitrary_types_allowed=True, hide_input_in_errors=True)
 
     api_key: SecretStr | None = Field(
         default_factory=secret_from_env(["TOKENHUB_API_KEY", "HUNYUAN_API_KEY"], default=None),
         repr=False,
     )
     base_url: str | None = None
+    region: str | None = None
     backend: str | None = None
     secret_id: SecretStr | None = Field(default=None, repr=False)
     secret_key: SecretStr | None = Field(default=None, repr=False)
@@ -70,6 +72,7 @@ class HunyuanGenerationToolkit(BaseToolkit):
         shared = {
             "api_key": self.api_key,
             "base_url": self.base_url,
+            "region": self.region,
             "backend": self.backend,
             "secret_id": self.secret_id,
             "secret_key": self.secret_key,

@@ -28,9 +28,9 @@ from langchain_core.callbacks import (
 from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool, ToolException
 from langchain_core.utils import secret_from_env
-from pydantic import Field, PrivateAttr, SecretStr, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
-from hunyuan_tokenhub import ConfigurationError, TokenHubError
+from hunyuan_tokenhub import ConfigurationError, TokenHubError, resolve_settings
 from hunyuan_tokenhub.jobs import (
     AsyncJobClient,
     BackendOptions,
@@ -76,10 +76,15 @@ class _HunyuanGenerationTool(BaseTool):
     """Shared by the three tools: configuration, clients, progress events, result text."""
 
     KIND: ClassVar[JobKind]
+    # Validation errors never echo the constructor's arguments: they include the API key.
+    model_config = ConfigDict(hide_input_in_errors=True)
 
     model: str = Field(default="", description="The generation model id (case-insensitive).")
     api_key: SecretStr | None = Field(default_factory=_api_key_factory, repr=False)
     base_url: str | None = None
+    region: str | None = Field(
+        default=None, description="cn (default) or intl; else env TOKENHUB_REGION."
+    )
     backend: str | None = Field(
         default=None,
         description="tokenhub (default), aiart, ai3d or tencentcloud; else env HUNYUAN_BACKEND.",
@@ -139,10 +144,13 @@ class _HunyuanGenerationTool(BaseTool):
         if backend.sends_own_auth and not has_client:
             # Fails now, naming what is missing, rather than at the agent's first call.
             backend.configure(self._backend_options())
-        elif self.api_key is None and not has_client:
-            raise ConfigurationError(
-                "No TokenHub API key: pass api_key=... or set TOKENHUB_API_KEY."
-            )
+        elif not has_client:
+            if self.api_key is None:
+                raise ConfigurationError(
+                    "No TokenHub API key: pass api_key=... or set TOKENHUB_API_KEY."
+                )
+            # A bad region or base_url fails here too, not at the agent's first call.
+            resolve_settings(api_key=self.api_key, base_url=self.base_url, region=self.region)
         if self.slots is None:
             self.slots = JobSlots(self.max_concurrent_jobs)
         return self
@@ -160,6 +168,7 @@ class _HunyuanGenerationTool(BaseTool):
         return {
             "api_key": self.api_key,
             "base_url": self.base_url,
+            "region": self.region,
             "backend": self.backend,
             "secret_id": self.secret_id,
             "secret_key": self.secret_key,

@@ -17,6 +17,7 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langchain_core.tools import BaseTool
 
+from hunyuan_tokenhub import HOSTS
 from hunyuan_tokenhub.emulator import JobTiming, TokenHubEmulator
 from hunyuan_tokenhub.jobs import DownloadPolicy
 from langchain_hunyuan import (
@@ -265,6 +266,26 @@ def test_the_key_never_shows(monkeypatch: pytest.MonkeyPatch) -> None:
     toolkit = HunyuanGenerationToolkit(api_key="sk-secret-123")
     for text in (repr(tool), str(tool), repr(toolkit), str(tool.model_dump()), tool.to_json()):
         assert "sk-secret-123" not in str(text)
+
+
+def test_the_key_never_shows_in_validation_errors() -> None:
+    # pydantic shows a validator's input (every constructor argument) unless told not to.
+    with pytest.raises(ValueError, match="supports the models") as caught:
+        HunyuanImageGenerationTool(model="hy-video-1.5", api_key="sk-secret-123")
+    assert "secret-123" not in f"{caught.value}{caught.value!r}"
+    with pytest.raises(ValueError) as caught:
+        HunyuanGenerationToolkit(include="image", api_key="sk-secret-123")  # type: ignore[arg-type]
+    assert "secret-123" not in f"{caught.value}{caught.value!r}"
+
+
+def test_region_reaches_the_job_client_and_a_bad_one_fails_at_construction() -> None:
+    tool = HunyuanImageGenerationTool(api_key="k", region="intl")
+    assert tool._sync()._http.settings.base_url == HOSTS["intl"][0]
+    toolkit = HunyuanGenerationToolkit(api_key="k", region="intl", include=("3d",))
+    (tool_3d,) = toolkit.get_tools()
+    assert tool_3d._sync()._http.settings.base_url == HOSTS["intl"][0]  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="region must be one of cn, intl"):
+        HunyuanImageGenerationTool(api_key="k", region="eu")
 
 
 def test_toolkit_builds_configured_tools_sharing_one_slot_pool(
