@@ -120,23 +120,34 @@ class MediaPolicy:
                 f"local file paths are not accepted ({value!r}); give an http(s) or data: URL",
                 allowed="http(s) URLs, data: URLs",
             )
-        path = Path(value).expanduser()
-        resolved = path.resolve()
-        if not any(resolved.is_relative_to(d) for d in self.allowed_dirs):
+        # The path is untrusted: a NUL byte, an unknown ~user, a name too long or an unreadable
+        # file must give the same clear refusal as a path outside the allowed directories.
+        try:
+            resolved = Path(value).expanduser().resolve()
+            inside = any(resolved.is_relative_to(d) for d in self.allowed_dirs)
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise InvalidParameterError(param, f"not a usable file path {value!r}: {exc}") from None
+        if not inside:
             raise InvalidParameterError(
                 param,
                 f"the file {value!r} is outside the allowed directories",
                 allowed=[str(d) for d in self.allowed_dirs],
             )
-        if not resolved.is_file():
-            raise InvalidParameterError(param, f"no such file: {value!r}")
-        size = resolved.stat().st_size
-        if size > self.max_bytes:
-            raise InvalidParameterError(
-                param, f"the file {value!r} has {size} bytes", allowed=f"at most {self.max_bytes}"
-            )
+        try:
+            if not resolved.is_file():
+                raise InvalidParameterError(param, f"no such file: {value!r}")
+            size = resolved.stat().st_size
+            if size > self.max_bytes:
+                raise InvalidParameterError(
+                    param,
+                    f"the file {value!r} has {size} bytes",
+                    allowed=f"at most {self.max_bytes}",
+                )
+            content = resolved.read_bytes()
+        except OSError as exc:
+            raise InvalidParameterError(param, f"cannot read {value!r}: {exc.strerror}") from None
         mime = mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
-        return mime, base64.b64encode(resolved.read_bytes()).decode("ascii")
+        return mime, base64.b64encode(content).decode("ascii")
 
     def _check_inline_size(self, param: str, payload: str) -> None:
         # Same cap as a local file: an agent's inline data is no smaller a request body.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,22 @@ def test_inline_data_urls_share_the_size_cap_of_local_files() -> None:
             MediaPolicy(max_bytes=8).resolve(request)
         assert info.value.param.startswith(field)
         assert MediaPolicy(max_bytes=len(PNG)).resolve(request) is not None
+
+
+@pytest.mark.parametrize(
+    "name", ["bad\0name.png", "a" * 5000 + ".png", "~no-such-user-zz/cat.png", "locked.png"]
+)
+def test_unusable_agent_paths_are_clear_refusals_not_os_errors(uploads: Path, name: str) -> None:
+    locked = uploads / "locked.png"
+    locked.write_bytes(PNG)
+    locked.chmod(0)
+    value = name if name.startswith("~") else str(uploads / name)
+    request = build_request("hy-3d-3.0", image_url=value)
+    try:
+        if name == "locked.png" and os.access(locked, os.R_OK):
+            pytest.skip("running as a user who can read any file")
+        with pytest.raises(InvalidParameterError) as info:
+            MediaPolicy([uploads]).resolve(request)
+        assert info.value.param == "image_url"
+    finally:
+        locked.chmod(0o600)
