@@ -155,6 +155,25 @@ def test_bad_values_are_refused_naming_field_and_allowed_values(
     assert isinstance(info.value, ValueError)
 
 
+@pytest.mark.parametrize(
+    ("model", "params", "allowed"),
+    [
+        ("hy-3d-3.0", {"prompt": "x", "result_format": "OBJ"}, "'STL', 'USDZ' or 'FBX'"),
+        ("yt-video-2.0", {"image": "https://e/a.png", "fps": 25}, "16, 24 or 30"),
+        ("hy-3d-3.0", {"prompt": "x", "face_count": 10}, ">= 3000"),
+        ("hy-video-1.5", {"prompt": "x" * 201}, "length <= 200"),
+        ("hy-image-v3.0", {"prompt": "x", "images": ["https://e/a.png"] * 4}, "length <= 3"),
+    ],
+)
+def test_allowed_values_are_also_an_attribute_for_programs(
+    model: str, params: dict[str, Any], allowed: str
+) -> None:
+    with pytest.raises(InvalidParameterError) as info:
+        build_request(model, **params)
+    assert info.value.allowed == allowed
+    assert "(allowed:" not in str(info.value)  # the message says it once, in its own words
+
+
 def test_3d_31_accepts_eight_views_and_sketch_takes_prompt_with_image() -> None:
     views = [
         {"view_type": v, "view_image_url": f"https://e/{v}.png"}

@@ -101,6 +101,19 @@ def _error_param(error: Mapping[str, Any]) -> str:
     return ".".join(str(part) for part in error.get("loc", ())) or "parameters"
 
 
+_BOUNDS = (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<"))
+_LENGTHS = (("min_length", "length >="), ("max_length", "length <="))
+
+
+def _error_allowed(error: Mapping[str, Any]) -> str | None:
+    """What the field accepts, from the validator's context (enumeration, bounds, length)."""
+    context = error.get("ctx") or {}
+    if "expected" in context:
+        return str(context["expected"])
+    limits = [f"{word} {context[key]}" for key, word in (*_BOUNDS, *_LENGTHS) if key in context]
+    return " and ".join(limits) or None
+
+
 def _error_message(error: Mapping[str, Any]) -> str:
     message = str(error.get("msg", "is invalid"))
     return message.removeprefix("Value error, ")
@@ -171,6 +184,9 @@ class JobBackend:
             return route.request_type.model_validate(data)
         except ValidationError as exc:
             first = exc.errors()[0]
-            raise InvalidParameterError(
+            error = InvalidParameterError(
                 _error_param(first), f"{_error_message(first)} [model {route.model}]"
-            ) from None
+            )
+            # The message already says what is allowed; ``allowed`` is for programs.
+            error.allowed = _error_allowed(first)
+            raise error from None
