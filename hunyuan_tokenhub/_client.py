@@ -27,6 +27,7 @@ from ._exceptions import (
     APITimeoutError,
     StreamError,
     error_from_response,
+    scrub_secret,
 )
 from ._failover import HostPool
 from ._retry import FAILOVER_STATUS, RetryPolicy, is_connect_failure, parse_retry_after
@@ -198,6 +199,10 @@ class _BaseClient:
             return _RequestPlan(None, base_url.rstrip("/"), path, self._policy, submit)
         return _RequestPlan(self._hosts, self.settings.base_url, path, self._policy, submit)
 
+    def _scrubbed(self, error: APIError) -> APIError:
+        # Server text (an error message, an in-stream error) may echo the key it rejected.
+        return scrub_secret(error, self.settings.api_key.get_secret_value())
+
     def _merge_headers(self, headers: Mapping[str, str] | None) -> dict[str, str]:
         return {**self._headers, **headers} if headers else self._headers
 
@@ -262,7 +267,11 @@ class TokenHubClient(_BaseClient):
             if stream:
                 response.read()
                 response.close()
-            time.sleep(plan.on_error_status(response))
+            try:
+                delay = plan.on_error_status(response)
+            except APIError as error:
+                raise self._scrubbed(error) from None
+            time.sleep(delay)
 
     def post_json(
         self,
@@ -311,6 +320,8 @@ class TokenHubClient(_BaseClient):
                 f"the stream was cut off: {type(exc).__name__}: {exc}",
                 request_id=response.headers.get("x-request-id"),
             ) from exc
+        except APIError as error:
+            raise self._scrubbed(error) from None
         finally:
             response.close()
 
@@ -403,7 +414,11 @@ class AsyncTokenHubClient(_BaseClient):
             if stream:
                 await response.aread()
                 await response.aclose()
-            await asyncio.sleep(plan.on_error_status(response))
+            try:
+                delay = plan.on_error_status(response)
+            except APIError as error:
+                raise self._scrubbed(error) from None
+            await asyncio.sleep(delay)
 
     async def post_json(
         self,
@@ -446,6 +461,8 @@ class AsyncTokenHubClient(_BaseClient):
                 f"the stream was cut off: {type(exc).__name__}: {exc}",
                 request_id=response.headers.get("x-request-id"),
             ) from exc
+        except APIError as error:
+            raise self._scrubbed(error) from None
         finally:
             await response.aclose()
 

@@ -30,6 +30,7 @@ __all__ = [
     "StreamError",
     "TokenHubError",
     "error_from_response",
+    "scrub_secret",
 ]
 
 
@@ -293,3 +294,32 @@ def error_from_response(
         body=body,
         response_headers=headers,
     )
+
+
+_REDACTED = "***"
+
+
+def _without(value: Any, secret: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(secret, _REDACTED)
+    if isinstance(value, Mapping):
+        return {key: _without(item, secret) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without(item, secret) for item in value]
+    return value
+
+
+def scrub_secret(error: APIError, secret: str) -> APIError:
+    """Replace ``secret`` wherever ``error`` shows or keeps text from the server.
+
+    A server may echo the key it rejected (in a 401 message, say); the key must still never
+    reach an exception. ``error`` is changed in place and returned.
+    """
+    if not secret:
+        return error
+    error.message = _without(error.message, secret)
+    error.body = _without(error.body, secret)
+    error.args = tuple(_without(arg, secret) for arg in error.args)
+    if isinstance(error, StreamError) and error.raw_line:
+        error.raw_line = error.raw_line.replace(secret, _REDACTED)
+    return error

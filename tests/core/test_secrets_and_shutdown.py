@@ -59,6 +59,33 @@ def test_key_absent_from_errors_and_logs(
     assert info.value.__cause__ is not None and API_KEY not in str(info.value.__cause__)
 
 
+def test_a_key_echoed_by_the_server_is_scrubbed_from_errors(emulator: TokenHubEmulator) -> None:
+    echo = f"Incorrect API key provided: {API_KEY}."
+    emulator.faults.add(route="/v1/chat/completions", status=401, message=echo, times=1)
+    emulator.faults.add(
+        route="/v1/chat/completions",
+        stream_error={"code": "authentication_error", "message": echo},
+        after_chunks=1,
+        times=1,
+    )
+    with TokenHubClient(api_key=API_KEY, base_url=emulator.base_url) as client:
+        with pytest.raises(AuthenticationError) as plain:
+            client.chat_completions(CHAT)
+        with pytest.raises(AuthenticationError) as streamed:
+            list(client.stream_chat_completions(CHAT))
+    for error in (plain.value, streamed.value):
+        assert "Incorrect API key provided: ***." in str(error)
+        assert API_KEY not in f"{error} {error!r} {error.args} {error.body} {error.message}"
+
+
+async def test_async_client_scrubs_an_echoed_key_too(emulator: TokenHubEmulator) -> None:
+    emulator.faults.add(route="/v1/chat/completions", status=401, message=API_KEY, times=1)
+    async with AsyncTokenHubClient(api_key=API_KEY, base_url=emulator.base_url) as client:
+        with pytest.raises(AuthenticationError) as info:
+            await client.chat_completions(CHAT)
+    assert API_KEY not in f"{info.value} {info.value.body}"
+
+
 def test_client_closes_its_pool_but_not_a_user_client(emulator: TokenHubEmulator) -> None:
     with TokenHubClient(api_key=API_KEY, base_url=emulator.base_url) as client:
         client.chat_completions(CHAT)
