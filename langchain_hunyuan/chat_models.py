@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 import os
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from operator import itemgetter
@@ -16,6 +18,7 @@ from langchain_core.language_models import (
     ModelProfile,
 )
 from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.messages.utils import count_tokens_approximately
 from langchain_core.output_parsers import (
     JsonOutputKeyToolsParser,
     JsonOutputParser,
@@ -47,6 +50,8 @@ from hunyuan_tokenhub._exceptions import InvalidParameterError
 from ._messages import completion_to_message, delta_to_chunk, final_chunk, messages_to_wire
 
 DEFAULT_MODEL = "hunyuan-2.0-instruct-20251111"
+# LangChain's count_tokens_approximately default; TokenHub publishes no tokenizer.
+_CHARS_PER_TOKEN = 4.0
 
 _STRUCTURED_METHODS: tuple[StructuredOutputMethod, ...] = (
     "function_calling",
@@ -331,6 +336,32 @@ class ChatHunyuan(BaseChatModel):
             if delta is not None:
                 yield ChatGenerationChunk(message=delta_to_chunk(delta, normalizer.id))
         yield ChatGenerationChunk(message=final_chunk(normalizer, payload["model"]))
+
+    # -------------------------------------------------------------------- token counts
+
+    def get_num_tokens_from_messages(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None = None
+    ) -> int:
+        """Estimated prompt tokens of ``messages`` and ``tools`` (e.g. for ``trim_messages``).
+
+        TokenHub publishes no tokenizer, so this is LangChain's ``count_tokens_approximately``
+        (about 4 characters per token), with the tools' JSON schemas counted the same way;
+        the exact count of a sent request is in ``usage_metadata``. Set
+        ``custom_get_token_ids`` to count with a tokenizer of your own.
+        """
+        if self.custom_get_token_ids is not None:
+            return super().get_num_tokens_from_messages(messages, tools)
+        count = count_tokens_approximately(messages, chars_per_token=_CHARS_PER_TOKEN)
+        if tools:
+            schemas = json.dumps([convert_to_openai_tool(t) for t in tools], ensure_ascii=False)
+            count += math.ceil(len(schemas) / _CHARS_PER_TOKEN)
+        return count
+
+    def get_num_tokens(self, text: str) -> int:
+        """Estimated tokens of ``text``; see :meth:`get_num_tokens_from_messages`."""
+        if self.custom_get_token_ids is not None:
+            return super().get_num_tokens(text)
+        return math.ceil(len(text) / _CHARS_PER_TOKEN)
 
     # --------------------------------------------------------------------------- tools
 

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from langchain_core.load import dumpd, dumps, load
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, trim_messages
 from pydantic import SecretStr, ValidationError
 
 from hunyuan_tokenhub.emulator import TokenHubEmulator
@@ -242,3 +243,29 @@ def test_misspelt_setting_fails_instead_of_being_ignored() -> None:
     assert ChatHunyuan(api_key="k", model_kwargs={"frequency_penalty": 1}).model_kwargs == {
         "frequency_penalty": 1
     }
+
+
+def test_token_counts_are_estimated_without_a_tokenizer_package() -> None:
+    # BaseChatModel's default needs transformers; trim_messages(token_counter=llm) must work.
+    llm = ChatHunyuan(api_key="k")
+    assert llm.get_num_tokens("x" * 40) == 10
+    question = [HumanMessage("what is the weather in Beijing?")]
+    plain = llm.get_num_tokens_from_messages(question)
+    assert plain > llm.get_num_tokens("what is the weather in Beijing?")
+
+    def get_weather(city: str) -> str:
+        """Get the weather of a city."""
+        return city
+
+    assert llm.get_num_tokens_from_messages(question, tools=[get_weather]) > plain + 10
+    history = [SystemMessage("be brief"), HumanMessage("a " * 200), AIMessage("b " * 200)]
+    kept = trim_messages(
+        [*history, *question], max_tokens=60, token_counter=llm, include_system=True
+    )
+    assert kept == [history[0], *question]
+
+
+def test_a_custom_tokenizer_is_used_for_token_counts() -> None:
+    llm = ChatHunyuan(api_key="k", custom_get_token_ids=lambda text: [0] * len(text.split()))
+    assert llm.get_num_tokens("one two three") == 3
+    assert llm.get_num_tokens_from_messages([HumanMessage("one two three")]) >= 3
