@@ -2,6 +2,9 @@
 
 Both twins share everything but the I/O (validation, media policy, routes, concurrency slots,
 the waiting rules of :mod:`._polling`); each only sends its requests and sleeps its own way.
+Waits poll densely only near the finish predicted from a job's progress or from the durations
+learned from earlier jobs of its model; ``slots`` carries what is learned, so clients sharing
+slots (the tools' sync and async twins) share it.
 
 There is no server-side cancel for any generation job. Timing out or cancelling a wait only
 stops *this client* from polling; the job runs to its end on the server, keeps its concurrency

@@ -11,21 +11,28 @@ moment and the result reaches the caller soon after it is ready:
   model's typical time from submit to result, from the jobs its clients saw finish, and
   predicts the end of every job they submitted (waits in flight use what other jobs teach).
 
-Given an estimate ``finish ± margin``, a wait keeps the plain schedule until the window opens
-(the poll that would overshoot lands on the opening instead), polls every
-``2 × margin / WINDOW_POLLS`` seconds inside the window, never faster than the floor
-(:data:`MIN_POLL_INTERVAL`, or ``poll_interval`` when that is smaller), and after the window
-backs off again from there. So a job ending early is seen no later than plain polling would
-see it. Each poll sooner than the plain schedule's costs one of :data:`EXTRA_POLL_BUDGET`;
-once spent, the wait is plain polling: no server answer can make a wait query more than that
-many times above the plain schedule.
+Given an estimate ``finish ± margin``, a wait polls at the plain schedule's pace until the
+window opens (the poll that would overshoot lands on the opening instead), every
+``2 × margin / WINDOW_POLLS`` seconds inside the window, and after the window backs off again
+from that pace. The gap between two polls never exceeds the plain schedule's interval at that
+point of the wait (so a job ending early is seen no later than plain polling would see it) and
+is never under the floor (:data:`MIN_POLL_INTERVAL`, or ``poll_interval`` when smaller);
+gaps run from one poll's sending to the next. A poll sooner than the plain schedule's costs
+one of :data:`EXTRA_POLL_BUDGET`: whatever the server reports, a wait makes about that many
+queries more than plain polling at most.
 
-Expected queries for a 60-second job at the default intervals (the jobs benchmark simulates
-them): video with progress 10-11, result within 0.4 s of the end; image or 3D whose model's
-durations are learned and steady (±1 s) 14-15 (image) and 10-11 (3D), within 0.5 s; when the
-model's durations vary more, as many polls but spread over the wider window, so later results
-(about ±5 s of variation: within about 2 s); the first job of a model: the plain schedule,
-12-13 (image) or 9 (video, 3D) queries, result within the cap (8 s, 15 s).
+Queries for a 60-second job at the default intervals, simulated by the jobs benchmark
+(``python -m benchmarks.run --only jobs``; jobs of 55-65 s unless said):
+
+==========================================  ===============  =========================
+case                                        queries (max)    result after the end
+==========================================  ===============  =========================
+video (progress), from its first job        10.4 (11)        0.2 s mean, 0.4 s worst
+image, learned, jobs of 59-61 s             16 (20)          0.2 s mean, 0.5 s worst
+3D, learned, jobs of 59-61 s                13 (17)          0.2 s mean, 0.5 s worst
+image / 3D, learned, jobs of 55-65 s        16 / 12.5 (21)   0.8 s mean, 2-3 s worst
+image / 3D, first job of the model (plain)  12.4 / 8.9       4.2 / 9.3 s mean, 8 / 15 s
+==========================================  ===============  =========================
 
 **Failures.** A poll that fails for a transient reason (connection, 5xx, 429) does not lose
 the job: polling goes on, and only a run of such failures is raised. A submit refused for a
@@ -340,7 +347,9 @@ class JobWatch:
         self._durations = durations
         self._submitted_at = durations.submitted_at(job_id) if durations else None
         self._progress = _ProgressTrend()
-        self._polls = 0
+        # The plain schedule's polls: at once, then after each of its intervals.
+        self._plain_next = deadline.clock()
+        self._plain_step = 0
         self._extra_polls = 0
         self._overdue_polls = 0
         self._errors = 0
@@ -417,35 +426,45 @@ class JobWatch:
             raise JobTimeoutError(
                 job_id=self.job_id, model=self.model, elapsed=self._deadline.elapsed
             )
-        plain = self._schedule.interval(self._polls)
-        self._polls += 1
-        delay = self._toward_finish(plain)
-        if delay < plain:
-            if self._extra_polls >= EXTRA_POLL_BUDGET:
-                delay = plain
-            else:
-                self._extra_polls += 1
         now = self._deadline.clock()
-        # Intervals run from one poll's sending to the next: the answer's time is not added.
-        delay = min(max(0.0, delay - (now - self._poll_sent_at)), remaining)
+        plain_at = self._poll_sent_at + self._plain_interval(self._poll_sent_at)
+        at = max(self._toward_finish(now, plain_at), self._poll_sent_at + self._schedule.floor)
+        if at < plain_at:
+            if self._extra_polls < EXTRA_POLL_BUDGET:
+                self._extra_polls += 1
+            else:
+                at = plain_at
+        delay = min(max(0.0, at - now), remaining)
         self._poll_sent_at = now + delay
         return delay
 
-    def _toward_finish(self, plain: float) -> float:
-        """The delay the predicted finish asks for (at most ``plain``)."""
+    @property
+    def extra_polls(self) -> int:
+        """Polls so far that came sooner than the plain schedule's (at most the budget)."""
+        return self._extra_polls
+
+    def _plain_interval(self, polled_at: float) -> float:
+        """The plain schedule's interval at this point of the wait (by time, not poll count)."""
+        while self._plain_next <= polled_at:
+            self._plain_next += self._schedule.interval(self._plain_step)
+            self._plain_step += 1
+        return self._schedule.interval(self._plain_step - 1)
+
+    def _toward_finish(self, now: float, plain_at: float) -> float:
+        """When the predicted finish asks for the next poll (no later than ``plain_at``)."""
         estimate = self.estimate()
         if estimate is None:
-            return plain
+            return plain_at
         floor = self._schedule.floor
         margin = max(estimate.margin, floor)
         opens, closes = estimate.at - margin, estimate.at + margin
+        # Paces run from one poll's sending to the next: the answer's time is not added.
         dense = max(floor, 2 * margin / WINDOW_POLLS)
-        now = self._deadline.clock()
         if now > closes:
             # Later than predicted: back off again from the window's pace.
             self._overdue_polls += 1
-            return min(plain, dense * BACKOFF_FACTOR**self._overdue_polls)
+            return min(plain_at, self._poll_sent_at + dense * BACKOFF_FACTOR**self._overdue_polls)
         self._overdue_polls = 0
         if now < opens:
-            return min(plain, max(floor, opens - now))
-        return min(plain, dense)
+            return min(plain_at, opens)
+        return min(plain_at, self._poll_sent_at + dense)
