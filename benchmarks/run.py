@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             )
         if quick:
-            steps.append(("jobs", "5 jobs", lambda: jobs_rows(20, 0.3, 1.5, 2, 0.3)))
+            steps.append(("jobs", "5 jobs", lambda: jobs_rows(20, 0.3, 1.5, 2, 0.3, 4, 2.0)))
         else:
             steps.append(("jobs", "5 jobs", lambda: jobs_rows(50, 1.0, 8.0, 4, 1.0)))
         steps.append(("footprint", "6 import time", lambda: import_rows(2 if quick else 5)))
