@@ -18,7 +18,13 @@ from .._exceptions import JobError, JobFailedError, JobTimeoutError
 from ._client import AsyncJobClient, JobClient, ProgressCallback
 from ._download import DEFAULT_MAX_DOWNLOAD_BYTES, DownloadPolicy, adownload, download
 from ._media import DEFAULT_MAX_INPUT_BYTES, MediaPolicy
-from ._polling import DEFAULT_POLL_INTERVALS, DEFAULT_TIMEOUTS, PollSchedule, SubmitTimeoutError
+from ._polling import (
+    DEFAULT_POLL_INTERVALS,
+    DEFAULT_TIMEOUTS,
+    JobDurations,
+    PollSchedule,
+    SubmitTimeoutError,
+)
 from ._requests import (
     ExtraParam,
     Hunyuan3DExpressRequest,
@@ -74,6 +80,7 @@ __all__ = [
     "JobAsset",
     "JobBackend",
     "JobClient",
+    "JobDurations",
     "JobError",
     "JobFailedError",
     "JobKind",
