@@ -36,6 +36,7 @@ from .._exceptions import (
 from ._polling import SubmitTimeoutError
 from ._results import JobKind, JobResult
 from .backends import JobBackend, get_backend
+from .backends._base import param_path
 
 __all__ = [
     "DEFAULT_TOOL_MODELS",
@@ -79,7 +80,7 @@ class ToolArgs(BaseModel):
             return cls.model_validate(arguments).to_params()
         except ValidationError as exc:
             error = exc.errors()[0]
-            param = ".".join(str(part) for part in error["loc"]) or "arguments"
+            param = param_path(error["loc"]) or "arguments"
             raise InvalidParameterError(
                 param, error["msg"], allowed=", ".join(cls.model_fields)
             ) from None
@@ -295,7 +296,7 @@ def check_request_defaults(
         for error in exc.errors():
             location = error.get("loc", ())
             if location and location[0] in defaults:
-                field = ".".join(str(part) for part in location)
+                field = param_path(location)
                 message = str(error["msg"]).removeprefix("Value error, ")
                 raise ConfigurationError(
                     f"request_defaults[{field!r}] for {route.model}: {message}"

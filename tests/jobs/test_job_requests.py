@@ -204,3 +204,13 @@ def test_a_ready_request_object_can_be_reused_with_overrides() -> None:
 def test_request_for_another_model_is_refused() -> None:
     with pytest.raises(InvalidParameterError, match=r"not 'hy-3d-3\.0'"):
         get_backend().build_request("hy-3d-3.0", {"model": "hy-3d-express", "prompt": "x"})
+
+
+def test_list_positions_are_named_like_the_media_checks_name_them() -> None:
+    with pytest.raises(InvalidParameterError) as info:
+        build_request("hy-image-v3.0", prompt="x", images=["https://e/a.png", "ftp://e/b.png"])
+    assert info.value.param == "images[1]"
+    views = [{"view_type": "left", "view_image_url": "https://e/l.png"}, {"view_type": "up"}]
+    with pytest.raises(InvalidParameterError) as info:
+        build_request("hy-3d-3.1", prompt="x", multi_view_images=views)
+    assert info.value.param == "multi_view_images[1]"

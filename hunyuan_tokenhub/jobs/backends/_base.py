@@ -10,7 +10,7 @@ a moved endpoint is one edit in one table.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,9 +96,18 @@ class ModelRoute:
         return self.query is None
 
 
+def param_path(location: Sequence[str | int]) -> str:
+    """A validation error's location as a parameter name: ``logo_param.logo_rect.width``,
+    ``images[0]`` (the spelling the input-media checks use too)."""
+    path = ""
+    for part in location:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
+    return path
+
+
 def _error_param(error: Mapping[str, Any]) -> str:
     # Rules that span fields (one of prompt/image...) have no location.
-    return ".".join(str(part) for part in error.get("loc", ())) or "parameters"
+    return param_path(error.get("loc", ())) or "parameters"
 
 
 _BOUNDS = (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<"))
