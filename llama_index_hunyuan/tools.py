@@ -47,8 +47,21 @@ _KIND_OF_FUNCTION: Mapping[str, JobKind] = {
 class GenerationProgressEvent(BaseEvent):
     """Dispatched each time a generation job's state or progress changes.
 
-    Listen with an event handler on the root dispatcher
-    (``llama_index.core.instrumentation.get_dispatcher().add_event_handler(...)``).
+    Listen with an event handler on the root dispatcher.
+
+    Example:
+        .. code-block:: python
+
+            from llama_index.core.instrumentation import get_dispatcher
+            from llama_index.core.instrumentation.event_handlers import BaseEventHandler
+            from llama_index_hunyuan import GenerationProgressEvent
+
+            class ShowProgress(BaseEventHandler):
+                def handle(self, event, **kwargs):
+                    if isinstance(event, GenerationProgressEvent):
+                        print(event.job_id, event.state, event.progress)
+
+            get_dispatcher().add_event_handler(ShowProgress())
     """
 
     job_id: str

@@ -78,7 +78,15 @@ class _Params(BaseModel):
 
 
 class LogoRect(_Params):
-    """Where a custom watermark goes, in pixels (vclm: negative x/y count from right/bottom)."""
+    """Where a custom watermark goes, in pixels (vclm: negative x/y count from right/bottom).
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import LogoRect
+
+            rect = LogoRect(x=0, y=0, width=100, height=50)  # top-left corner, 100x50 px
+    """
 
     x: int
     y: int
@@ -87,7 +95,18 @@ class LogoRect(_Params):
 
 
 class LogoParam(_Params):
-    """A custom watermark: an image by URL or base64, stretched into ``logo_rect``."""
+    """A custom watermark: an image by URL or base64, stretched into ``logo_rect``.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import JobClient, LogoParam
+
+            logo = LogoParam(logo_url="https://example.com/logo.png",
+                             logo_rect={"x": 0, "y": 0, "width": 100, "height": 50})
+            with JobClient() as jobs:
+                jobs.generate("hy-image-v3.0", prompt="a koi pond", logo_add=1, logo_param=logo)
+    """
 
     logo_url: UrlOnly = None
     logo_image: str | None = None
@@ -95,7 +114,16 @@ class LogoParam(_Params):
 
 
 class VideoImage(_Params):
-    """vclm ``Image``: an input image by ``url`` or ``base64`` (the URL wins if both are set)."""
+    """vclm ``Image``: an input image by ``url`` or ``base64`` (the URL wins if both are set).
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import VideoImage
+
+            first_frame = VideoImage(url="https://example.com/cat.png")
+            same = VideoImage.model_validate("https://example.com/cat.png")  # a bare URL works too
+    """
 
     url: VideoImageUrl = None
     base64: str | None = None
@@ -113,7 +141,21 @@ class VideoImage(_Params):
 
 
 class ViewImage(_Params):
-    """ai3d ``ViewImage``: one extra view of the object for multi-view 3D generation."""
+    """ai3d ``ViewImage``: one extra view of the object for multi-view 3D generation.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import build_request
+
+            request = build_request(
+                "hy-3d-3.0",
+                image_url="https://example.com/front.png",
+                multi_view_images=[
+                    {"view_type": "back", "view_image_url": "https://example.com/back.png"}
+                ],
+            )
+    """
 
     view_type: str
     view_image_url: ViewImageUrl = None
@@ -127,7 +169,18 @@ class ViewImage(_Params):
 
 
 class ExtraParam(_Params):
-    """vclm ``ExtraParam`` of template videos: upload target, completion callback, BGM text."""
+    """vclm ``ExtraParam`` of template videos: upload target, completion callback, BGM text.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import ExtraParam, YoutuTemplateToVideoRequest
+
+            request = YoutuTemplateToVideoRequest(
+                template="bloom", images=["https://example.com/me.png"],
+                extra_param=ExtraParam(callback_url="https://example.com/hooks/video-done"),
+            )
+    """
 
     user_designated_url: UrlOnly = None
     callback_url: UrlOnly = None
@@ -135,7 +188,17 @@ class ExtraParam(_Params):
 
 
 class JobRequest(_Params):
-    """Base of every request: the model id, matched case-insensitively and sent lower-case."""
+    """Base of every request: the model id, matched case-insensitively and sent lower-case.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import HunyuanVideoRequest
+
+            request = HunyuanVideoRequest(model="HY-Video-1.5", prompt="小河流水", future_field=1)
+            request.model_dump(exclude_none=True)
+            # {"model": "hy-video-1.5", "prompt": "小河流水", "future_field": 1}
+    """
 
     MODELS: ClassVar[tuple[str, ...]] = ()
     model: str

@@ -30,6 +30,16 @@ class JobAsset(BaseModel):
 
     ``kind`` is ``image`` or ``video``, or for 3D the file format (``obj``, ``glb``, ``stl``,
     ``usdz``, ``fbx``, ``mp4`` ...). An OBJ model arrives as a .zip archive.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import JobClient
+
+            with JobClient() as jobs:
+                model = jobs.generate("hy-3d-3.0", prompt="a ceramic teapot")
+            glb = next(asset for asset in model.assets if asset.kind == "glb")
+            print(glb.url, glb.preview_url)
     """
 
     url: str
@@ -72,6 +82,16 @@ class JobStatus(BaseModel):
 
     ``raw_status`` keeps the server's own word; ``progress`` is 0-100 when the server gives it;
     ``result`` is set once ``state == "completed"``.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import JobClient
+
+            with JobClient() as jobs:
+                job_id = jobs.submit_job("hy-video-1.5", prompt="a paper boat on a stream")
+                status = jobs.query_job(job_id, model="hy-video-1.5")
+                print(status.state, status.progress)  # e.g. "in_progress" 40
     """
 
     job_id: str
