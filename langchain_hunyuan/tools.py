@@ -178,7 +178,8 @@ class _HunyuanGenerationTool(BaseTool):
             "poll_interval": self.poll_interval,
             "max_poll_interval": self.max_poll_interval,
             "timeout": self.timeout,
-            "download_policy": self.download_policy,
+            # Plain http only when the service itself is on loopback (the emulator).
+            "download_policy": self.download_policy or DownloadPolicy.for_service(self.base_url),
         }
 
     def _sync(self) -> JobClient:

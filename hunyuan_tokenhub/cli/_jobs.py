@@ -8,12 +8,10 @@ running either way.
 # No ``from __future__ import annotations``: typer reads the signatures that
 # ``_generation_command`` builds, whose annotations use its local arguments.
 import json
-import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
@@ -26,12 +24,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from .._config import BASE_URL_ENV_VAR
 from ..jobs import DownloadPolicy, JobClient, JobKind, JobResult, JobStatus, ModelRoute
 from ..jobs.tooling import DEFAULT_TOOL_MODELS
 from ._common import PROG, CliState, ExitCode, JsonFlag, command_state, print_json, stderr
 
-_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 _INPUT_IMAGE_FIELDS = ("images", "image", "image_url")
 
 ModelOption = Annotated[str, typer.Option("--model", "-m", help="Generation model id.")]
@@ -133,15 +129,10 @@ def _job_client(state: CliState, *, images: Sequence[str] = ()) -> Iterator[JobC
         request_timeout=state.timeout,
         backend=state.backend,
         allowed_local_dirs=_local_dirs(images),
-        download_policy=DownloadPolicy(allow_loopback_http=_targets_loopback(state)),
+        # Plain-http downloads only from the emulator (or another loopback service).
+        download_policy=DownloadPolicy.for_service(state.base_url),
     ) as jobs:
         yield jobs
-
-
-def _targets_loopback(state: CliState) -> bool:
-    # Plain-http downloads only from the emulator (or another loopback service).
-    base_url = state.base_url or os.environ.get(BASE_URL_ENV_VAR, "")
-    return (urlsplit(base_url).hostname or "") in _LOOPBACK_HOSTS
 
 
 def _resume_hint(job_id: str, model: str) -> str:

@@ -17,11 +17,12 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from .._config import BASE_URL_ENV_VAR
 from .._exceptions import APIConnectionError, APIError, InvalidParameterError
 from ._results import JobResult
 
@@ -74,6 +75,17 @@ class DownloadPolicy:
     allow_loopback_http: bool = False
     include_previews: bool = False
     timeout: float = 120.0
+
+    @classmethod
+    def for_service(cls, base_url: str | None, **limits: Any) -> DownloadPolicy:
+        """The policy for results of the service at ``base_url`` (else ``TOKENHUB_BASE_URL``).
+
+        Plain http is let through (for loopback hosts only) exactly when that service itself
+        runs on loopback, as the emulator does; a real service's results stay https-only.
+        """
+        service = base_url or os.environ.get(BASE_URL_ENV_VAR, "")
+        loopback = _is_loopback((urlsplit(service).hostname or "").lower())
+        return cls(allow_loopback_http=loopback, **limits)
 
     def check_url(self, url: str) -> None:
         """Refuse anything but https (and loopback http when allowed)."""

@@ -165,3 +165,26 @@ def test_emulator_file_bytes_are_what_was_saved(jobs: JobClient, tmp_path: Path)
     result = jobs.generate("hy-video-1.5", prompt="x")
     (path,) = jobs.download(result, tmp_path)
     assert path.read_bytes() == file_bytes(result.job_id, "video.mp4")
+
+
+@pytest.mark.parametrize(
+    ("base_url", "env", "allowed"),
+    [
+        ("http://127.0.0.1:8765/v1", None, True),
+        ("http://localhost:8765/v1", None, True),
+        (None, "http://127.0.0.1:8765/v1", True),
+        ("https://tokenhub.tencentmaas.com/v1", "http://127.0.0.1:8765/v1", False),
+        (None, None, False),
+    ],
+)
+def test_policy_for_a_service_allows_plain_http_only_when_the_service_is_on_loopback(
+    monkeypatch: pytest.MonkeyPatch, base_url: str | None, env: str | None, allowed: bool
+) -> None:
+    if env is None:
+        monkeypatch.delenv("TOKENHUB_BASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("TOKENHUB_BASE_URL", env)
+    policy = DownloadPolicy.for_service(base_url, max_bytes=10)
+    assert (policy.allow_loopback_http, policy.max_bytes) == (allowed, 10)
+    with pytest.raises(InvalidParameterError):
+        policy.check_url("http://files.example.com/a.png")  # never a real host over http

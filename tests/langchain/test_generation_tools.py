@@ -182,6 +182,17 @@ def test_download_dir_saves_files_and_lists_them(options: dict[str, Any], tmp_pa
     assert path in message.content
 
 
+def test_download_dir_works_against_the_emulator_without_a_policy(
+    options: dict[str, Any], tmp_path: Path
+) -> None:
+    # As a user's own tests run it: pointed at the loopback emulator, no DownloadPolicy given.
+    plain = {k: v for k, v in options.items() if k != "download_policy"}
+    tool = HunyuanImageGenerationTool(**plain, download_dir=str(tmp_path))
+    message = tool.invoke(_call(tool, {"prompt": "x"}))
+    assert len(message.artifact["local_paths"]) == 1
+    assert "Saving the files failed" not in message.content
+
+
 def test_download_failure_keeps_the_urls(options: dict[str, Any], tmp_path: Path) -> None:
     strict = {**options, "download_policy": DownloadPolicy()}  # refuses loopback http
     tool = HunyuanImageGenerationTool(**strict, download_dir=str(tmp_path))
