@@ -164,12 +164,13 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
         self.request_defaults = _checked_defaults(request_defaults or {}, self.models, backend)
         self.on_progress = on_progress
         self._client_options: dict[str, Any] = {
-            "api_key": api_key,
+            # Held as SecretStr so that no attribute of the spec shows a secret in clear.
+            "api_key": _secret(api_key),
             "base_url": base_url,
             "region": region,
             "backend": backend,
-            "secret_id": secret_id,
-            "secret_key": secret_key,
+            "secret_id": _secret(secret_id),
+            "secret_key": _secret(secret_key),
             "tencentcloud_region": tencentcloud_region,
             "allowed_local_dirs": allowed_local_dirs,
             "timeout": timeout,
@@ -300,6 +301,10 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
             client = self._async_jobs.pop(asyncio.get_running_loop(), None)
         if client is not None:
             await client.aclose()
+
+
+def _secret(value: str | SecretStr | None) -> SecretStr | None:
+    return SecretStr(value) if isinstance(value, str) else value
 
 
 def _checked_defaults(

@@ -266,3 +266,12 @@ def test_local_files_are_refused_unless_allowed(emulator: TokenHubEmulator, tmp_
     assert allowing.generate_3d(prompt="a cat", image_url=str(picture)).urls
     submitted = _submits(emulator)[-1]
     assert "image_base64" in submitted and "image_url" not in submitted
+
+
+def test_no_attribute_of_the_spec_holds_a_secret_in_clear(emulator: TokenHubEmulator) -> None:
+    spec = HunyuanGenerationToolSpec(
+        backend="tencentcloud", secret_id="AKIDspec0001", secret_key="spec-secret-key-42",
+        api_key="sk-spec-key-77", base_url=emulator.root_url,
+    )  # fmt: skip
+    shown = repr(spec) + str(vars(spec)) + "".join(repr(t) for t in spec.to_tool_list())
+    assert "spec-secret-key-42" not in shown and "sk-spec-key-77" not in shown
