@@ -113,3 +113,23 @@ def test_what_the_backend_cannot_do_is_a_usage_error_before_any_request(
     assert result.exit_code == ExitCode.USAGE, result.output
     assert message in result.stderr
     assert len(emulator.requests) == 0
+
+
+def test_a_cloud_job_submitted_without_waiting_is_resumed_on_the_same_backend(
+    emulator: TokenHubEmulator,
+) -> None:
+    options = ("--backend", "tencentcloud", "--base-url", emulator.root_url)
+    secrets = {"TENCENTCLOUD_SECRET_ID": SECRET_ID, "TENCENTCLOUD_SECRET_KEY": SECRET_KEY}
+    submitted = run(*options, "image", "x", "-m", "hunyuan-image-job", "--no-wait", **secrets)
+    assert submitted.exit_code == ExitCode.OK, submitted.output
+    job_id = submitted.stdout.strip()
+
+    waited = run(
+        *options, "job", "wait", job_id, "--model", "hunyuan-image-job", *FAST, "--json",
+        **secrets,
+    )  # fmt: skip
+
+    assert waited.exit_code == ExitCode.OK, waited.output
+    assert json.loads(waited.stdout)["job_id"] == job_id
+    actions = [r.headers["x-tc-action"] for r in emulator.requests]
+    assert actions[0] == "SubmitHunyuanImageJob" and set(actions[1:]) == {"QueryHunyuanImageJob"}
