@@ -94,7 +94,9 @@ class _JobClientBase:
         self.poll_interval = poll_interval
         self.max_poll_interval = max_poll_interval
         self.timeout = timeout
-        self.download_policy = download_policy or DownloadPolicy()
+        self.download_policy = download_policy or DownloadPolicy.for_service(
+            backend_options.base_url
+        )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(backend={self.backend.name!r})"

@@ -188,3 +188,19 @@ def test_policy_for_a_service_allows_plain_http_only_when_the_service_is_on_loop
     assert (policy.allow_loopback_http, policy.max_bytes) == (allowed, 10)
     with pytest.raises(InvalidParameterError):
         policy.check_url("http://files.example.com/a.png")  # never a real host over http
+
+
+def test_job_client_downloads_from_a_loopback_service_by_default(tmp_path: Path) -> None:
+    """A JobClient pointed at the emulator may fetch its plain-http result files; one pointed
+    at a real https service keeps the https-only policy."""
+    with (
+        TokenHubEmulator(api_key="k") as emu,
+        JobClient(api_key="k", base_url=emu.base_url) as jobs,
+    ):
+        assert jobs.download_policy.allow_loopback_http
+        result = jobs.generate("hy-image-lite", prompt="雨中, 竹林, 小路")
+        paths = jobs.download(result, tmp_path)
+        assert [p.suffix for p in paths] == [".png"]
+        assert paths[0].read_bytes().startswith(b"\x89PNG")
+    with JobClient(api_key="k", base_url="https://tokenhub.tencentmaas.com/v1") as real:
+        assert not real.download_policy.allow_loopback_http
