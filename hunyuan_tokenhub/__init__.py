@@ -27,6 +27,7 @@ from ._exceptions import (
     RateLimitError,
     ServiceUnavailableError,
     StreamError,
+    SubmitTimeoutError,
     TokenHubError,
 )
 from ._version import __version__
@@ -53,6 +54,7 @@ __all__ = [
     "RateLimitError",
     "ServiceUnavailableError",
     "StreamError",
+    "SubmitTimeoutError",
     "TokenHubClient",
     "TokenHubError",
     "__version__",
@@ -70,7 +72,6 @@ __all__ += [
     "JobClient",
     "JobResult",
     "JobStatus",
-    "SubmitTimeoutError",
 ]
 
 if TYPE_CHECKING:
@@ -80,7 +81,6 @@ if TYPE_CHECKING:
         JobClient,
         JobResult,
         JobStatus,
-        SubmitTimeoutError,
     )
 else:
     # Defined for the interpreter only, so type checkers still flag misspelt names. Every

@@ -28,6 +28,7 @@ __all__ = [
     "RateLimitError",
     "ServiceUnavailableError",
     "StreamError",
+    "SubmitTimeoutError",
     "TokenHubError",
     "error_from_response",
     "scrub_secret",
@@ -213,6 +214,17 @@ class JobTimeoutError(JobError):
             job_id=job_id,
             model=model,
         )
+
+
+class SubmitTimeoutError(TokenHubError, TimeoutError):
+    """No job was started within the timeout: no free slot, or the server kept refusing.
+
+    Nothing was submitted, so nothing is running or billed.
+    """
+
+    def __init__(self, message: str, *, model: str) -> None:
+        self.model = model
+        super().__init__(message)
 
 
 _STATUS_CLASSES: dict[int, type[APIStatusError]] = {

@@ -56,7 +56,7 @@ from .._exceptions import (
     JobFailedError,
     JobTimeoutError,
     RateLimitError,
-    TokenHubError,
+    SubmitTimeoutError,
 )
 from ._results import JobKind, JobResult, JobStatus
 
@@ -96,17 +96,6 @@ LEARNING_WEIGHT = 0.25
 PRIOR_SPREAD_SHARE = 0.1
 #: Jobs whose submit time is remembered (for a later ``wait_for_job``), oldest dropped first.
 MAX_TRACKED_JOBS = 1024
-
-
-class SubmitTimeoutError(TokenHubError, TimeoutError):
-    """No job was started within the timeout: no free slot, or the server kept refusing.
-
-    Nothing was submitted, so nothing is running or billed.
-    """
-
-    def __init__(self, message: str, *, model: str) -> None:
-        self.model = model
-        super().__init__(message)
 
 
 @dataclass(frozen=True)
