@@ -160,11 +160,13 @@ def build_chat_payload(
     ``extra_body`` is merged last, verbatim, like the OpenAI SDK's argument of that name.
     Documented parameters are checked wherever they came from, so a bad value raises
     ``InvalidParameterError`` naming it before anything is sent. With ``stream``,
-    ``stream_usage`` asks for a usage chunk (``stream_options.include_usage``).
+    ``stream_usage`` asks for a usage chunk (``stream_options.include_usage``). A system
+    message after the conversation has started is sent as a user message (see
+    ``_late_system_as_user``).
     """
     if not isinstance(model, str) or not model.strip():
         raise InvalidParameterError("model", "must be a non-empty model or service id")
-    payload: dict[str, Any] = {"model": model, "messages": list(messages)}
+    payload: dict[str, Any] = {"model": model, "messages": _late_system_as_user(messages)}
     if params:
         payload.update((key, value) for key, value in params.items() if value is not None)
     if extra_body:
@@ -182,6 +184,35 @@ def build_chat_payload(
         payload.pop("stream", None)
         payload.pop("stream_options", None)
     return payload
+
+
+def _late_system_positions(messages: Sequence[Mapping[str, Any]]) -> set[int]:
+    """Positions of system messages that come after the first non-system message."""
+    started = False
+    late: set[int] = set()
+    for position, message in enumerate(messages):
+        if message.get("role") != "system":
+            started = True
+        elif started:
+            late.add(position)
+    return late
+
+
+def _late_system_as_user(messages: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The messages as sent: a system message after the conversation started becomes user.
+
+    TokenHub documents the order ``system? -> user -> assistant -> user ...`` ending with a
+    user (or tool) message, and answers 400 to a conversation ending with a system message.
+    Frameworks add such late instructions (LlamaIndex's ``FunctionAgent`` with
+    ``early_stopping_method="generate"`` appends "generate a final answer" as a system
+    message), so they are sent as user messages, content unchanged; the changed messages are
+    copies.
+    """
+    late = _late_system_positions(messages)
+    return [
+        {**message, "role": "user"} if position in late else message
+        for position, message in enumerate(messages)
+    ]
 
 
 def build_chat_request(
@@ -334,8 +365,9 @@ def apply_reasoning_passback(
 
     ``always`` keeps it everywhere; ``never`` drops it everywhere; ``tool_turns`` keeps it only
     on assistant messages that carry ``tool_calls`` after the last user message (the current
-    tool loop), which thinking-mode DeepSeek, Kimi and GLM require. Messages that change are
-    copied; the input is not modified.
+    tool loop), which thinking-mode DeepSeek, Kimi and GLM require; a late system message
+    counts as a user message, since that is how it is sent. Messages that change are copied;
+    the input is not modified.
     """
     if policy not in REASONING_PASSBACK_POLICIES:
         raise InvalidParameterError(
@@ -343,7 +375,11 @@ def apply_reasoning_passback(
         )
     last_user = -1
     if policy == "tool_turns":
-        last_user = max((i for i, m in enumerate(messages) if m.get("role") == "user"), default=-1)
+        sent_as_user = _late_system_positions(messages)
+        last_user = max(
+            (i for i, m in enumerate(messages) if m.get("role") == "user" or i in sent_as_user),
+            default=-1,
+        )
     result: list[dict[str, Any]] = []
     for position, message in enumerate(messages):
         keep = policy == "always" or (

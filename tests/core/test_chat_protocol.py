@@ -111,6 +111,26 @@ def test_model_and_messages_are_required() -> None:
         build_chat_payload("m", [])
 
 
+def test_a_system_message_after_the_conversation_started_is_sent_as_user() -> None:
+    # TokenHub wants system? -> user -> assistant -> user ... ending with user or tool
+    # (TOKENHUB_API.md 1.1); LlamaIndex's early stopping appends a system message at the end.
+    call = format_tool_call("c1", "get_weather", {"city": "北京"})
+    messages = [
+        {"role": "system", "content": "be brief"},
+        {"role": "system", "content": "answer in Chinese"},
+        {"role": "user", "content": "北京天气?"},
+        format_assistant_message("", [call]),
+        {"role": "tool", "tool_call_id": "c1", "content": "晴"},
+        {"role": "system", "content": "Give your final answer now.", "name": "stop"},
+    ]
+    sent = build_chat_payload("deepseek-v3.2", messages)["messages"]
+
+    assert [m["role"] for m in sent] == ["system", "system", "user", "assistant", "tool", "user"]
+    assert sent[-1] == {"role": "user", "content": "Give your final answer now.", "name": "stop"}
+    assert sent[:5] == messages[:5]
+    assert messages[-1]["role"] == "system"  # the caller's message is not modified
+
+
 def test_stream_usage_sets_stream_options_and_keeps_user_options() -> None:
     payload = build_chat_payload(
         "m", USER, {"stream_options": {"foo": 1}}, stream=True, stream_usage=True
@@ -237,6 +257,16 @@ def test_reasoning_passback_policies() -> None:
 def test_tool_turns_only_inside_the_current_user_turn() -> None:
     history = [*_history(), {"role": "user", "content": "q3"}]
     assert _reasoning(apply_reasoning_passback(history, "tool_turns")) == [None] * 7
+
+
+def test_tool_turns_end_at_a_late_system_message_as_at_a_user_message() -> None:
+    # The late system message is sent as a user message, so it ends the tool loop as one.
+    history = [*_history()[:5], {"role": "system", "content": "answer now"}]
+    assert _reasoning(apply_reasoning_passback(history, "tool_turns")) == [None] * 6
+    leading_system = [{"role": "system", "content": "be brief"}, *_history()[2:5]]
+    assert _reasoning(apply_reasoning_passback(leading_system, "tool_turns")) == [
+        None, None, "r-tool", None,
+    ]  # fmt: skip
 
 
 def test_reasoning_passback_policy_resolution() -> None:

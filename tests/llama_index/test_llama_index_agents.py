@@ -112,3 +112,30 @@ async def test_agent_workflow_picks_the_function_agent(make_llm: MakeLLM) -> Non
     assert isinstance(workflow.agents[workflow.root_agent], FunctionAgent)
     answer = str(await workflow.run(user_msg="multiply 6 by 7"))
     assert "42" in answer
+
+
+async def test_function_agent_early_stopping_generate_gets_its_final_answer(
+    make_llm: MakeLLM, emulator: TokenHubEmulator
+) -> None:
+    # At max_iterations LlamaIndex appends its "give a final answer" instruction as a system
+    # message at the end; TokenHub wants the last message to be user or tool, so it is sent
+    # as a user message (else the gateway answers 400).
+    def multiply(a: int, b: int) -> int:
+        """Multiply two integers."""
+        return a * b
+
+    agent = FunctionAgent(
+        tools=[FunctionTool.from_defaults(fn=multiply)],
+        llm=make_llm(),
+        system_prompt="You are a calculator.",
+        early_stopping_method="generate",
+    )
+    answer = str(await agent.run(user_msg="multiply 6 by 7", max_iterations=1))
+
+    final_request = chat_bodies(emulator)[-1]
+    assert [m["role"] for m in final_request["messages"]] == ["system", "user", "user"]
+    instruction = final_request["messages"][-1]["content"]
+    assert instruction.startswith("You have reached the maximum number of iterations (1).")
+    assert "tools" not in final_request
+    # The emulator echoes the last user message: the answer replies to the instruction.
+    assert answer.startswith("You said: You have reached the maximum number of iterations")
