@@ -55,6 +55,7 @@ __all__ = [
     "build_chat_request",
     "format_assistant_message",
     "format_tool_call",
+    "json_object_from_text",
     "normalize_tool_choice",
     "parse_completion",
     "parse_tool_call",
@@ -526,6 +527,44 @@ def parse_tool_calls(
                 parsed or InvalidToolCall(None, None, repr(raw), "tool call is not an object")
             )
     return valid, invalid
+
+
+def json_object_from_text(text: str) -> dict[str, Any]:
+    """The JSON object a model wrote as its text answer instead of calling a tool.
+
+    Models that cannot be forced to call the structured-output tool (thinking models) may
+    answer with the JSON as text: bare, in a Markdown code fence, or after a sentence. A text
+    that is JSON as a whole must be an object; otherwise the first JSON object in ``text`` is
+    returned, whichever way it is wrapped. Raises ``ValueError`` when there is none.
+
+    Usage::
+
+        json_object_from_text('Here it is:\n```json\n{"name": "Alice", "age": 30}\n```')
+        # {'name': 'Alice', 'age': 30}
+    """
+    try:
+        whole = json.loads(text)
+    except ValueError:
+        pass
+    else:
+        if isinstance(whole, dict):
+            return whole
+        raise ValueError(f"the text is JSON but not an object: {_excerpt(text)!r}")
+    decoder = json.JSONDecoder()
+    start = text.find("{")
+    while start != -1:
+        try:
+            value, _ = decoder.raw_decode(text, start)
+        except ValueError:
+            value = None
+        if isinstance(value, dict):
+            return value
+        start = text.find("{", start + 1)
+    raise ValueError(f"the text holds no JSON object: {_excerpt(text)!r}")
+
+
+def _excerpt(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _reasoning_of(message: Mapping[str, Any]) -> str | None:

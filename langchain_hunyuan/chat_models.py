@@ -11,6 +11,7 @@ from typing import Any, cast
 
 import httpx
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
+from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models import (
     BaseChatModel,
     LangSmithParams,
@@ -30,7 +31,7 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnableMap, Runn
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_function, convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
-from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 from typing_extensions import Self
 
 from hunyuan_tokenhub._adapter_clients import AdapterClients
@@ -39,6 +40,7 @@ from hunyuan_tokenhub._chat import (
     ChatCompletion,
     ChatStreamNormalizer,
     build_chat_request,
+    json_object_from_text,
     normalize_tool_choice,
     parse_completion,
     tool_names,
@@ -419,11 +421,6 @@ class ChatHunyuan(BaseChatModel):
         trace_format = {"kwargs": {"method": method, "strict": strict}, "schema": schema}
         llm: Runnable[LanguageModelInput, Any]
         parser: Runnable[Any, Any]
-        content_parser: Runnable[Any, Any] = (
-            PydanticOutputParser(pydantic_object=cast(Any, schema))
-            if is_pydantic
-            else JsonOutputParser()
-        )
         if method == "function_calling":
             tool = convert_to_openai_tool(schema, strict=strict)
             name = tool["function"]["name"]
@@ -438,7 +435,11 @@ class ChatHunyuan(BaseChatModel):
                 if is_pydantic
                 else JsonOutputKeyToolsParser(key_name=name, first_tool_only=True)
             )
-            parser = tools_parser if forced else _tool_or_content(tools_parser, content_parser)
+            if forced:
+                parser = tools_parser
+            else:
+                model = cast(type[BaseModel], schema) if is_pydantic else None
+                parser = _tool_or_json_text(tools_parser, model, name)
         else:
             if method == "json_mode":
                 if strict is not None:
@@ -451,7 +452,11 @@ class ChatHunyuan(BaseChatModel):
             llm = self.bind(
                 response_format=response_format, ls_structured_output_format=trace_format
             )
-            parser = content_parser
+            parser = (
+                PydanticOutputParser(pydantic_object=cast(Any, schema))
+                if is_pydantic
+                else JsonOutputParser()
+            )
         if not include_raw:
             return llm | parser
         parse = RunnablePassthrough.assign(
@@ -463,19 +468,29 @@ class ChatHunyuan(BaseChatModel):
         )
 
 
-def _tool_or_content(
-    tools_parser: Runnable[Any, Any], content_parser: Runnable[Any, Any]
+def _tool_or_json_text(
+    tools_parser: Runnable[Any, Any], model: type[BaseModel] | None, tool_name: str
 ) -> Runnable[AIMessage, Any]:
-    """Parse the schema's tool call, or else JSON in the text.
+    """Parse the schema's tool call, or else the JSON object in the text.
 
     Used where the tool cannot be forced (thinking models): such a model may answer with the
-    JSON as text instead of calling the tool. With neither, ``OutputParserException`` is
-    raised rather than ``None`` returned.
+    JSON as text instead of calling the tool; the core finds it (``json_object_from_text``,
+    shared with the LlamaIndex adapter). With neither, ``OutputParserException`` is raised
+    rather than ``None`` returned.
     """
 
     def parse(message: AIMessage) -> Any:
         parsed = tools_parser.invoke(message)
-        return parsed if parsed is not None else content_parser.invoke(message)
+        if parsed is not None:
+            return parsed
+        try:
+            data = json_object_from_text(message.text)
+            return data if model is None else model.model_validate(data)
+        except ValueError as exc:  # pydantic's ValidationError is a ValueError too
+            raise OutputParserException(
+                f"The model neither called {tool_name} nor answered with its JSON: {exc}",
+                llm_output=message.text,
+            ) from exc
 
     return RunnableLambda(parse)
 

@@ -17,6 +17,7 @@ from hunyuan_tokenhub._chat import (
     build_chat_request,
     format_assistant_message,
     format_tool_call,
+    json_object_from_text,
     normalize_tool_choice,
     parse_completion,
     parse_tool_call,
@@ -396,6 +397,35 @@ def test_invalid_tool_arguments_become_records_not_exceptions(arguments: str, er
     assert isinstance(call, InvalidToolCall)
     assert (call.id, call.name, call.args) == ("c", "f", arguments)
     assert error in call.error
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"name": "Alice", "age": 30}',
+        '  \n{"name": "Alice", "age": 30}\n',
+        '```json\n{"name": "Alice", "age": 30}\n```',
+        'Here it is:\n```\n{"name": "Alice", "age": 30}\n```\nAnything else?',
+        'Fields {name, age} filled in: {"name": "Alice", "age": 30} as asked.',
+    ],
+    ids=["bare", "padded", "fenced", "fence-without-language", "after-prose-and-braces"],
+)
+def test_json_object_from_text_finds_the_answer_however_wrapped(text: str) -> None:
+    assert json_object_from_text(text) == {"name": "Alice", "age": 30}
+
+
+def test_json_object_from_text_takes_the_first_object_whole() -> None:
+    text = '{"person": {"name": "Alice"}, "tags": ["a"]} and then {"other": 1}'
+    assert json_object_from_text(text) == {"person": {"name": "Alice"}, "tags": ["a"]}
+
+
+@pytest.mark.parametrize(
+    "text", ["You said: Alice is 30", "", "{broken", '[{"name": "Alice"}]', '"{}"']
+)
+def test_json_object_from_text_without_an_object_fails_quoting_the_text(text: str) -> None:
+    with pytest.raises(ValueError, match="no JSON object|JSON but not an object") as caught:
+        json_object_from_text(text)
+    assert repr(text) in str(caught.value)
 
 
 def test_tool_call_without_name_is_invalid() -> None:

@@ -170,10 +170,43 @@ def test_unforced_structured_output_reads_json_text_when_no_tool_is_called(
     assert joke == Joke(**answer)
 
 
+@pytest.mark.parametrize("schema", [Joke, JokeDict], ids=["pydantic", "typeddict"])
+def test_unforced_structured_output_finds_json_after_prose(
+    make_llm: MakeLLM, emulator: TokenHubEmulator, schema: type
+) -> None:
+    # Found by the core's json_object_from_text, which the LlamaIndex adapter uses too.
+    answer = {"setup": "Why do cats purr?", "punchline": "Because they are purr-fect."}
+    content = "Here is the joke you asked for: " + json.dumps(answer) + " Enjoy!"
+    emulator.faults.add(
+        route="/v1/chat/completions", status=200, times=1, body=_text_reply(content)
+    )
+    joke = make_llm(model=THINKING).with_structured_output(schema).invoke(PROMPT)
+    assert joke == (Joke(**answer) if schema is Joke else answer)
+
+
+def _text_reply(content: str) -> dict[str, Any]:
+    message = {"role": "assistant", "content": content}
+    return {
+        "id": "r1",
+        "model": THINKING,
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+    }
+
+
+def test_unforced_structured_output_with_json_not_matching_the_schema_fails_clearly(
+    make_llm: MakeLLM, emulator: TokenHubEmulator
+) -> None:
+    emulator.faults.add(
+        route="/v1/chat/completions", status=200, times=1, body=_text_reply('{"setup": 1}')
+    )
+    with pytest.raises(OutputParserException, match="neither called Joke nor answered"):
+        make_llm(model=THINKING).with_structured_output(Joke).invoke(PROMPT)
+
+
 def test_unforced_structured_output_without_tool_or_json_fails_clearly(make_llm: MakeLLM) -> None:
     # The emulator does not call a tool the prompt never mentions, and answers plain text.
     structured = make_llm(model=THINKING).with_structured_output(Joke)
-    with pytest.raises(OutputParserException):
+    with pytest.raises(OutputParserException, match="no JSON object: 'You said: hello there'"):
         structured.invoke("hello there")
     raw = make_llm(model=THINKING).with_structured_output(Joke, include_raw=True).invoke("hello")
     assert raw["parsed"] is None and isinstance(raw["parsing_error"], OutputParserException)
