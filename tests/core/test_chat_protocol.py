@@ -423,7 +423,7 @@ def test_json_object_from_text_takes_the_first_object_whole() -> None:
     "text", ["You said: Alice is 30", "", "{broken", '[{"name": "Alice"}]', '"{}"']
 )
 def test_json_object_from_text_without_an_object_fails_quoting_the_text(text: str) -> None:
-    with pytest.raises(ValueError, match="no JSON object|JSON but not an object") as caught:
+    with pytest.raises(ValueError, match=r"no JSON object|JSON but not an object") as caught:
         json_object_from_text(text)
     assert repr(text) in str(caught.value)
 
