@@ -38,6 +38,8 @@ from hunyuan_tokenhub._catalog import ReasoningPassback, get_model_info
 from hunyuan_tokenhub._chat import (
     apply_reasoning_passback,
     build_chat_payload,
+    format_tool_call,
+    json_object_from_text,
     normalize_tool_choice,
     resolve_reasoning_passback,
 )
@@ -396,6 +398,79 @@ class Hunyuan(FunctionCallingLLM):
             return "required"
         logger.debug("%s rejects a forced tool_choice; sending 'auto' instead", self.model)
         return "auto"
+
+    def chat_with_tools(
+        self,
+        tools: Sequence[BaseTool],
+        user_msg: str | ChatMessage | None = None,
+        chat_history: list[ChatMessage] | None = None,
+        verbose: bool = False,
+        allow_parallel_tool_calls: bool = False,
+        tool_required: bool = False,
+        **kwargs: Any,
+    ) -> ChatResponse:
+        """``FunctionCallingLLM.chat_with_tools``; ``tool_required`` holds on every model.
+
+        A model that rejects a forced ``tool_choice`` (thinking models) gets ``"auto"`` and
+        may answer a required tool's arguments as JSON text; see ``_required_call``.
+        """
+        response = super().chat_with_tools(
+            tools,
+            user_msg,
+            chat_history,
+            verbose,
+            allow_parallel_tool_calls,
+            tool_required,
+            **kwargs,
+        )
+        return self._required_call(response, tools) if tool_required else response
+
+    async def achat_with_tools(
+        self,
+        tools: Sequence[BaseTool],
+        user_msg: str | ChatMessage | None = None,
+        chat_history: list[ChatMessage] | None = None,
+        verbose: bool = False,
+        allow_parallel_tool_calls: bool = False,
+        tool_required: bool = False,
+        **kwargs: Any,
+    ) -> ChatResponse:
+        """Async ``chat_with_tools``: ``tool_required`` holds on every model."""
+        response = await super().achat_with_tools(
+            tools,
+            user_msg,
+            chat_history,
+            verbose,
+            allow_parallel_tool_calls,
+            tool_required,
+            **kwargs,
+        )
+        return self._required_call(response, tools) if tool_required else response
+
+    def _required_call(self, response: ChatResponse, tools: Sequence[BaseTool]) -> ChatResponse:
+        """Make a reply to ``tool_required`` carry a tool call, or fail clearly.
+
+        LlamaIndex requires a tool only for structured output (``structured_predict``,
+        ``as_structured_llm``), always one: the output class's. A model that could not be
+        forced to call it may answer its JSON in text instead; that object (found by the
+        core's ``json_object_from_text``, as in ``ChatHunyuan``) becomes the tool's call, and
+        a reply with neither raises ``ValueError`` quoting the text.
+        """
+        message = response.message
+        if len(tools) != 1 or any(isinstance(b, ToolCallBlock) for b in message.blocks):
+            return response
+        name = tools[0].metadata.name or ""
+        text = message.content or ""
+        try:
+            arguments = json_object_from_text(text)
+        except ValueError as exc:
+            raise ValueError(
+                f"A call to {name} was required, but {self.model} answered neither the call "
+                f"nor its arguments as JSON: {exc}"
+            ) from exc
+        message.blocks.append(ToolCallBlock(tool_name=name, tool_kwargs=arguments))
+        message.additional_kwargs["tool_calls"] = [format_tool_call(None, name, arguments)]
+        return response
 
     def _validate_chat_with_tools_response(
         self,

@@ -4,6 +4,7 @@ reasoning pass-back in tool loops, structured prediction, instrumentation."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -336,6 +337,103 @@ def test_structured_predict_on_a_thinking_model(
     )
     assert isinstance(result, CityWeather)
     assert chat_bodies(emulator)[-1]["tool_choice"] == "auto"
+
+
+THINKING = "hunyuan-2.0-thinking-20251109"
+
+
+class Person(BaseModel):
+    """A person."""
+
+    name: str
+    age: int
+
+
+def _text_reply(content: str) -> dict[str, Any]:
+    message = {"role": "assistant", "content": content, "reasoning_content": "No tool needed."}
+    return {
+        "id": "r1",
+        "model": THINKING,
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+    }
+
+
+def _structured_calls(llm: Hunyuan) -> list[Callable[[], Any]]:
+    """Every non-streamed structured-output entry point, as a no-argument call."""
+    prompt = PromptTemplate("Alice is 30")
+    messages = [ChatMessage(role="user", content="Alice is 30")]
+    return [
+        lambda: llm.structured_predict(Person, prompt),
+        lambda: asyncio.run(llm.astructured_predict(Person, prompt)),
+        lambda: llm.as_structured_llm(Person).chat(messages).raw,
+        lambda: asyncio.run(llm.as_structured_llm(Person).achat(messages)).raw,
+    ]
+
+
+@pytest.mark.parametrize("entry", range(4), ids=["sync", "async", "llm-chat", "llm-achat"])
+@pytest.mark.parametrize(
+    "content",
+    ['{"name": "Alice", "age": 30}', 'Here you are:\n```json\n{"name": "Alice", "age": 30}\n```'],
+    ids=["bare", "fenced"],
+)
+def test_thinking_model_answering_json_text_gives_the_object(
+    make_llm: MakeLLM, emulator: TokenHubEmulator, entry: int, content: str
+) -> None:
+    # A thinking model gets tool_choice="auto" and may answer the JSON as text, as ChatHunyuan
+    # also accepts (both through the core's json_object_from_text).
+    emulator.faults.add(
+        route="/v1/chat/completions", status=200, times=1, body=_text_reply(content)
+    )
+    assert _structured_calls(make_llm(THINKING))[entry]() == Person(name="Alice", age=30)
+    assert chat_bodies(emulator)[-1]["tool_choice"] == "auto"
+
+
+@pytest.mark.parametrize("entry", range(4), ids=["sync", "async", "llm-chat", "llm-achat"])
+def test_thinking_model_answering_neither_call_nor_json_fails_clearly(
+    make_llm: MakeLLM, entry: int
+) -> None:
+    # The emulator calls no tool the prompt does not mention; it answers "You said: ...".
+    with pytest.raises(ValueError, match="A call to Person was required") as caught:
+        _structured_calls(make_llm(THINKING))[entry]()
+    assert THINKING in str(caught.value)
+    assert "'You said: Alice is 30'" in str(caught.value)
+
+
+def test_json_text_not_matching_the_output_class_fails_naming_the_field(
+    make_llm: MakeLLM, emulator: TokenHubEmulator
+) -> None:
+    emulator.faults.add(
+        route="/v1/chat/completions", status=200, times=1, body=_text_reply('{"name": "Alice"}')
+    )
+    with pytest.raises(ValueError, match="could not be parsed into Person") as caught:
+        make_llm(THINKING).structured_predict(Person, PromptTemplate("Alice is 30"))
+    assert "age" in str(caught.value)
+
+
+def test_streamed_structured_output_reads_bare_json_text(
+    make_llm: MakeLLM, emulator: TokenHubEmulator
+) -> None:
+    # The streamed path is LlamaIndex's own: it parses the text of a reply without tool calls.
+    chunks = [
+        {"id": "s1", "choices": [{"index": 0, "delta": {"content": part}}]}
+        for part in ('{"name": "Al', 'ice", "age"', ": 30}")
+    ]
+    sse = "".join(f"data: {json.dumps(chunk)}\n\n" for chunk in chunks) + "data: [DONE]\n\n"
+    emulator.faults.add(
+        route="/v1/chat/completions",
+        status=200,
+        times=1,
+        body=sse.encode(),
+        headers={"Content-Type": "text/event-stream"},
+    )
+    streamed = list(make_llm(THINKING).stream_structured_predict(Person, PromptTemplate("x")))
+    assert streamed[-1] == Person(name="Alice", age=30)
+
+
+def test_agents_without_tool_required_keep_a_text_answer(make_llm: MakeLLM) -> None:
+    # Only a required tool turns JSON text into a call; an agent's turn stays as answered.
+    response = make_llm(THINKING).chat_with_tools([WEATHER], user_msg='{"city": "Paris"}')
+    assert _selections(make_llm(THINKING), response) == []
 
 
 # ---------------------------------------------------------------------- instrumentation
