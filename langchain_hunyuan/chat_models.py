@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
@@ -54,6 +55,12 @@ from ._messages import completion_to_message, delta_to_chunk, final_chunk, messa
 DEFAULT_MODEL = "hunyuan-2.0-instruct-20251111"
 # LangChain's count_tokens_approximately default; TokenHub publishes no tokenizer.
 _CHARS_PER_TOKEN = 4.0
+
+# Resources a copy uses together with the original (a deep copy would duplicate a connection
+# pool or a rate limiter's lock, or fail on it).
+_SHARED_ON_COPY = frozenset(
+    {"http_client", "http_async_client", "rate_limiter", "cache", "callbacks"}
+)
 
 _STRUCTURED_METHODS: tuple[StructuredOutputMethod, ...] = (
     "function_calling",
@@ -157,6 +164,52 @@ class ChatHunyuan(BaseChatModel):
             async_http_client=self.http_async_client,
         )
         return self
+
+    # ------------------------------------------------------------------ copies and pickles
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A new instance with ``update`` applied and validated, with its own core clients.
+
+        A changed ``base_url``, ``api_key`` or ``timeout`` takes effect (pydantic's copy would
+        keep this instance's clients and skip validation). Your ``http_client`` and
+        ``http_async_client``, the rate limiter, cache and callbacks are shared; ``deep``
+        copies the other settings.
+        """
+        fields = self._constructor_fields()
+        if deep:
+            fields = {
+                name: value if name in _SHARED_ON_COPY else copy.deepcopy(value)
+                for name, value in fields.items()
+            }
+        aliases = {f.alias: name for name, f in type(self).model_fields.items() if f.alias}
+        fields.update((aliases.get(key, key), value) for key, value in (update or {}).items())
+        return type(self)(**fields)
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        return self.model_copy(deep=True)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        # Pickle the settings, never the key nor your httpx clients: an unpickled copy reads
+        # the key from the environment again and builds its own connection pools (as
+        # LlamaIndex's Hunyuan does).
+        fields = self._constructor_fields()
+        for name in ("api_key", "http_client", "http_async_client"):
+            fields.pop(name, None)
+        return {"fields": fields}
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        type(self).__init__(self, **state["fields"])
+
+    def _constructor_fields(self) -> dict[str, Any]:
+        """The settings this instance was built with, by field name.
+
+        A profile LangChain derived from the model is left out, so a copy for another model
+        derives its own.
+        """
+        fields = {name: getattr(self, name) for name in self.model_fields_set}
+        if "profile" in fields and fields["profile"] == self._resolve_model_profile():
+            del fields["profile"]
+        return fields
 
     # ------------------------------------------------------------------ LangChain metadata
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
+import pickle
 from collections.abc import Callable
 from typing import Any
 
@@ -11,8 +13,10 @@ import httpx
 import pytest
 from langchain_core.load import dumpd, dumps, load
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, trim_messages
+from langchain_core.rate_limiters import InMemoryRateLimiter
 from pydantic import SecretStr, ValidationError
 
+from hunyuan_tokenhub import AuthenticationError
 from hunyuan_tokenhub.emulator import TokenHubEmulator
 from langchain_hunyuan import ChatHunyuan
 
@@ -178,6 +182,70 @@ def test_user_supplied_http_clients_are_used(
         asyncio.run(llm.ainvoke("1+1"))
     assert seen == ["/v1/chat/completions", "async /v1/chat/completions"]
     assert "http_client" not in dumpd(llm)["kwargs"]
+
+
+def test_model_copy_builds_its_own_clients_from_the_new_settings(
+    emulator: TokenHubEmulator, make_llm: Callable[..., ChatHunyuan]
+) -> None:
+    llm = make_llm(temperature=0.3)
+    moved = llm.model_copy(update={"base_url": emulator.backup_base_url})
+    assert moved.invoke("1+1").content == "1+1=2"
+    assert emulator.requests[-1].host == "backup"
+    assert (moved.temperature, llm.base_url) == (0.3, emulator.base_url)
+
+    rekeyed = llm.model_copy(update={"api_key": "sk-another-key"})
+    with pytest.raises(AuthenticationError):
+        rekeyed.invoke("1+1")
+    assert llm.invoke("1+1").content == "1+1=2"
+
+    other = llm.model_copy(update={"model": "deepseek-r1-0528"})  # aliases work as in __init__
+    assert other.model_name == "deepseek-r1-0528"
+    assert other.profile and other.profile["reasoning_output"] is True
+    with pytest.raises(ValidationError, match="temperature"):
+        llm.model_copy(update={"temperature": 9})
+
+
+def test_deep_copies_share_the_users_resources_and_copy_the_settings(
+    emulator: TokenHubEmulator, tokenhub_api_key: str
+) -> None:
+    limiter = InMemoryRateLimiter(requests_per_second=1000)
+    with httpx.Client() as client:
+        llm = ChatHunyuan(
+            api_key=tokenhub_api_key,
+            base_url=emulator.base_url,
+            http_client=client,
+            rate_limiter=limiter,
+            model_kwargs={"frequency_penalty": 0.5},
+        )
+        copied = copy.deepcopy(llm)
+        assert copied.invoke("1+1").content == "1+1=2"
+        assert copied.http_client is client and copied.rate_limiter is limiter
+        assert copied.model_kwargs == llm.model_kwargs
+        assert copied.model_kwargs is not llm.model_kwargs
+        assert copied._sync_client() is not llm._sync_client()
+        assert llm.model_copy(deep=True, update={"temperature": 0.5}).temperature == 0.5
+
+
+def test_pickles_hold_no_key_and_read_it_from_the_environment(
+    emulator: TokenHubEmulator, tokenhub_api_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with httpx.Client() as client:
+        llm = ChatHunyuan(
+            model="deepseek-v3.2",
+            api_key=tokenhub_api_key,
+            base_url=emulator.base_url,
+            temperature=0.3,
+            http_client=client,
+        )
+        data = pickle.dumps(llm)
+    assert tokenhub_api_key.encode() not in data
+    with pytest.raises(ValidationError, match="TOKENHUB_API_KEY"):
+        pickle.loads(data)
+    monkeypatch.setenv("TOKENHUB_API_KEY", tokenhub_api_key)
+    restored = pickle.loads(data)
+    assert (restored.model_name, restored.temperature) == ("deepseek-v3.2", 0.3)
+    assert restored.http_client is None  # the process's own pool, not a closed client
+    assert restored.invoke("1+1").content == "1+1=2"
 
 
 def test_wrong_key_is_an_authentication_error(emulator: TokenHubEmulator) -> None:
