@@ -94,10 +94,15 @@ class MediaPolicy:
     Example:
         .. code-block:: python
 
-            from hunyuan_tokenhub.jobs import MediaPolicy
+            from pathlib import Path
 
-            policy = MediaPolicy(allowed_dirs=["/srv/uploads"])
-            request = policy.resolve(request)  # local files become inline base64
+            from hunyuan_tokenhub.jobs import Hunyuan3DProRequest, MediaPolicy
+
+            Path("uploads").mkdir(exist_ok=True)
+            Path("uploads/chair.png").write_bytes(b"<png bytes>")
+            policy = MediaPolicy(allowed_dirs=["uploads"])
+            request = Hunyuan3DProRequest(model="hy-3d-3.1", image_url="uploads/chair.png")
+            print(policy.resolve(request).image_base64)  # the local file, inline as base64
     """
 
     def __init__(

@@ -100,7 +100,16 @@ MAX_TRACKED_JOBS = 1024
 
 @dataclass(frozen=True)
 class PollSchedule:
-    """Intervals between polls: ``first``, then ×1.5 each time, never above ``maximum``."""
+    """Intervals between polls: ``first``, then ×1.5 each time, never above ``maximum``.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import PollSchedule
+
+            schedule = PollSchedule.for_kind("video")  # 2 s, then ×1.5, at most 15 s
+            print([schedule.interval(attempt) for attempt in range(4)])  # [2.0, 3.0, 4.5, 6.75]
+    """
 
     first: float
     maximum: float
@@ -192,6 +201,8 @@ class JobDurations:
 
     Example:
         .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import JobDurations
 
             durations = JobDurations()
             durations.learn("hy-image-v3.0", shortest=17.6, longest=18.0)

@@ -54,7 +54,10 @@ class JobResult(BaseModel):
     Example:
         .. code-block:: python
 
-            result = client.generate("hy-image-v3.0", prompt="a lighthouse at dawn")
+            from hunyuan_tokenhub.jobs import JobClient
+
+            with JobClient() as client:  # key from TOKENHUB_API_KEY
+                result = client.generate("hy-image-v3.0", prompt="a lighthouse at dawn")
             for asset in result.assets:
                 print(asset.kind, asset.url)
             print("valid until", result.expires_at)

@@ -56,6 +56,8 @@ class JobSlots:
     Example:
         .. code-block:: python
 
+            from hunyuan_tokenhub.jobs import JobSlots
+
             slots = JobSlots({"hy-3d-pro": 3})
             slots.acquire("hy-3d-pro", default_limit=1, timeout=60)
             try:

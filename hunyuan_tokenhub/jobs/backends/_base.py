@@ -26,7 +26,16 @@ __all__ = ["Endpoint", "HTTPCall", "JobBackend", "ModelRoute", "WireFormat"]
 
 @dataclass(frozen=True)
 class Endpoint:
-    """A path, relative to the client's base URL unless ``base_url`` names another service."""
+    """A path, relative to the client's base URL unless ``base_url`` names another service.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import get_backend
+
+            route = get_backend("tokenhub").route("hy-image-v3.0")
+            print(route.submit)  # Endpoint(path='/api/image/submit', base_url=None)
+    """
 
     path: str
     base_url: str | None = None
@@ -39,6 +48,15 @@ class HTTPCall:
     ``check_answer`` raises the typed error a successful HTTP answer may still stand for (Cloud
     API 3.0 reports errors in the body of an HTTP 200); the client calls it before anything
     else reads the answer, so a refused submit is retried like an HTTP 429.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import get_backend
+
+            route = get_backend("tokenhub").route("hy-image-v3.0")
+            call = route.wire.query_call(route, "1234")
+            print(call.endpoint.path, call.body)  # /api/image/query {'model': ..., 'id': '1234'}
     """
 
     endpoint: Endpoint
@@ -50,7 +68,18 @@ class HTTPCall:
 
 
 class WireFormat(ABC):
-    """How one backend spells request bodies and reads its answers."""
+    """How one backend spells request bodies and reads its answers.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import get_backend
+
+            route = get_backend("tokenhub").route("hy-image-v3.0")
+            request = route.request_type(model="hy-image-v3.0", prompt="a koi pond")
+            print(route.wire.submit_call(route, request).body)  # the JSON body to POST
+            print(route.wire.parse_submit(route, {"id": "1234", "status": "queued"}))  # 1234
+    """
 
     @abstractmethod
     def submit_call(self, route: ModelRoute, request: JobRequest) -> HTTPCall:
@@ -80,6 +109,15 @@ class ModelRoute:
     ``query`` is ``None`` for a synchronous model (its ``submit`` call returns the result).
     ``family`` groups models that share the account's concurrency limit, whose documented
     default is ``max_concurrent_jobs``.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import get_backend
+
+            route = get_backend("tokenhub").route("HY-3D-3.1")
+            print(route.model, route.kind, route.family, route.max_concurrent_jobs)
+            # hy-3d-3.1 3d hy-3d-pro 3
     """
 
     model: str

@@ -23,6 +23,16 @@ class BackendOptions:
     """Client arguments a backend may bind to; secrets are ``SecretStr`` and never printed.
 
     ``env`` is where unset values are looked up (the process environment by default).
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import BackendOptions, get_backend
+
+            options = BackendOptions.of(api_key="ai3d-key", base_url="https://ai3d.example.com")
+            print(options)  # the key is not shown
+            ai3d = get_backend("ai3d").configure(options)
+            print(ai3d.route("hy-3d-3.1").submit.base_url)  # https://ai3d.example.com
     """
 
     api_key: SecretStr | None = field(default=None, repr=False)
