@@ -26,6 +26,16 @@ class ModelInfo:
     ``never`` (the model rejects it, e.g. deepseek-r1), ``tool_turns`` (only on assistant messages
     that carry tool calls within the current user turn; DeepSeek thinking mode, Kimi and GLM
     thinking models answer 400 without it) or ``always``.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub import get_model_info, list_models
+
+            info = get_model_info("deepseek-r1-0528")
+            print(info.reasoning, info.reasoning_passback, info.supports_forced_tool_choice)
+            # True never False
+            print([model.id for model in list_models() if model.reasoning])
     """
 
     id: str

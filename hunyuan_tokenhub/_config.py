@@ -39,7 +39,17 @@ DEFAULT_FAILOVER_COOLDOWN = 60.0
 
 @dataclass(frozen=True)
 class ClientSettings:
-    """Resolved settings of one client. ``api_key`` is a ``SecretStr`` and never printed."""
+    """Resolved settings of one client. ``api_key`` is a ``SecretStr`` and never printed.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub import resolve_settings
+
+            settings = resolve_settings(api_key="sk-...", region="intl")
+            print(settings.base_url, settings.fallback_base_urls)  # primary and backup hosts
+            print(settings)  # no api_key in the repr
+    """
 
     api_key: SecretStr = field(repr=False)
     base_url: str

@@ -36,7 +36,28 @@ __all__ = [
 
 
 class TokenHubError(Exception):
-    """Base class of every error this package raises."""
+    """Base class of every error this package raises.
+
+    Subclasses tell what went wrong: :class:`APIStatusError` (and one class per status, e.g.
+    :class:`PermissionDeniedError`) carries ``status_code``, ``code`` and ``request_id``;
+    :class:`JobError` a generation job's failure; :class:`InvalidParameterError` a parameter
+    refused before anything was sent.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub import APIStatusError, TokenHubClient, TokenHubError
+
+            with TokenHubClient() as client:  # key from TOKENHUB_API_KEY
+                try:
+                    client.chat_completions(
+                        {"model": "no-such-model", "messages": [{"role": "user", "content": "Hi"}]}
+                    )
+                except APIStatusError as exc:  # PermissionDeniedError: model_not_available
+                    print(exc.status_code, exc.code, exc.request_id)
+                except TokenHubError as exc:  # connection lost, timeout, ...
+                    print("failed:", exc)
+    """
 
 
 class ConfigurationError(TokenHubError, ValueError):
