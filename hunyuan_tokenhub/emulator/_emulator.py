@@ -56,19 +56,22 @@ class TokenHubEmulator:
     long, so clients meet the stale pooled connections real servers leave them.
 
     Example:
-        ```python
-        import httpx
-        from hunyuan_tokenhub.emulator import JobTiming, TokenHubEmulator
+        .. code-block:: python
 
-        with TokenHubEmulator(api_key="test-key", job_timing=JobTiming(0.05, 0.2)) as emu:
-            emu.faults.add(route="/v1/chat/completions", status=429, retry_after=0.01, times=1)
-            reply = httpx.post(
-                f"{emu.base_url}/chat/completions",
-                headers={"Authorization": "Bearer test-key"},
-                json={"model": "deepseek-v3.2", "messages": [{"role": "user", "content": "1+1"}]},
-            )
-            assert reply.status_code == 429
-        ```
+            import httpx
+            from hunyuan_tokenhub.emulator import JobTiming, TokenHubEmulator
+
+            with TokenHubEmulator(api_key="test-key", job_timing=JobTiming(0.05, 0.2)) as emu:
+                emu.faults.add(route="/v1/chat/completions", status=429, retry_after=0.01, times=1)
+                reply = httpx.post(
+                    f"{emu.base_url}/chat/completions",
+                    headers={"Authorization": "Bearer test-key"},
+                    json={
+                        "model": "deepseek-v3.2",
+                        "messages": [{"role": "user", "content": "1+1"}],
+                    },
+                )
+                assert reply.status_code == 429
     """
 
     def __init__(

@@ -17,6 +17,22 @@ class Fault:
     """One scripted failure; see ``FaultRegistry.add`` for the meaning of each field.
 
     ``hits`` counts the requests it has been applied to.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub import TokenHubClient
+            from hunyuan_tokenhub.emulator import TokenHubEmulator
+
+            with TokenHubEmulator() as emu:
+                with TokenHubClient(api_key="k", base_url=emu.base_url) as client:
+                    fault = emu.faults.add(
+                        route="/v1/chat/completions", status=429, retry_after=0.01, times=1
+                    )
+                    client.chat_completions(
+                        {"model": "deepseek-v3.2", "messages": [{"role": "user", "content": "1+1"}]}
+                    )  # the 429 is retried
+                    print(fault.hits, fault.status)  # 1 429
     """
 
     route: str | None = None
@@ -66,11 +82,16 @@ def _route_matches(route: str, path: str) -> bool:
 class FaultRegistry:
     """The faults the emulator applies, first match wins.
 
-    >>> from hunyuan_tokenhub.emulator import TokenHubEmulator
-    >>> with TokenHubEmulator() as emu:
-    ...     fault = emu.faults.add(route="/v1/chat/completions", status=429, times=2)
-    ...     fault.hits
-    0
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.emulator import TokenHubEmulator
+
+            with TokenHubEmulator() as emu:
+                emu.faults.add(route="/v1/chat/completions", drop_mid_stream=True, after_chunks=2)
+                emu.faults.add(route="/files/*", status=404, times=1)
+                print(len(emu.faults))  # first match wins
+                emu.faults.clear()
     """
 
     def __init__(self) -> None:

@@ -39,10 +39,16 @@ _STREAM_CHUNK = 64 * 1024
 class FileSettings:
     """How the file route misbehaves, for download tests. ``None`` means "behave".
 
-    >>> from hunyuan_tokenhub.emulator import TokenHubEmulator
-    >>> with TokenHubEmulator() as emu:
-    ...     emu.files.content_disposition = "../../etc/passwd"
-    ...     emu.files.body_size = 10_000_000
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.emulator import TokenHubEmulator
+            from hunyuan_tokenhub.jobs import JobClient
+
+            with TokenHubEmulator() as emu, JobClient(api_key="k", base_url=emu.base_url) as jobs:
+                emu.files.content_disposition = "../../etc/passwd"  # a hostile file name
+                result = jobs.generate("hy-image-v3.0", prompt="a koi pond")
+                print(jobs.download(result, "out/"))  # saved inside out/, under a safe name
     """
 
     content_disposition: str | None = None

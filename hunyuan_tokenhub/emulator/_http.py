@@ -84,10 +84,22 @@ def error_body(
 class EmulatorError(Exception):
     """Raised by a handler to answer with the documented error shape.
 
-    >>> raise EmulatorError(400, "temperature must be within [0, 2]", param="temperature")
-    Traceback (most recent call last):
-    ...
-    hunyuan_tokenhub.emulator._http.EmulatorError: temperature must be within [0, 2]
+    Example:
+        .. code-block:: python
+
+            import httpx
+
+            from hunyuan_tokenhub.emulator import EmulatorError, EmulatorRequest, TokenHubEmulator
+
+
+            def refuse(request: EmulatorRequest):
+                raise EmulatorError(400, "size must be 1024x1024", param="size")
+
+
+            with TokenHubEmulator() as emu:
+                emu.register_route("POST", "/v1/resize", refuse)
+                reply = httpx.post(f"{emu.base_url}/resize", headers={"Authorization": "Bearer k"})
+                print(reply.status_code, reply.json()["error"])  # 400, the documented error shape
     """
 
     def __init__(
@@ -121,7 +133,28 @@ class EmulatorError(Exception):
 
 @dataclass
 class EmulatorRequest:
-    """One parsed HTTP request as a handler sees it. Header names are lower-case."""
+    """One parsed HTTP request as a handler sees it. Header names are lower-case.
+
+    Example:
+        .. code-block:: python
+
+            import httpx
+
+            from hunyuan_tokenhub.emulator import EmulatorRequest, TokenHubEmulator, json_response
+
+
+            def echo(request: EmulatorRequest):
+                body = request.json_object()  # a 400 in the documented shape if not a JSON object
+                return json_response({"name": request.params["name"], "got": body})
+
+
+            with TokenHubEmulator() as emu:
+                emu.register_route("POST", "/v1/echo/{name}", echo)
+                reply = httpx.post(
+                    f"{emu.base_url}/echo/koi", headers={"Authorization": "Bearer k"}, json={"n": 1}
+                )
+                print(reply.json())  # {'name': 'koi', 'got': {'n': 1}}
+    """
 
     method: str
     path: str
@@ -173,6 +206,24 @@ class EmulatorResponse:
     closes the socket there), paced ``event_delay`` seconds apart. ``cut_after`` sends only
     that many body bytes of a plain response and then closes the socket, simulating a
     connection lost mid-body.
+
+    Example:
+        .. code-block:: python
+
+            import httpx
+
+            from hunyuan_tokenhub.emulator import EmulatorResponse, TokenHubEmulator, sse_data
+
+
+            def count(request):
+                events = [sse_data({"n": 1}), sse_data({"n": 2})]
+                headers = {"Content-Type": "text/event-stream"}
+                return EmulatorResponse(headers=headers, events=events)
+
+
+            with TokenHubEmulator() as emu:
+                emu.register_route("GET", "/v1/count", count, auth=False)
+                print(httpx.get(f"{emu.base_url}/count").text)  # two "data: {...}" events
     """
 
     status: int = 200
@@ -212,7 +263,17 @@ _PARAM = re.compile(r"\{(\w+)(:path)?\}")
 
 @dataclass(frozen=True)
 class Route:
-    """A registered endpoint. ``auth`` routes require ``Authorization: Bearer <key>``."""
+    """A registered endpoint. ``auth`` routes require ``Authorization: Bearer <key>``.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.emulator import TokenHubEmulator
+
+            emu = TokenHubEmulator()  # routes are registered before start()
+            route, params = emu.router.resolve("POST", "/v1/chat/completions")
+            print(route.method, route.pattern, route.auth)  # POST /v1/chat/completions True
+    """
 
     method: str
     pattern: str
@@ -223,11 +284,15 @@ class Route:
 class Router:
     """Maps ``(method, path)`` to a handler; ``{name}`` matches one segment, ``{name:path}`` more.
 
-    >>> router = Router()
-    >>> router.add("GET", "/files/{job}/{name}", lambda req: EmulatorResponse(), auth=False)
-    >>> route, params = router.resolve("GET", "/files/42/image.png")
-    >>> params
-    {'job': '42', 'name': 'image.png'}
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.emulator import EmulatorResponse, Router
+
+            router = Router()
+            router.add("GET", "/files/{job}/{name}", lambda request: EmulatorResponse(), auth=False)
+            route, params = router.resolve("GET", "/files/42/image.png")
+            print(params)  # {'job': '42', 'name': 'image.png'}
     """
 
     def __init__(self) -> None:

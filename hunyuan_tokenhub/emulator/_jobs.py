@@ -48,8 +48,15 @@ def concurrency_group(model: str) -> str:
 class JobTiming:
     """How long an emulated job stays queued and then running, in seconds.
 
-    >>> JobTiming(queued_s=0.05, running_s=0.2).total_s
-    0.25
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.emulator import JobTiming, TokenHubEmulator
+
+            fast = JobTiming(queued_s=0.05, running_s=0.2)
+            print(fast.total_s)  # 0.25
+            with TokenHubEmulator(job_timing=fast) as emu:
+                emu.jobs.timing = JobTiming(queued_s=0, running_s=1)  # jobs submitted from now on
     """
 
     queued_s: float = 0.05
@@ -66,13 +73,38 @@ class JobTiming:
 
 @dataclass(frozen=True)
 class JobFailure:
+    """Why an emulated job failed: the error ``code`` and ``message`` its status reports.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.emulator import JobStore, JobTiming
+
+            store = JobStore(JobTiming(queued_s=0, running_s=0))
+            store.fail_next("hy-video-1.5", code="FailedOperation.ModerationFailed")
+            job = store.submit("hy-video-1.5", "video", {"prompt": "小河流水"})
+            print(job.state().failure)  # JobFailure(code='FailedOperation.ModerationFailed', ...)
+    """
+
     code: str
     message: str
 
 
 @dataclass(frozen=True)
 class JobState:
-    """A job's status at one instant."""
+    """A job's status at one instant.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.emulator import JobStore, JobTiming
+
+            store = JobStore(JobTiming(queued_s=60, running_s=60))
+            job = store.submit("hy-image-v3.0", "image", {"prompt": "a koi pond"})
+            print(job.state())  # JobState(status='queued', progress=0, ...)
+            store.complete(job.id)
+            print(job.state().status, job.state().terminal)  # completed True
+    """
 
     status: JobStatus
     progress: int
@@ -86,7 +118,20 @@ class JobState:
 
 @dataclass
 class Job:
-    """One submitted job. ``params`` is the submitted JSON body."""
+    """One submitted job. ``params`` is the submitted JSON body.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.emulator import TokenHubEmulator
+            from hunyuan_tokenhub.jobs import JobClient
+
+            with TokenHubEmulator() as emu, JobClient(api_key="k", base_url=emu.base_url) as jobs:
+                result = jobs.generate("hy-image-v3.0", prompt="a koi pond")
+                job = emu.jobs.get(result.job_id)
+                print(job.model, job.params["prompt"], job.state().status)
+                # hy-image-v3.0 a koi pond completed
+    """
 
     id: str
     model: str
@@ -117,7 +162,20 @@ class Job:
 
 
 class JobLimitExceeded(Exception):
-    """Too many unfinished jobs in ``group`` (the account's concurrency limit)."""
+    """Too many unfinished jobs in ``group`` (the account's concurrency limit).
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.emulator import JobLimitExceeded, JobStore, JobTiming
+
+            store = JobStore(JobTiming(queued_s=60, running_s=60))  # TokenHub's limits: 1 video job
+            store.submit("hy-video-1.5", "video", {"prompt": "小河流水"})
+            try:
+                store.submit("hy-video-1.5", "video", {"prompt": "大江东去"})
+            except JobLimitExceeded as exc:
+                print(exc.group, exc.limit)  # hy-video-1.5 1
+    """
 
     def __init__(self, group: str, limit: int) -> None:
         super().__init__(f"{limit} job(s) of {group} are already running")
@@ -131,10 +189,14 @@ class JobStore:
     ``timing`` may be replaced at any time; each job keeps the timing it was submitted with
     (``complete(job_id)`` / ``fail(job_id)`` end a running job at once).
 
-    >>> store = JobStore(JobTiming(queued_s=0, running_s=0))
-    >>> job = store.submit("hy-video-1.5", "video", {"prompt": "小河流水"})
-    >>> store.get(job.id).state().status
-    'completed'
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.emulator import JobStore, JobTiming
+
+            store = JobStore(JobTiming(queued_s=0, running_s=0))
+            job = store.submit("hy-video-1.5", "video", {"prompt": "小河流水"})
+            print(store.get(job.id).state().status)  # completed
     """
 
     def __init__(

@@ -16,7 +16,23 @@ from ._http import EmulatorRequest, HostName
 class RecordedRequest:
     """One received request. ``headers`` has lower-case names; ``json`` is ``None`` when the
     body is empty or not JSON; ``status`` is filled in once the response is chosen (``None``
-    for a dropped connection)."""
+    for a dropped connection).
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub import TokenHubClient
+            from hunyuan_tokenhub.emulator import TokenHubEmulator
+
+            with TokenHubEmulator() as emu:
+                with TokenHubClient(api_key="k", base_url=emu.base_url) as client:
+                    client.chat_completions(
+                        {"model": "deepseek-v3.2", "messages": [{"role": "user", "content": "1+1"}]}
+                    )
+                    sent = emu.requests.last
+                    print(sent.method, sent.path, sent.json["model"], sent.status)
+                    # POST /v1/chat/completions deepseek-v3.2 200
+    """
 
     method: str
     path: str
@@ -49,9 +65,15 @@ class RequestLog(Sequence[RecordedRequest]):
 
     ``maxlen`` keeps only the newest requests (for long-running servers); ``None`` keeps all.
 
-    >>> log = RequestLog()
-    >>> len(log), log.last
-    (0, None)
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.emulator import RequestLog, TokenHubEmulator
+
+            print(len(RequestLog()))  # 0
+            # emu.requests keeps the newest 100 requests
+            with TokenHubEmulator(max_recorded_requests=100) as emu:
+                print(emu.requests.filter("/v1/chat/completions", method="POST"))  # []
     """
 
     def __init__(self, maxlen: int | None = None) -> None:
