@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from langchain_core.tools import BaseTool, BaseToolkit
-from langchain_core.utils import secret_from_env
-from pydantic import ConfigDict, Field, SecretStr
 
-from hunyuan_tokenhub.jobs import DownloadPolicy, JobKind, JobSlots
+from hunyuan_tokenhub.jobs import JobKind, JobSlots
 from hunyuan_tokenhub.jobs.tooling import default_tool_model
 from langchain_hunyuan.tools import (
+    GenerationSettings,
     Hunyuan3DGenerationTool,
     HunyuanImageGenerationTool,
     HunyuanVideoGenerationTool,
@@ -19,7 +16,7 @@ from langchain_hunyuan.tools import (
 __all__ = ["HunyuanGenerationToolkit"]
 
 
-class HunyuanGenerationToolkit(BaseToolkit):
+class HunyuanGenerationToolkit(GenerationSettings, BaseToolkit):
     """Image, video and 3D generation tools sharing one key, backend and job-slot pool.
 
     Example:
@@ -40,52 +37,15 @@ class HunyuanGenerationToolkit(BaseToolkit):
     never run more jobs of a family than the account allows.
     """
 
-    # Validation errors never echo the constructor's arguments: they include the API key.
-    model_config = ConfigDict(arbitrary_types_allowed=True, hide_input_in_errors=True)
-
-    api_key: SecretStr | None = Field(
-        default_factory=secret_from_env(["TOKENHUB_API_KEY", "HUNYUAN_API_KEY"], default=None),
-        repr=False,
-    )
-    base_url: str | None = None
-    region: str | None = None
-    backend: str | None = None
-    secret_id: SecretStr | None = Field(default=None, repr=False)
-    secret_key: SecretStr | None = Field(default=None, repr=False)
-    tencentcloud_region: str | None = None
     image_model: str | None = None
     video_model: str | None = None
     model_3d: str | None = None
     include: tuple[str, ...] | None = None
-    poll_interval: float | None = None
-    max_poll_interval: float | None = None
-    timeout: float | None = None
-    download_dir: str | None = None
-    allowed_local_dirs: list[str] | None = None
-    request_defaults: dict[str, Any] = Field(default_factory=dict)
-    max_concurrent_jobs: int | dict[str, int] | None = None
-    download_policy: DownloadPolicy | None = Field(default=None, exclude=True)
 
     def get_tools(self) -> list[BaseTool]:
         """The selected tools, each configured like this toolkit."""
-        slots = JobSlots(self.max_concurrent_jobs)
-        shared = {
-            "api_key": self.api_key,
-            "base_url": self.base_url,
-            "region": self.region,
-            "backend": self.backend,
-            "secret_id": self.secret_id,
-            "secret_key": self.secret_key,
-            "tencentcloud_region": self.tencentcloud_region,
-            "poll_interval": self.poll_interval,
-            "max_poll_interval": self.max_poll_interval,
-            "timeout": self.timeout,
-            "download_dir": self.download_dir,
-            "allowed_local_dirs": self.allowed_local_dirs,
-            "request_defaults": self.request_defaults,
-            "download_policy": self.download_policy,
-            "slots": slots,
-        }
+        # One slot pool for all the tools: together they never exceed the account limits.
+        shared = {**self.generation_settings(), "slots": JobSlots(self.max_concurrent_jobs)}
         makers: dict[str, tuple[type[BaseTool], str | None]] = {
             "image": (HunyuanImageGenerationTool, self.image_model),
             "video": (HunyuanVideoGenerationTool, self.video_model),

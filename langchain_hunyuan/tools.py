@@ -14,7 +14,6 @@ are accepted, local files only from ``allowed_local_dirs``.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -28,7 +27,7 @@ from langchain_core.callbacks import (
 from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool, ToolException
 from langchain_core.utils import secret_from_env
-from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
 from hunyuan_tokenhub import ConfigurationError, TokenHubError, resolve_settings
 from hunyuan_tokenhub.jobs import (
@@ -45,6 +44,7 @@ from hunyuan_tokenhub.jobs import (
 from hunyuan_tokenhub.jobs.tooling import (
     DEFAULT_TOOL_MODELS,
     TOOL_DESCRIPTIONS,
+    ToolJobClients,
     args_schema,
     check_request_defaults,
     default_tool_model,
@@ -55,6 +55,7 @@ from hunyuan_tokenhub.jobs.tooling import (
 
 __all__ = [
     "PROGRESS_EVENT",
+    "GenerationSettings",
     "Hunyuan3DGenerationTool",
     "HunyuanImageGenerationTool",
     "HunyuanVideoGenerationTool",
@@ -72,14 +73,23 @@ def _api_key_factory() -> SecretStr | None:
     return secret_from_env(["TOKENHUB_API_KEY", "HUNYUAN_API_KEY"], default=None)()
 
 
-class _HunyuanGenerationTool(BaseTool):
-    """Shared by the three tools: configuration, clients, progress events, result text."""
+class GenerationSettings(BaseModel):
+    """The settings the generation tools and ``HunyuanGenerationToolkit`` share.
 
-    KIND: ClassVar[JobKind]
+    Declared once so that a toolkit hands each of its tools exactly its own settings.
+
+    Example:
+        .. code-block:: python
+
+            from langchain_hunyuan import HunyuanGenerationToolkit
+
+            toolkit = HunyuanGenerationToolkit(api_key="sk-...", timeout=600)
+            assert all(tool.timeout == 600 for tool in toolkit.get_tools())
+    """
+
     # Validation errors never echo the constructor's arguments: they include the API key.
-    model_config = ConfigDict(hide_input_in_errors=True)
+    model_config = ConfigDict(arbitrary_types_allowed=True, hide_input_in_errors=True)
 
-    model: str = Field(default="", description="The generation model id (case-insensitive).")
     api_key: SecretStr | None = Field(default_factory=_api_key_factory, repr=False)
     base_url: str | None = None
     region: str | None = Field(
@@ -100,6 +110,18 @@ class _HunyuanGenerationTool(BaseTool):
     request_defaults: dict[str, Any] = Field(default_factory=dict)
     max_concurrent_jobs: int | dict[str, int] | None = None
     download_policy: DownloadPolicy | None = Field(default=None, exclude=True)
+
+    def generation_settings(self) -> dict[str, Any]:
+        """These settings as constructor arguments (secrets stay ``SecretStr``)."""
+        return {name: getattr(self, name) for name in GenerationSettings.model_fields}
+
+
+class _HunyuanGenerationTool(GenerationSettings, BaseTool):
+    """Shared by the three tools: configuration, clients, progress events, result text."""
+
+    KIND: ClassVar[JobKind]
+
+    model: str = Field(default="", description="The generation model id (case-insensitive).")
     slots: JobSlots | None = Field(default=None, exclude=True)
     job_client: JobClient | None = Field(default=None, exclude=True)
     async_job_client: AsyncJobClient | None = Field(default=None, exclude=True)
@@ -107,9 +129,7 @@ class _HunyuanGenerationTool(BaseTool):
     response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
     handle_tool_error: bool | str | Callable[[ToolException], str] | None = True
 
-    _sync_client: JobClient | None = PrivateAttr(default=None)
-    _async_client: AsyncJobClient | None = PrivateAttr(default=None)
-    _async_loop: asyncio.AbstractEventLoop | None = PrivateAttr(default=None)
+    _job_clients: ToolJobClients | None = PrivateAttr(default=None)
 
     @model_validator(mode="before")
     @classmethod
@@ -182,22 +202,20 @@ class _HunyuanGenerationTool(BaseTool):
             "download_policy": self.download_policy or DownloadPolicy.for_service(self.base_url),
         }
 
+    def _clients(self) -> ToolJobClients:
+        if self._job_clients is None:
+            self._job_clients = ToolJobClients(
+                self._client_options(),
+                job_client=self.job_client,
+                async_job_client=self.async_job_client,
+            )
+        return self._job_clients
+
     def _sync(self) -> JobClient:
-        if self.job_client is not None:
-            return self.job_client
-        if self._sync_client is None:
-            self._sync_client = JobClient(**self._client_options())
-        return self._sync_client
+        return self._clients().sync()
 
     def _async(self) -> AsyncJobClient:
-        if self.async_job_client is not None:
-            return self.async_job_client
-        # An async connection pool belongs to the event loop it first ran on.
-        loop = asyncio.get_running_loop()
-        if self._async_client is None or self._async_loop is not loop:
-            self._async_client = AsyncJobClient(**self._client_options())
-            self._async_loop = loop
-        return self._async_client
+        return self._clients().for_running_loop()
 
     def _params(self, arguments: Mapping[str, Any]) -> dict[str, Any]:
         chosen = args_schema(self.model, self.KIND).params_from(arguments)

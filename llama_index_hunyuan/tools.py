@@ -7,10 +7,7 @@ All job work (validation, input-media policy, submit, polling, concurrency slots
 
 from __future__ import annotations
 
-import asyncio
 import os
-import threading
-import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -24,6 +21,7 @@ from hunyuan_tokenhub import ConfigurationError, TokenHubError
 from hunyuan_tokenhub.jobs import AsyncJobClient, JobClient, JobKind, JobResult, JobSlots, JobStatus
 from hunyuan_tokenhub.jobs.tooling import (
     TOOL_DESCRIPTIONS,
+    ToolJobClients,
     args_schema,
     check_request_defaults,
     default_tool_model,
@@ -163,7 +161,7 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
         self._schemas = {kind: args_schema(model, kind) for kind, model in self.models.items()}
         self.request_defaults = _checked_defaults(request_defaults or {}, self.models, backend)
         self.on_progress = on_progress
-        self._client_options: dict[str, Any] = {
+        options: dict[str, Any] = {
             # Held as SecretStr so that no attribute of the spec shows a secret in clear.
             "api_key": _secret(api_key),
             "base_url": base_url,
@@ -178,12 +176,11 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
             # One pool of slots for both twins: together they never exceed the account limits.
             "slots": JobSlots(max_concurrent_jobs),
         }
+        self._clients = ToolJobClients(
+            options, job_client=job_client, async_job_client=async_job_client
+        )
         # Built now so that a missing key or bad setting fails here, not in the agent loop.
-        self._jobs = job_client or JobClient(**self._client_options)
-        self._given_async = async_job_client
-        self._async_jobs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncJobClient]
-        self._async_jobs = weakref.WeakKeyDictionary()
-        self._lock = threading.Lock()
+        self._jobs = self._clients.sync()
 
     # ------------------------------------------------------------------------- tools
 
@@ -274,33 +271,18 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
     async def _agenerate(self, kind: JobKind, arguments: Mapping[str, Any]) -> JobResult:
         try:
             request = self._request(kind, arguments)
-            jobs = self._async_client()
+            jobs = self._clients.for_running_loop()
             return await jobs.generate(self.models[kind], request, on_progress=self._progress)
         except TokenHubError as exc:
             raise GenerationToolError(describe_error(exc)) from exc
 
-    def _async_client(self) -> AsyncJobClient:
-        if self._given_async is not None:
-            return self._given_async
-        # An async connection pool belongs to the event loop it first ran on.
-        loop = asyncio.get_running_loop()
-        with self._lock:
-            client = self._async_jobs.get(loop)
-            if client is None:
-                client = AsyncJobClient(**self._client_options)
-                self._async_jobs[loop] = client
-            return client
-
     def close(self) -> None:
         """Close the sync job client's connections."""
-        self._jobs.close()
+        self._clients.close()
 
     async def aclose(self) -> None:
         """Close the running event loop's async job client (a given one is left open)."""
-        with self._lock:
-            client = self._async_jobs.pop(asyncio.get_running_loop(), None)
-        if client is not None:
-            await client.aclose()
+        await self._clients.aclose()
 
 
 def _secret(value: str | SecretStr | None) -> SecretStr | None:

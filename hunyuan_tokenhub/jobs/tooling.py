@@ -3,8 +3,9 @@
 An agent should fill only the arguments it can choose (prompt, input images, size...); the
 developer sets the rest (model, watermark, timeouts). This module holds, per generation model,
 the argument schema an agent sees and its mapping onto the model's request fields, the tool
-description per kind, and the texts an agent reads back: the result with every URL, or an error
-it can act on. The LangChain tools and the LlamaIndex tool spec only wrap these.
+description per kind, the texts an agent reads back (the result with every URL, or an error
+it can act on), and the job clients a tool runs on. The LangChain tools and the LlamaIndex tool
+spec only wrap these.
 
 Example:
     .. code-block:: python
@@ -19,6 +20,9 @@ Example:
 
 from __future__ import annotations
 
+import asyncio
+import threading
+import weakref
 from collections.abc import Mapping, Sequence
 from datetime import timezone
 from pathlib import Path
@@ -33,6 +37,7 @@ from .._exceptions import (
     JobFailedError,
     JobTimeoutError,
 )
+from ._client import AsyncJobClient, JobClient
 from ._polling import SubmitTimeoutError
 from ._results import JobKind, JobResult
 from .backends import JobBackend, get_backend
@@ -42,6 +47,7 @@ __all__ = [
     "DEFAULT_TOOL_MODELS",
     "TOOL_DESCRIPTIONS",
     "ToolArgs",
+    "ToolJobClients",
     "args_schema",
     "check_request_defaults",
     "default_tool_model",
@@ -301,6 +307,72 @@ def check_request_defaults(
                 raise ConfigurationError(
                     f"request_defaults[{field!r}] for {route.model}: {message}"
                 ) from None
+
+
+class ToolJobClients:
+    """The job clients behind a tool: the ones given, else built from ``options`` on first use.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import JobSlots
+            from hunyuan_tokenhub.jobs.tooling import ToolJobClients
+
+            clients = ToolJobClients({"timeout": 600, "slots": JobSlots()})  # key from env
+            result = clients.sync().generate("hy-image-v3.0", prompt="a koi pond")
+            clients.close()
+
+    ``options`` are the keyword arguments of both :class:`JobClient` and
+    :class:`AsyncJobClient`; give them one ``slots`` pool, so that the twins together never
+    exceed the account's limits. An async connection pool belongs to the event loop it first
+    ran on, so each running loop gets its own async client.
+    """
+
+    def __init__(
+        self,
+        options: Mapping[str, Any],
+        *,
+        job_client: JobClient | None = None,
+        async_job_client: AsyncJobClient | None = None,
+    ) -> None:
+        self._options = dict(options)
+        self._sync = job_client
+        self._given_async = async_job_client
+        self._async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncJobClient]
+        self._async = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def sync(self) -> JobClient:
+        """The sync client (built on the first call when none was given)."""
+        with self._lock:
+            if self._sync is None:
+                self._sync = JobClient(**self._options)
+            return self._sync
+
+    def for_running_loop(self) -> AsyncJobClient:
+        """The async client for the running event loop (the given one on every loop)."""
+        if self._given_async is not None:
+            return self._given_async
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            client = self._async.get(loop)
+            if client is None:
+                client = self._async[loop] = AsyncJobClient(**self._options)
+            return client
+
+    def close(self) -> None:
+        """Close the sync client's connections."""
+        with self._lock:
+            client = self._sync
+        if client is not None:
+            client.close()
+
+    async def aclose(self) -> None:
+        """Close the running event loop's async client (a given one is left open)."""
+        with self._lock:
+            client = self._async.pop(asyncio.get_running_loop(), None)
+        if client is not None:
+            await client.aclose()
 
 
 _REVISED_PROMPT_SHOWN = 300
