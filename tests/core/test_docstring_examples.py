@@ -17,6 +17,7 @@ import importlib
 import inspect
 import re
 import textwrap
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,7 +58,10 @@ def _exported_classes() -> dict[str, type]:
         module = importlib.import_module(package)
         for name in module.__all__:
             value = getattr(module, name)
-            if inspect.isclass(value) and value not in found.values():
+            # Python 3.10's inspect.isclass also accepts type aliases such as
+            # Callable[[...], ...] (a GenericAlias); only real classes need an example.
+            is_class = inspect.isclass(value) and not isinstance(value, types.GenericAlias)
+            if is_class and value not in found.values():
                 found[f"{package}.{name}"] = value
     return found
 
