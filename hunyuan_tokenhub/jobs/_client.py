@@ -277,7 +277,9 @@ class JobClient(_JobClientBase):
 
     def query_job(self, job_id: str, *, model: str) -> JobStatus:
         """One poll: the normalised status (with the result once completed)."""
-        route = self._job_route(self.backend.route(model))
+        return self._query(self._job_route(self.backend.route(model)), job_id)
+
+    def _query(self, route: ModelRoute, job_id: str) -> JobStatus:
         body = self._send(route.wire.query_call(route, job_id))
         return route.wire.parse_query(route, job_id, body)
 
@@ -309,7 +311,7 @@ class JobClient(_JobClientBase):
         watch = self._watch(route, job_id, deadline, poll_interval)
         while True:
             try:
-                status = self.query_job(job_id, model=route.model)
+                status = self._query(route, job_id)
             except APIError as exc:
                 watch.on_poll_error(exc)
             else:
@@ -491,7 +493,9 @@ class AsyncJobClient(_JobClientBase):
 
     async def query_job(self, job_id: str, *, model: str) -> JobStatus:
         """Async :meth:`JobClient.query_job`."""
-        route = self._job_route(self.backend.route(model))
+        return await self._query(self._job_route(self.backend.route(model)), job_id)
+
+    async def _query(self, route: ModelRoute, job_id: str) -> JobStatus:
         body = await self._send(route.wire.query_call(route, job_id))
         return route.wire.parse_query(route, job_id, body)
 
@@ -520,7 +524,7 @@ class AsyncJobClient(_JobClientBase):
         watch = self._watch(route, job_id, deadline, poll_interval)
         while True:
             try:
-                status = await self.query_job(job_id, model=route.model)
+                status = await self._query(route, job_id)
             except APIError as exc:
                 watch.on_poll_error(exc)
             else:
