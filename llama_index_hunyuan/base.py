@@ -36,12 +36,10 @@ from typing_extensions import Self
 from hunyuan_tokenhub._adapter_clients import AdapterClients
 from hunyuan_tokenhub._catalog import ReasoningPassback, get_model_info
 from hunyuan_tokenhub._chat import (
-    apply_reasoning_passback,
-    build_chat_payload,
+    build_chat_request,
     format_tool_call,
     json_object_from_text,
     normalize_tool_choice,
-    resolve_reasoning_passback,
 )
 from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
 
@@ -180,10 +178,13 @@ class Hunyuan(FunctionCallingLLM):
             http_client=http_client,
             async_http_client=async_http_client,
         )
-        resolve_reasoning_passback(self.model, self.reasoning_passback)
         body, extra_body = self._body_defaults()
-        build_chat_payload(
-            self.model, [{"role": "user", "content": ""}], body, extra_body=extra_body
+        build_chat_request(
+            self.model,
+            [{"role": "user", "content": ""}],
+            body,
+            reasoning_passback=self.reasoning_passback,
+            extra_body=extra_body,
         )
 
     @classmethod
@@ -259,12 +260,11 @@ class Hunyuan(FunctionCallingLLM):
         body.update(call_kwargs)
         if body.get("tools") and self.parallel_tool_calls is not None:
             body.setdefault("parallel_tool_calls", self.parallel_tool_calls)
-        policy = resolve_reasoning_passback(model, self.reasoning_passback)
-        wire = apply_reasoning_passback(to_openai_message_dicts(messages), policy)
-        return build_chat_payload(
+        return build_chat_request(
             model,
-            wire,
+            to_openai_message_dicts(messages),
             body,
+            reasoning_passback=self.reasoning_passback,
             stream=stream,
             stream_usage=bool(stream_usage),
             extra_body=extra_body,
