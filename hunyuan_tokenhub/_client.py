@@ -8,7 +8,6 @@ twin only sends bytes and sleeps its own way.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import time
@@ -325,15 +324,6 @@ class TokenHubClient(_BaseClient):
         finally:
             response.close()
 
-    @contextlib.contextmanager
-    def stream_url(self, url: str) -> Iterator[httpx.Response]:
-        """GET an absolute URL (a result file) without the API key; raises typed errors."""
-        with self._http.stream("GET", url, timeout=self._timeout) as response:
-            if response.status_code >= 400:
-                response.read()
-                raise error_from_response(response.status_code, response.content, {})
-            yield response
-
     def close(self) -> None:
         """Close the pooled connections (a user-supplied ``http_client`` is left open)."""
         if self._owns_http:
@@ -465,15 +455,6 @@ class AsyncTokenHubClient(_BaseClient):
             raise self._scrubbed(error) from None
         finally:
             await response.aclose()
-
-    @contextlib.asynccontextmanager
-    async def stream_url(self, url: str) -> AsyncIterator[httpx.Response]:
-        """Async :meth:`TokenHubClient.stream_url`."""
-        async with self._http.stream("GET", url, timeout=self._timeout) as response:
-            if response.status_code >= 400:
-                await response.aread()
-                raise error_from_response(response.status_code, response.content, {})
-            yield response
 
     async def aclose(self) -> None:
         """Close the pooled connections (a user-supplied ``http_client`` is left open)."""
