@@ -30,6 +30,7 @@ from langchain_core.utils import secret_from_env
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
 from hunyuan_tokenhub import ConfigurationError, TokenHubError, resolve_settings
+from hunyuan_tokenhub._config import API_KEY_ENV_VARS
 from hunyuan_tokenhub.jobs import (
     AsyncJobClient,
     BackendOptions,
@@ -70,7 +71,7 @@ def tool_error(exc: Exception) -> ToolException:
 
 
 def _api_key_factory() -> SecretStr | None:
-    return secret_from_env(["TOKENHUB_API_KEY", "HUNYUAN_API_KEY"], default=None)()
+    return secret_from_env(list(API_KEY_ENV_VARS), default=None)()
 
 
 class GenerationSettings(BaseModel):
@@ -165,11 +166,7 @@ class _HunyuanGenerationTool(GenerationSettings, BaseTool):
             # Fails now, naming what is missing, rather than at the agent's first call.
             backend.configure(self._backend_options())
         elif not has_client:
-            if self.api_key is None:
-                raise ConfigurationError(
-                    "No TokenHub API key: pass api_key=... or set TOKENHUB_API_KEY."
-                )
-            # A bad region or base_url fails here too, not at the agent's first call.
+            # A missing key, bad region or base_url fails here, not at the agent's first call.
             resolve_settings(api_key=self.api_key, base_url=self.base_url, region=self.region)
         if self.slots is None:
             self.slots = JobSlots(self.max_concurrent_jobs)
