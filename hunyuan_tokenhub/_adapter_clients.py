@@ -16,16 +16,15 @@ Usage::
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import threading
-import weakref
 from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
 from ._client import _POOL_LIMITS, AsyncTokenHubClient, TokenHubClient
+from ._per_loop import PerLoop
 
 __all__ = ["AdapterClients"]
 
@@ -35,18 +34,11 @@ def _shared_pool() -> httpx.Client:
     return httpx.Client(limits=_POOL_LIMITS)
 
 
-_shared_async_pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
-    weakref.WeakKeyDictionary()
-)
-_shared_async_lock = threading.Lock()
+_shared_async_pools: PerLoop[httpx.AsyncClient] = PerLoop()
 
 
-def _shared_async_pool(loop: asyncio.AbstractEventLoop) -> httpx.AsyncClient:
-    with _shared_async_lock:
-        pool = _shared_async_pools.get(loop)
-        if pool is None:
-            pool = _shared_async_pools[loop] = httpx.AsyncClient(limits=_POOL_LIMITS)
-        return pool
+def _new_async_pool() -> httpx.AsyncClient:
+    return httpx.AsyncClient(limits=_POOL_LIMITS)
 
 
 class AdapterClients:
@@ -69,9 +61,7 @@ class AdapterClients:
         self._async_http_client = async_http_client
         self._lock = threading.Lock()
         self._client: TokenHubClient | None = None
-        self._async_clients: weakref.WeakKeyDictionary[
-            asyncio.AbstractEventLoop, AsyncTokenHubClient
-        ] = weakref.WeakKeyDictionary()
+        self._async_clients: PerLoop[AsyncTokenHubClient] = PerLoop()
 
     def sync(self) -> TokenHubClient:
         """The synchronous client (thread-safe; built once)."""
@@ -86,11 +76,8 @@ class AdapterClients:
 
     def for_running_loop(self) -> AsyncTokenHubClient:
         """The asynchronous client for the running event loop."""
-        loop = asyncio.get_running_loop()
-        with self._lock:
-            client = self._async_clients.get(loop)
-            if client is None:
-                pool = self._async_http_client or _shared_async_pool(loop)
-                client = AsyncTokenHubClient(**self._settings, http_client=pool)
-                self._async_clients[loop] = client
-            return client
+        return self._async_clients.get(self._new_async_client)
+
+    def _new_async_client(self) -> AsyncTokenHubClient:
+        pool = self._async_http_client or _shared_async_pools.get(_new_async_pool)
+        return AsyncTokenHubClient(**self._settings, http_client=pool)

@@ -20,9 +20,7 @@ Example:
 
 from __future__ import annotations
 
-import asyncio
 import threading
-import weakref
 from collections.abc import Mapping, Sequence
 from datetime import timezone
 from pathlib import Path
@@ -37,6 +35,7 @@ from .._exceptions import (
     JobFailedError,
     JobTimeoutError,
 )
+from .._per_loop import PerLoop
 from ._client import AsyncJobClient, JobClient
 from ._polling import SubmitTimeoutError
 from ._results import JobKind, JobResult
@@ -338,8 +337,7 @@ class ToolJobClients:
         self._options = dict(options)
         self._sync = job_client
         self._given_async = async_job_client
-        self._async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncJobClient]
-        self._async = weakref.WeakKeyDictionary()
+        self._async: PerLoop[AsyncJobClient] = PerLoop()
         self._lock = threading.Lock()
 
     def sync(self) -> JobClient:
@@ -353,12 +351,7 @@ class ToolJobClients:
         """The async client for the running event loop (the given one on every loop)."""
         if self._given_async is not None:
             return self._given_async
-        loop = asyncio.get_running_loop()
-        with self._lock:
-            client = self._async.get(loop)
-            if client is None:
-                client = self._async[loop] = AsyncJobClient(**self._options)
-            return client
+        return self._async.get(lambda: AsyncJobClient(**self._options))
 
     def close(self) -> None:
         """Close the sync client's connections."""
@@ -369,8 +362,7 @@ class ToolJobClients:
 
     async def aclose(self) -> None:
         """Close the running event loop's async client (a given one is left open)."""
-        with self._lock:
-            client = self._async.pop(asyncio.get_running_loop(), None)
+        client = self._async.pop()
         if client is not None:
             await client.aclose()
 
