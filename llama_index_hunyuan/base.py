@@ -40,6 +40,7 @@ from hunyuan_tokenhub._chat import (
     format_tool_call,
     json_object_from_text,
     normalize_tool_choice,
+    tool_names,
 )
 from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
 
@@ -385,8 +386,7 @@ class Hunyuan(FunctionCallingLLM):
         if not specs:
             return chat_kwargs
         chat_kwargs["tools"] = specs
-        names = [spec["function"]["name"] for spec in specs]
-        choice = normalize_tool_choice(tool_choice, names)
+        choice = normalize_tool_choice(tool_choice, tool_names(specs))
         if choice is None and tool_required:
             choice = self._required_tool_choice()
         if choice is not None:
