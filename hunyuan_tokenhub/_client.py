@@ -20,7 +20,6 @@ from pydantic import SecretStr
 
 from ._config import ClientSettings, resolve_settings
 from ._exceptions import (
-    RATE_LIMIT_CODES,
     APIConnectionError,
     APIError,
     APITimeoutError,
@@ -134,10 +133,7 @@ class _RequestPlan:
         error = error_from_response(response.status_code, response.content, response.headers)
         if not self._submit and response.status_code in FAILOVER_STATUS and self._fail_over():
             return 0.0
-        rate_limited = error.code in RATE_LIMIT_CODES
-        if self._policy.status_is_retryable(
-            response.status_code, submit=self._submit, rate_limited=rate_limited
-        ):
+        if self._policy.error_is_retryable(error, submit=self._submit):
             retry_after = parse_retry_after(response.headers.get("retry-after"))
             delay = self._next_retry(retry_after)
             if delay is not None:

@@ -14,6 +14,8 @@ from time import time
 
 import httpx
 
+from ._exceptions import RATE_LIMIT_CODES, APIError, RateLimitError
+
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 # A gateway status that says the host itself is unwell: the backup host may do better.
 FAILOVER_STATUS = frozenset({502, 503, 504})
@@ -40,6 +42,13 @@ def is_connect_failure(exc: BaseException) -> bool:
     return isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol))
 
 
+def is_submit_refusal(exc: BaseException) -> bool:
+    """True when the server refused a submit for a rate or concurrency limit (nothing created)."""
+    return isinstance(exc, RateLimitError) or (
+        isinstance(exc, APIError) and exc.code in RATE_LIMIT_CODES
+    )
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """Exponential backoff with jitter, capped, honouring ``Retry-After``."""
@@ -57,10 +66,10 @@ class RetryPolicy:
         return ceiling * (0.5 + random.random() / 2)
 
     @staticmethod
-    def status_is_retryable(status_code: int, *, submit: bool, rate_limited: bool) -> bool:
-        if submit:
-            return status_code == 429 or rate_limited
-        return status_code in RETRYABLE_STATUS or rate_limited
+    def error_is_retryable(error: APIError, *, submit: bool) -> bool:
+        if is_submit_refusal(error):
+            return True
+        return not submit and error.status_code in RETRYABLE_STATUS
 
     @staticmethod
     def exception_is_retryable(exc: BaseException, *, submit: bool) -> bool:

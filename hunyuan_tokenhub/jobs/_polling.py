@@ -49,15 +49,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .._exceptions import (
-    RATE_LIMIT_CODES,
     APIConnectionError,
-    APIError,
     InternalServerError,
     JobFailedError,
     JobTimeoutError,
     RateLimitError,
     SubmitTimeoutError,
 )
+from .._retry import is_submit_refusal
 from ._results import JobKind, JobResult, JobStatus
 
 __all__ = [
@@ -290,13 +289,6 @@ def _server_duration(result: JobResult | None) -> float | None:
         return None
     seconds = (result.completed_at - result.created_at).total_seconds()
     return seconds if seconds >= 0 else None
-
-
-def is_submit_refusal(exc: BaseException) -> bool:
-    """True when the server refused a submit for a rate or concurrency limit (nothing created)."""
-    return isinstance(exc, RateLimitError) or (
-        isinstance(exc, APIError) and exc.code in RATE_LIMIT_CODES
-    )
 
 
 class SubmitRetry:
