@@ -158,6 +158,18 @@ def _lc_tool_calls(
     )
 
 
+def _response_metadata(
+    model_name: str, finish_reason: str | None, response_id: str | None
+) -> dict[str, Any]:
+    """The same keys for an invoked message and a stream's closing chunk."""
+    return {
+        "model_name": model_name,
+        "finish_reason": finish_reason,
+        "id": response_id,
+        "model_provider": MODEL_PROVIDER,
+    }
+
+
 def completion_to_message(completion: ChatCompletion, requested_model: str) -> AIMessage:
     """A parsed non-streamed completion as an ``AIMessage``.
 
@@ -168,12 +180,9 @@ def completion_to_message(completion: ChatCompletion, requested_model: str) -> A
     if completion.reasoning_content:
         additional_kwargs["reasoning_content"] = completion.reasoning_content
     calls, invalid = _lc_tool_calls(completion.tool_calls, completion.invalid_tool_calls)
-    response_metadata: dict[str, Any] = {
-        "model_name": completion.model or requested_model,
-        "finish_reason": completion.finish_reason,
-        "id": completion.id,
-        "model_provider": MODEL_PROVIDER,
-    }
+    response_metadata = _response_metadata(
+        completion.model or requested_model, completion.finish_reason, completion.id
+    )
     if completion.system_fingerprint:
         response_metadata["system_fingerprint"] = completion.system_fingerprint
     return AIMessage(
@@ -215,12 +224,9 @@ def final_chunk(normalizer: ChatStreamNormalizer, requested_model: str) -> AIMes
     return AIMessageChunk(
         content="",
         usage_metadata=usage_to_metadata(normalizer.usage) if normalizer.usage else None,
-        response_metadata={
-            "model_name": normalizer.model or requested_model,
-            "finish_reason": normalizer.finish_reason,
-            "id": normalizer.id,
-            "model_provider": MODEL_PROVIDER,
-        },
+        response_metadata=_response_metadata(
+            normalizer.model or requested_model, normalizer.finish_reason, normalizer.id
+        ),
         id=normalizer.id,
         chunk_position="last",
     )
