@@ -77,11 +77,10 @@ class _RequestPlan:
     returns how long to sleep before the next attempt, or raises the final typed error.
     """
 
-    def __init__(
-        self, hosts: HostPool | None, base_url: str, path: str, policy: RetryPolicy, submit: bool
-    ) -> None:
-        self._pool = hosts
-        self._candidates = hosts.ordered() if hosts is not None else [base_url]
+    def __init__(self, hosts: HostPool | str, path: str, policy: RetryPolicy, submit: bool) -> None:
+        # A single base URL (another service) is tried alone, without failover.
+        self._pool = hosts if isinstance(hosts, HostPool) else None
+        self._candidates = hosts.ordered() if isinstance(hosts, HostPool) else [hosts]
         self._path = path
         self._policy = policy
         self._submit = submit
@@ -190,9 +189,8 @@ class _BaseClient:
         )
 
     def _plan(self, path: str, *, submit: bool, base_url: str | None) -> _RequestPlan:
-        if base_url is not None:
-            return _RequestPlan(None, base_url.rstrip("/"), path, self._policy, submit)
-        return _RequestPlan(self._hosts, self.settings.base_url, path, self._policy, submit)
+        hosts = self._hosts if base_url is None else base_url.rstrip("/")
+        return _RequestPlan(hosts, path, self._policy, submit)
 
     def _scrubbed(self, error: APIError) -> APIError:
         # Server text (an error message, an in-stream error) may echo the key it rejected.
