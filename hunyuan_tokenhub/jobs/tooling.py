@@ -40,7 +40,7 @@ from ._client import AsyncJobClient, JobClient
 from ._polling import SubmitTimeoutError
 from ._results import JobKind, JobResult
 from .backends import JobBackend, get_backend
-from .backends._base import param_path
+from .backends._base import error_message, param_path
 
 __all__ = [
     "DEFAULT_TOOL_MODELS",
@@ -302,9 +302,8 @@ def check_request_defaults(
             location = error.get("loc", ())
             if location and location[0] in defaults:
                 field = param_path(location)
-                message = str(error["msg"]).removeprefix("Value error, ")
                 raise ConfigurationError(
-                    f"request_defaults[{field!r}] for {route.model}: {message}"
+                    f"request_defaults[{field!r}] for {route.model}: {error_message(error)}"
                 ) from None
 
 

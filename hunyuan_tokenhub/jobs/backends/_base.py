@@ -161,7 +161,8 @@ def _error_allowed(error: Mapping[str, Any]) -> str | None:
     return " and ".join(limits) or None
 
 
-def _error_message(error: Mapping[str, Any]) -> str:
+def error_message(error: Mapping[str, Any]) -> str:
+    """A validation error's message without pydantic's "Value error, " prefix."""
     message = str(error.get("msg", "is invalid"))
     return message.removeprefix("Value error, ")
 
@@ -232,7 +233,7 @@ class JobBackend:
         except ValidationError as exc:
             first = exc.errors()[0]
             error = InvalidParameterError(
-                _error_param(first), f"{_error_message(first)} [model {route.model}]"
+                _error_param(first), f"{error_message(first)} [model {route.model}]"
             )
             # The message already says what is allowed; ``allowed`` is for programs.
             error.allowed = _error_allowed(first)
