@@ -136,7 +136,9 @@ async def test_async_twin(emulator: TokenHubEmulator) -> None:
 def test_parse_query_status_codes() -> None:
     route = get_backend("aiart").route("hy-image-v3.0")
     states = {
-        code: route.wire.parse_query(route, "j", {"status": code}).state
+        code: route.wire.parse_query(
+            route, "j", {"status": code, "data": [{"url": "https://aiart.example/0"}]}
+        ).state
         for code in ("1", "2", "4", "5")
     }
     assert states == {"1": "queued", "2": "in_progress", "4": "failed", "5": "completed"}

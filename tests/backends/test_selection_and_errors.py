@@ -173,3 +173,30 @@ def test_calls_never_show_their_authorization_in_a_repr() -> None:
     call = route.wire.query_call(route, "job-1")
     assert call.headers == {"Authorization": "sk-very-secret"}
     assert "sk-very-secret" not in repr(call) + repr(route) + repr(bound)
+
+
+@pytest.mark.parametrize(
+    ("backend", "model", "done"),
+    [
+        ("aiart", "hy-image-v3.0", {"request_id": "r", "status": "5", "data": []}),
+        (
+            "ai3d",
+            "hy-3d-3.0",
+            {"Response": {"Status": "DONE", "ResultFile3Ds": [], "RequestId": "r"}},
+        ),
+        (
+            "tencentcloud",
+            "hunyuan-image-job",
+            {"Response": {"JobStatusCode": "5", "ResultImage": [], "RequestId": "r"}},
+        ),
+    ],
+)
+def test_completed_without_any_file_is_a_failure_on_every_backend(
+    backend: str, model: str, done: dict[str, object]
+) -> None:
+    """As on TokenHub, a job reported done with nothing to hand over fails for the caller."""
+    options = BackendOptions.of(api_key="k", secret_id="AKIDx", secret_key="s", env={})
+    route = get_backend(backend).configure(options).route(model)
+    status = route.wire.parse_query(route, "7", done)
+    assert (status.state, status.result) == ("failed", None)
+    assert status.error_message == "the job completed without any result file"

@@ -214,12 +214,16 @@ class LegacyWireFormat(WireFormat):
         state = normalize_state(raw_status, has_error=bool(code or message))
         request_id = request_id_of(payload)
         result = None
+        assets = self.assets(route, payload) if state == "completed" else []
+        if state == "completed" and not assets:
+            # As on TokenHub: done, but nothing to hand over is a failed job for the caller.
+            state, message = "failed", message or "the job completed without any result file"
         if state == "completed":
             result = JobResult(
                 job_id=job_id,
                 model=route.model,
                 kind=route.kind,
-                assets=self.assets(route, payload),
+                assets=assets,
                 request_id=request_id,
                 expires_at=expiry(route.kind, None),
                 raw=dict(body),
