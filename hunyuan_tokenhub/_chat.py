@@ -408,6 +408,23 @@ class ChatUsage:
     cached_tokens: int | None = None
     reasoning_tokens: int | None = None
 
+    def to_wire(self) -> dict[str, Any]:
+        """This usage as an OpenAI ``usage`` object.
+
+        OpenAI's spelling ``cached_tokens`` is used, since the consumers of such a body
+        (framework token counters) read OpenAI's shape; details are left out when unknown.
+        """
+        body: dict[str, Any] = {
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "total_tokens": self.total_tokens,
+        }
+        if self.cached_tokens is not None:
+            body["prompt_tokens_details"] = {"cached_tokens": self.cached_tokens}
+        if self.reasoning_tokens is not None:
+            body["completion_tokens_details"] = {"reasoning_tokens": self.reasoning_tokens}
+        return body
+
 
 def _as_int(value: Any) -> int | None:
     if isinstance(value, bool):
@@ -695,6 +712,24 @@ class ChatStreamNormalizer:
         self._calls: list[_CallState] = []
         self._by_wire_index: dict[int, int] = {}
         self._by_id: dict[str, int] = {}
+
+    def completion_body(
+        self, message: Mapping[str, Any], *, default_model: str | None = None
+    ) -> dict[str, Any]:
+        """The finished stream as one ``chat.completion`` body around ``message``.
+
+        ``message`` is the assistant message assembled from the deltas (e.g. by
+        :func:`format_assistant_message`); usage is included when the server sent it.
+        """
+        body: dict[str, Any] = {
+            "id": self.id,
+            "object": "chat.completion",
+            "model": self.model or default_model,
+            "choices": [{"index": 0, "message": message, "finish_reason": self.finish_reason}],
+        }
+        if self.usage is not None:
+            body["usage"] = self.usage.to_wire()
+        return body
 
     def feed(self, chunk: Mapping[str, Any]) -> StreamDelta | None:
         """Take one raw chunk; return what it adds, or ``None`` when it adds nothing."""

@@ -437,29 +437,7 @@ class ChatStreamAssembler:
             message.additional_kwargs.get("tool_calls", ()),
             reasoning_content=self._reasoning or None,
         )
-        raw: dict[str, Any] = {
-            "id": normalizer.id,
-            "object": "chat.completion",
-            "model": normalizer.model or self._model,
-            "choices": [
-                {"index": 0, "message": wire_message, "finish_reason": normalizer.finish_reason}
-            ],
-        }
-        if usage is not None:
-            raw["usage"] = _usage_body(usage)
+        raw = normalizer.completion_body(wire_message, default_model=self._model)
         return ChatResponse(
             message=message, delta="", raw=raw, additional_kwargs=usage_kwargs(usage)
         )
-
-
-def _usage_body(usage: ChatUsage) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "prompt_tokens": usage.prompt_tokens,
-        "completion_tokens": usage.completion_tokens,
-        "total_tokens": usage.total_tokens,
-    }
-    if usage.cached_tokens is not None:
-        body["prompt_tokens_details"] = {"cached_tokens": usage.cached_tokens}
-    if usage.reasoning_tokens is not None:
-        body["completion_tokens_details"] = {"reasoning_tokens": usage.reasoning_tokens}
-    return body

@@ -630,3 +630,40 @@ def test_build_chat_request_applies_the_catalogue_policy_unless_overridden() -> 
     assert _reasoning(always["messages"]) == [None, "r-old", None, "r-tool", None, "r-final"]
     with pytest.raises(InvalidParameterError, match="reasoning_passback"):
         build_chat_request("glm-5", history, reasoning_passback="sometimes")
+
+
+def test_finished_stream_as_one_completion_body() -> None:
+    from hunyuan_tokenhub._chat import ChatStreamNormalizer
+
+    normalizer = ChatStreamNormalizer()
+    normalizer.feed(
+        {"id": "c1", "model": "deepseek-v3.2", "choices": [{"index": 0, "delta": {"content": "2"}}]}
+    )
+    normalizer.feed({"id": "c1", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+    normalizer.feed(
+        {
+            "id": "c1",
+            "choices": [],
+            "usage": {
+                "prompt_tokens": 3,
+                "completion_tokens": 1,
+                "total_tokens": 4,
+                "prompt_tokens_details": {"cached_token": 2},
+            },
+        }
+    )
+    body = normalizer.completion_body({"role": "assistant", "content": "2"}, default_model="x")
+    assert body == {
+        "id": "c1",
+        "object": "chat.completion",
+        "model": "deepseek-v3.2",
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": "2"}, "finish_reason": "stop"}
+        ],
+        "usage": {
+            "prompt_tokens": 3,
+            "completion_tokens": 1,
+            "total_tokens": 4,
+            "prompt_tokens_details": {"cached_tokens": 2},
+        },
+    }
