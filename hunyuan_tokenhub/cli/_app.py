@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Column, Table
 
 from .._catalog import list_models
-from .._chat import ChatStreamNormalizer, build_chat_payload
+from .._chat import ChatStreamNormalizer, StreamDelta, build_chat_request
 from .._config import HOSTS
 from .._version import __version__
 from ._common import (
@@ -106,18 +106,27 @@ def connection_options(
     )
 
 
-def _stream_reply(chunks: Iterable[Mapping[str, Any]], *, echo: bool) -> dict[str, Any]:
+def _deltas(
+    normalizer: ChatStreamNormalizer, chunks: Iterable[Mapping[str, Any]]
+) -> Iterator[StreamDelta]:
+    for chunk in chunks:
+        delta = normalizer.feed(chunk)
+        if delta is not None:
+            yield delta
+    tail = normalizer.finish()
+    if tail is not None:
+        yield tail
+
+
+def _stream_reply(chunks: Iterable[Mapping[str, Any]], *, model: str, echo: bool) -> dict[str, Any]:
     """Collect a streamed reply; with ``echo``, the answer goes to stdout as it arrives and a
     thinking model's reasoning to stderr (dimmed), so that piping stdout keeps only the answer.
     """
-    normalizer = ChatStreamNormalizer()
+    normalizer = ChatStreamNormalizer(model=model)
     content: list[str] = []
     reasoning: list[str] = []
     thoughts = stderr()
-    for chunk in chunks:
-        delta = normalizer.feed(chunk)
-        if delta is None:
-            continue
+    for delta in _deltas(normalizer, chunks):
         if delta.reasoning_content:
             if echo and not reasoning:
                 thoughts.print("Thinking:", style="bold dim")
@@ -163,6 +172,18 @@ def chat(
     max_tokens: Annotated[
         int | None, typer.Option(help="Most tokens to generate.", show_default=False)
     ] = None,
+    thinking: Annotated[
+        bool | None,
+        typer.Option(
+            "--thinking/--no-thinking",
+            help="Switch the model's thinking mode (default: the model's own).",
+            show_default=False,
+        ),
+    ] = None,
+    reasoning_effort: Annotated[
+        str | None,
+        typer.Option(help="none, minimal, low, medium, high or xhigh.", show_default=False),
+    ] = None,
     json_output: JsonFlag = False,
 ) -> None:
     """Send one message and stream the answer to the terminal.
@@ -174,15 +195,21 @@ def chat(
     messages = [{"role": "user", "content": read_prompt(prompt)}]
     if system:
         messages.insert(0, {"role": "system", "content": system})
-    payload = build_chat_payload(
+    payload = build_chat_request(
         model,
         messages,
-        {"temperature": temperature, "max_tokens": max_tokens},
+        {
+            "temperature": temperature,
+            "max_tokens": max_tokens,
+            "reasoning_effort": reasoning_effort,
+        },
+        thinking=thinking,
         stream=True,
         stream_usage=True,
     )
     with state.client() as client:
-        reply = _stream_reply(client.stream_chat_completions(payload), echo=not json_output)
+        chunks = client.stream_chat_completions(payload)
+        reply = _stream_reply(chunks, model=model, echo=not json_output)
     if json_output:
         # Stream chunks need not name the model (the documented ones don't).
         print_json({**reply, "model": reply["model"] or model})
