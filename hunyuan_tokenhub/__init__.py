@@ -6,7 +6,7 @@ Importing this package never imports LangChain or LlamaIndex; the adapters live 
 
 from typing import TYPE_CHECKING
 
-from ._catalog import ModelInfo, get_model_info, list_models
+from ._catalog import ModelInfo, get_model_info, list_models, register_model, unregister_model
 from ._client import AsyncTokenHubClient, TokenHubClient
 from ._config import HOSTS, ClientSettings, resolve_settings
 from ._exceptions import (
@@ -60,7 +60,9 @@ __all__ = [
     "__version__",
     "get_model_info",
     "list_models",
+    "register_model",
     "resolve_settings",
+    "unregister_model",
 ]
 
 # Generation jobs (image, video, 3D); the full API lives in hunyuan_tokenhub.jobs. They are

@@ -98,6 +98,81 @@ class ChatSpec(_Frozen):
     structured_output_method: StructuredOutputMethod = "function_calling"
 
 
+# --- generation models ---------------------------------------------------------------------
+
+GenerationFamily = Literal["tokenhub-api", "tokenhub-wand-image", "tokenhub-wand-video"]
+GenerationState = Literal["queued", "in_progress", "completed", "failed"]
+CloudApiAnswer = Literal["image_job", "aiart_image", "vclm_video", "ai3d"]
+
+
+class GenerationParam(_Frozen):
+    """One documented request parameter of a generation model (JSON types, ranges, values).
+
+    ``max_length``/``min_length`` count a string's characters or an array's items;
+    ``items`` describes an array's elements, ``properties`` an object's documented fields.
+    """
+
+    type: Literal["string", "integer", "number", "boolean", "array", "object"] = "string"
+    required: bool = False
+    enum: tuple[str | int, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    items: GenerationParam | None = None
+    properties: dict[str, GenerationParam] | None = None
+    description: str = ""
+
+
+class CloudApiAction(_Frozen):
+    """The Tencent Cloud API 3.0 action pair that serves a model (``tencentcloud`` backend).
+
+    ``answer`` names the action's answer shape; ``regions``: the only regions it is offered in.
+    """
+
+    service: str
+    version: str
+    submit: str
+    query: str | None = None
+    answer: CloudApiAnswer
+    regions: tuple[str, ...] | None = None
+    fixed_params: dict[str, Any] = Field(default_factory=dict)
+    """Action parameters that name this model (ai3d ``{"Model": "3.1"}``)."""
+
+
+class GenerationSpec(_Frozen):
+    """How an image, video or 3D model is called: the facts its route, request validation,
+    tool schema and texts are derived from.
+
+    ``family`` names the endpoint family (its wire format); ``query_path`` is ``None`` for a
+    synchronous model. ``statuses`` maps the family's status words onto the normalised states.
+    ``max_concurrent_jobs`` is the documented per-account limit, shared by the models of one
+    ``concurrency_group``. ``params`` are the documented parameters (checked before sending;
+    any other parameter is sent unchecked); ``params_documented=False`` says none were found.
+    ``request_type`` names a typed request class with rules spanning fields, ``tool_args`` the
+    curated argument schema agents see (else both are built from ``params``). ``backends``
+    lists the job backends that offer the model.
+    """
+
+    family: GenerationFamily = "tokenhub-api"
+    submit_path: str | None = None
+    """``None`` for a model TokenHub does not serve (only another backend does)."""
+    query_path: str | None = None
+    statuses: dict[str, GenerationState] = Field(default_factory=dict)
+    result_field: str = "data"
+    url_lifetime_hours: float = Field(gt=0)
+    max_concurrent_jobs: int = Field(default=1, ge=1)
+    concurrency_group: str | None = None
+    expected_seconds: int | None = None
+    """Typical time from submit to result, where documented (shown to agents)."""
+    params: dict[str, GenerationParam] = Field(default_factory=dict)
+    params_documented: bool = True
+    request_type: str | None = None
+    tool_args: str | None = None
+    backends: tuple[str, ...] = ("tokenhub",)
+    cloud_api: CloudApiAction | None = None
+
+
 class ModelInfo(_Frozen):
     """One model's entry in the model data.
 
@@ -122,6 +197,7 @@ class ModelInfo(_Frozen):
     context_window: int = DEFAULT_CONTEXT_WINDOW
     max_output_tokens: int = DEFAULT_MAX_OUTPUT_TOKENS
     chat: ChatSpec | None = None
+    generation: GenerationSpec | None = None
     sources: tuple[Source, ...] = ()
     documented: bool = True
     """``False`` for an id the data does not know (its entry holds the safe defaults)."""
@@ -166,6 +242,7 @@ def model_data() -> ModelData:
 
 _registered: dict[str, ModelInfo] = {}
 _registry_lock = threading.Lock()
+_registry_version = 0
 _retirement_warned: set[str] = set()
 
 
@@ -238,15 +315,25 @@ def register_model(
         info = ModelInfo.model_validate(fields)
     except ValidationError as exc:
         raise ConfigurationError(f"register_model: invalid entry: {exc}") from exc
+    global _registry_version
     with _registry_lock:
         _registered[info.id.lower()] = info
+        _registry_version += 1
     return info
 
 
 def unregister_model(model: str) -> None:
     """Remove an entry added with ``register_model`` (the packaged entry, if any, is back)."""
+    global _registry_version
     with _registry_lock:
         _registered.pop(model.strip().lower(), None)
+        _registry_version += 1
+
+
+def registry_version() -> int:
+    """A number that changes whenever an entry is registered or removed (tables derived from
+    the data rebuild when it does)."""
+    return _registry_version
 
 
 def warn_if_retired(info: ModelInfo) -> None:

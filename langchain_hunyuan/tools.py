@@ -44,13 +44,13 @@ from hunyuan_tokenhub.jobs import (
 )
 from hunyuan_tokenhub.jobs.tooling import (
     DEFAULT_TOOL_MODELS,
-    TOOL_DESCRIPTIONS,
     ToolJobClients,
     args_schema,
     check_request_defaults,
     default_tool_model,
     describe_error,
     describe_result,
+    tool_description,
     tool_models,
 )
 
@@ -146,7 +146,7 @@ class _HunyuanGenerationTool(GenerationSettings, BaseTool):
             )
         data["model"] = model
         data.setdefault("args_schema", args_schema(model, cls.KIND))
-        data.setdefault("description", TOOL_DESCRIPTIONS[cls.KIND].format(model=model))
+        data.setdefault("description", tool_description(cls.KIND, model))
         return data
 
     @classmethod

@@ -27,6 +27,7 @@ from hunyuan_tokenhub.jobs.tooling import (
     default_tool_model,
     describe_error,
     describe_result,
+    tool_description,
 )
 
 __all__ = ["GenerationProgressEvent", "GenerationToolError", "HunyuanGenerationToolSpec"]
@@ -203,7 +204,7 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
                 raise ValueError(f"unknown tool {name!r}; choose from {offered}")
             metadata = (func_to_metadata_mapping or {}).get(name) or ToolMetadata(
                 name=name,
-                description=TOOL_DESCRIPTIONS[kind].format(model=self.models[kind]),
+                description=tool_description(kind, self.models[kind]),
                 fn_schema=self._schemas[kind],
             )
             tools.append(

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Column, Table
 
-from .._catalog import list_models
+from .._catalog import ModelInfo, list_models
 from .._chat import ChatStreamNormalizer, StreamDelta, build_chat_request
 from .._config import HOSTS
 from .._version import __version__
@@ -233,31 +233,76 @@ def models(
     ] = None,
     json_output: JsonFlag = False,
 ) -> None:
-    """List the documented TokenHub models (custom ep-... service ids work too)."""
+    """List the documented TokenHub models (custom ep-... service ids work too).
+
+    Generation models show the backends that offer them, how many of their jobs an account
+    runs at once, how long result links live, and whether their parameters are documented
+    (checked before sending) or passed through unchecked.
+    """
     found = list_models(kind.value if kind is not None else None)
     if json_output:
-        print_json([asdict(m) for m in found])
+        print_json([m.model_dump(mode="json") for m in found])
         return
+    console = Console()
+    chat_models = [m for m in found if m.kind == "chat"]
+    if chat_models:
+        table = Table(
+            Column("model", no_wrap=True),
+            "name",
+            "status",
+            "context",
+            "reasoning",
+            "tools",
+            caption="Context windows are conservative defaults where the docs give none.",
+        )
+        for m in chat_models:
+            table.add_row(
+                m.id,
+                m.display_name,
+                m.status,
+                f"{m.context_window:,}",
+                "yes" if m.reasoning else "",
+                "yes" if m.supports_tools else "",
+            )
+        console.print(table)
+    generation = [m for m in found if m.generation is not None]
+    if generation:
+        console.print(_generation_table(generation))
+    rest = [m for m in found if m.kind != "chat" and m.generation is None]
+    for m in rest:
+        console.print(f"{m.id} ({m.kind}) {m.display_name}", markup=False)
+
+
+def _generation_table(found: Iterable[ModelInfo]) -> Table:
     table = Table(
         Column("model", no_wrap=True),
         "kind",
-        "name",
-        "context",
-        "reasoning",
-        "tools",
-        caption="Context windows are conservative defaults where the docs give none.",
+        "status",
+        "backends",
+        Column("jobs at once", justify="right"),
+        "links valid",
+        "parameters",
+        caption="'jobs at once' is the documented default per account (JobClient("
+        "max_concurrent_jobs=...) overrides it); pass-through parameters are sent unchecked.",
     )
     for m in found:
-        chat_model = m.kind == "chat"
+        spec = m.generation
+        assert spec is not None
+        hours = spec.url_lifetime_hours
+        if spec.params_documented and spec.params:
+            params = f"{len(spec.params)} documented"
+        else:
+            params = "pass-through (none documented)"
         table.add_row(
             m.id,
             m.kind,
-            m.display_name,
-            f"{m.context_window:,}" if chat_model else "",
-            "yes" if m.reasoning else "",
-            "yes" if m.supports_tools else "",
+            m.status if m.retired_on is None else f"{m.status} {m.retired_on}",
+            ", ".join(spec.backends),
+            "sync" if spec.submit_path and not spec.query_path else str(spec.max_concurrent_jobs),
+            f"{hours:g} h",
+            params,
         )
-    Console().print(table)
+    return table
 
 
 @app.command()

@@ -12,12 +12,11 @@ import itertools
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Final, Literal
 
-from .._catalog import get_model_info
 from ._files import FileSettings, file_url
 from ._http import EmulatorError, EmulatorRequest, EmulatorResponse, json_response
 
@@ -32,7 +31,8 @@ MODELS_BY_KIND: Final[dict[JobKind, tuple[str, ...]]] = {
 LITE_MODEL: Final = "hy-image-lite"
 OBJECT_BY_KIND: Final[dict[JobKind, str]] = {"image": "image_job", "video": "video", "3d": "3d_job"}
 
-#: Running jobs allowed per account (JOB_PARAMS.md K5); models sharing a group share the limit.
+#: Running jobs allowed per account (Cloud API docs: 1 per action, 3 for the ai3d pro job);
+#: models sharing a group share the limit.
 DEFAULT_CONCURRENCY: Final[dict[str, int]] = {"hy-3d-pro": 3}
 _GROUPS: Final[dict[str, str]] = {"hy-3d-3.0": "hy-3d-pro", "hy-3d-3.1": "hy-3d-pro"}
 JOB_LIMIT_CODE: Final = "RequestLimitExceeded.JobNumExceed"
@@ -210,6 +210,21 @@ class JobStore:
         self.timing = timing or JobTiming()
         self.concurrency_limits: dict[str, int] | None = None
         self.set_concurrency(concurrency)
+        self.models_by_kind: dict[JobKind, set[str]] = {}
+        self._reset_models()
+
+    def _reset_models(self) -> None:
+        self.models_by_kind = {kind: set(models) for kind, models in MODELS_BY_KIND.items()}
+
+    def add_model(self, model: str, kind: JobKind) -> None:
+        """Serve another job model on ``/v1/api/{kind}/*`` (until :meth:`clear`); its submits
+        are checked only for a body with that model."""
+        self.models_by_kind[kind].add(model.lower())
+
+    def known_model(self, model: str) -> bool:
+        """Whether any job route (or the lite endpoint) serves ``model``."""
+        lowered = model.lower()
+        return lowered == LITE_MODEL or any(lowered in m for m in self.models_by_kind.values())
 
     def set_concurrency(self, concurrency: bool | Mapping[str, int]) -> None:
         """``True``: TokenHub's documented limits (1 per model, 3 for hy-3d-3.0/3.1 together);
@@ -318,6 +333,7 @@ class JobStore:
             self._jobs.clear()
             self._failures.clear()
             self._submits.clear()
+            self._reset_models()
 
     def __len__(self) -> int:
         with self._lock:
@@ -338,7 +354,7 @@ class JobEndpoints:
 
     def lite(self, request: EmulatorRequest) -> EmulatorResponse:
         body = request.json_object()
-        _require_model(body, (LITE_MODEL,), "/v1/api/image/lite")
+        _require_model(body, (LITE_MODEL,), "/v1/api/image/lite", self.store.known_model)
         _require_text(body, "prompt", max_length=1024)
         job_id = f"lite-{next(self._lite_ids)}"
         return json_response(
@@ -355,9 +371,13 @@ class JobEndpoints:
             }
         )
 
+    def _require_model(self, body: dict[str, Any], kind: JobKind, action: str) -> str:
+        allowed = tuple(sorted(self.store.models_by_kind[kind]))
+        return _require_model(body, allowed, f"/v1/api/{kind}/{action}", self.store.known_model)
+
     def submit(self, kind: JobKind, request: EmulatorRequest) -> EmulatorResponse:
         body = request.json_object()
-        model = _require_model(body, MODELS_BY_KIND[kind], f"/v1/api/{kind}/submit")
+        model = self._require_model(body, kind, "submit")
         _validate_job_params(model, body)
         try:
             job = self.store.submit(model, kind, body)
@@ -381,7 +401,7 @@ class JobEndpoints:
 
     def query(self, kind: JobKind, request: EmulatorRequest) -> EmulatorResponse:
         body = request.json_object()
-        model = _require_model(body, MODELS_BY_KIND[kind], f"/v1/api/{kind}/query")
+        model = self._require_model(body, kind, "query")
         job_id = body.get("id")
         if not isinstance(job_id, str) or not job_id:
             raise EmulatorError(400, "Missing required parameter: 'id'.", param="id")
@@ -468,15 +488,16 @@ def result_data(job: Job, root_url: str, *, signed: bool = False) -> Any:
     return files
 
 
-def _require_model(body: dict[str, Any], allowed: tuple[str, ...], route: str) -> str:
+def _require_model(
+    body: dict[str, Any], allowed: tuple[str, ...], route: str, known: Callable[[str], bool]
+) -> str:
     model = body.get("model")
     if not isinstance(model, str) or not model.strip():
         raise EmulatorError(400, "Missing required parameter: 'model'.", param="model")
     lowered = model.strip().lower()
     if lowered in allowed:
         return lowered
-    info = get_model_info(lowered)
-    if info.documented:
+    if known(lowered):
         raise EmulatorError(
             400,
             f"Model '{model}' cannot be used on {route}; use one of: {', '.join(allowed)}.",
@@ -497,7 +518,8 @@ def _require_text(body: dict[str, Any], name: str, *, max_length: int | None = N
 
 
 def _validate_job_params(model: str, body: dict[str, Any]) -> None:
-    """The required parameters of each model's Cloud API action (JOB_PARAMS.md §1)."""
+    """The required parameters of each model's Cloud API action (Tencent Cloud API reference);
+    a model added with ``JobStore.add_model`` is not checked."""
     if model == "hy-image-v3.0":
         _require_text(body, "prompt", max_length=8192)
         images = body.get("images")
@@ -522,7 +544,7 @@ def _validate_job_params(model: str, body: dict[str, Any]) -> None:
         images = body.get("images")
         if not isinstance(images, list) or not images:
             raise EmulatorError(400, "'images' must be a non-empty list.", param="images")
-    else:
+    elif model in MODELS_BY_KIND["3d"]:
         _validate_3d(body)
 
 

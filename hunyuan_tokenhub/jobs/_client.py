@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from .._catalog import get_model_info, warn_if_retired
 from .._client import AsyncTokenHubClient, TokenHubClient
 from .._exceptions import APIError, InvalidParameterError
 from ._download import DownloadPolicy, adownload, download
@@ -111,8 +112,10 @@ class _JobClientBase:
     def prepare(
         self, model: str, request: RequestLike = None, **params: Any
     ) -> tuple[ModelRoute, JobRequest]:
-        """Validate parameters and resolve input media; nothing is sent."""
+        """Validate parameters and resolve input media; nothing is sent (a retired model is
+        warned about once)."""
         route = self.backend.route(model)
+        warn_if_retired(get_model_info(route.model))
         validated = self.backend.build_request(model, request, **params)
         return route, self.media.resolve(validated)
 

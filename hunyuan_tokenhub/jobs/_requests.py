@@ -1,9 +1,13 @@
-"""Typed requests for every generation model TokenHub documents.
+"""Request validation for every generation model in the model data.
 
-Field names are the parameters of the Tencent Cloud action each model mirrors, in snake_case
-(../shared/JOB_PARAMS.md §1); documented ranges and enumerations are checked here, before any
-request is sent. Fields the models do not know are kept and sent unchanged, so a parameter the
-service adds later needs no release of this package.
+A model's documented parameters (JSON type, range, allowed values) are its entry's
+``generation.params`` in ``models.json``; :func:`check_params` checks them, before any request
+is sent. Models whose parameters have rules spanning fields (one of prompt or image, a field
+that applies only with another) name a typed request class below (``request_type``); every
+other model gets a request class built from its parameters (:func:`request_type_for`). Field
+names are the parameters of the Tencent Cloud action each model mirrors, in snake_case.
+Parameters the data does not document are kept and sent unchanged, so a parameter the service
+adds later needs no release of this package.
 
 Example:
     .. code-block:: python
@@ -17,11 +21,21 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    create_model,
+    model_validator,
+)
 
+from .._catalog import GenerationParam, ModelInfo, get_model_info
+from .._exceptions import ConfigurationError, InvalidParameterError
 from ._media import MediaField, check_media_ref, check_url_only
 
 __all__ = [
@@ -39,6 +53,8 @@ __all__ = [
     "YoutuHumanActorRequest",
     "YoutuImageToVideoRequest",
     "YoutuTemplateToVideoRequest",
+    "check_params",
+    "request_type_for",
 ]
 
 
@@ -201,7 +217,13 @@ class JobRequest(_Params):
     """
 
     MODELS: ClassVar[tuple[str, ...]] = ()
+    """The models this class was written for; the first is the default ``model``. Any model
+    whose data entry names this class as its ``request_type`` is accepted too."""
     model: str
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _REQUEST_TYPES[cls.__name__] = cls
 
     @model_validator(mode="before")
     @classmethod
@@ -210,10 +232,129 @@ class JobRequest(_Params):
             data = dict(data)
             model = data.get("model") or cls.MODELS[0]
             folded = model.strip().lower() if isinstance(model, str) else model
-            if folded not in cls.MODELS:
+            if folded not in cls.MODELS and not _names_request_type(folded, cls):
                 raise ValueError(f"model must be one of {', '.join(cls.MODELS)}, got {model!r}")
             data["model"] = folded
         return data
+
+
+_REQUEST_TYPES: dict[str, type[JobRequest]] = {}
+
+
+def _names_request_type(model: Any, request_type: type[JobRequest]) -> bool:
+    spec = get_model_info(model).generation if isinstance(model, str) else None
+    return spec is not None and spec.request_type == request_type.__name__
+
+
+def request_type_for(info: ModelInfo) -> type[JobRequest]:
+    """The request class of a generation model: the typed class its entry names, else one
+    built from its documented parameters (undocumented ones pass through unchecked)."""
+    spec = info.generation
+    if spec is None:
+        raise ConfigurationError(f"{info.id!r} is not a generation model")
+    if spec.request_type is None:
+        return _built_request_type(info.id.lower(), info)
+    found = _REQUEST_TYPES.get(spec.request_type)
+    if found is None:
+        raise ConfigurationError(
+            f"{info.id}: unknown request_type {spec.request_type!r} "
+            f"(known: {', '.join(sorted(_REQUEST_TYPES))})"
+        )
+    return found
+
+
+_PYTHON_TYPES: Mapping[str, Any] = {
+    "string": str,
+    "integer": int,
+    "number": float,
+    "boolean": bool,
+    "array": list[Any],
+    "object": dict[str, Any],
+}
+
+
+def _field_type(param: GenerationParam) -> Any:
+    if param.enum is not None and param.type == "string":
+        # Spelled the documented way whatever the case given; the value check follows.
+        return Annotated[str, _choice(*(str(value) for value in param.enum))]
+    return _PYTHON_TYPES[param.type]
+
+
+_BUILT: dict[str, tuple[ModelInfo, type[JobRequest]]] = {}
+
+
+def _built_request_type(model: str, info: ModelInfo) -> type[JobRequest]:
+    known = _BUILT.get(model)
+    if known is not None and known[0] is info:
+        return known[1]
+    assert info.generation is not None
+    fields: dict[str, Any] = {}
+    for name, param in info.generation.params.items():
+        annotation = _field_type(param)
+        fields[name] = (annotation, ...) if param.required else (annotation | None, None)
+    built: type[JobRequest] = create_model(  # type: ignore[call-overload]
+        f"Request_{model}", __base__=JobRequest, **fields
+    )
+    built.MODELS = (model,)
+    _BUILT[model] = (info, built)
+    return built
+
+
+def _describe_allowed(param: GenerationParam) -> str | None:
+    if param.enum is not None:
+        return ", ".join(map(str, param.enum))
+    bounds = [
+        f"{word} {value:g}"
+        for word, value in ((">=", param.minimum), ("<=", param.maximum))
+        if value is not None
+    ]
+    return " and ".join(bounds) or None
+
+
+def _check_value(path: str, value: Any, param: GenerationParam, model: str) -> None:
+    def refuse(problem: str, allowed: str | None = None) -> None:
+        raise InvalidParameterError(path, f"{problem} [model {model}]", allowed=allowed)
+
+    if param.enum is not None:
+        folded = {str(v).casefold() for v in param.enum}
+        if str(value).casefold() not in folded:
+            refuse(f"got {value!r}", _describe_allowed(param))
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if is_number and param.minimum is not None and value < param.minimum:
+        refuse(f"got {value}", _describe_allowed(param))
+    if is_number and param.maximum is not None and value > param.maximum:
+        refuse(f"got {value}", _describe_allowed(param))
+    if isinstance(value, (str, list)):
+        unit = "characters" if isinstance(value, str) else "items"
+        if param.max_length is not None and len(value) > param.max_length:
+            refuse(f"must have at most {param.max_length} {unit}, got {len(value)}")
+        if param.min_length is not None and len(value) < param.min_length:
+            refuse(f"must have at least {param.min_length} {unit}, got {len(value)}")
+    if isinstance(value, list) and param.items is not None:
+        for index, item in enumerate(value):
+            _check_value(f"{path}[{index}]", item, param.items, model)
+    if isinstance(value, Mapping) and param.properties is not None:
+        check_params(param.properties, value, model=model, prefix=f"{path}.")
+
+
+def check_params(
+    params: Mapping[str, GenerationParam],
+    values: Mapping[str, Any],
+    *,
+    model: str,
+    prefix: str = "",
+) -> None:
+    """Check ``values`` against documented parameters: required ones present, documented
+    values, ranges and lengths. Undocumented keys are not judged. Raises
+    :class:`InvalidParameterError` naming the parameter and what it allows."""
+    for name, param in params.items():
+        value = values.get(name)
+        if value is None:
+            if param.required:
+                hint = f" ({param.description})" if param.description else ""
+                raise InvalidParameterError(prefix + name, f"is required{hint} [model {model}]")
+            continue
+        _check_value(prefix + name, value, param, model)
 
 
 # --- image ------------------------------------------------------------------------------------
@@ -412,10 +553,7 @@ class YoutuHumanActorRequest(JobRequest):
 
 # --- 3D ---------------------------------------------------------------------------------------
 
-_PRO_VIEWS = ("left", "right", "back")
-_PRO_31_VIEWS = (*_PRO_VIEWS, "top", "bottom", "left_front", "right_front")
 _GENERATE_TYPES = ("Normal", "LowPoly", "Geometry", "Sketch")
-_NOT_ON_31 = ("LowPoly", "Sketch")
 
 
 def _exactly_one_input(prompt: str | None, images: Sequence[str | None], *, both_ok: bool) -> None:
@@ -433,6 +571,7 @@ class Hunyuan3DProRequest(JobRequest):
 
     Exactly one of ``prompt``, ``image_url``, ``image_base64`` (``generate_type="Sketch"`` takes
     a prompt with the image). Results: OBJ (as a .zip) and GLB, plus ``result_format`` if set.
+    Which ``generate_type`` and view types each model offers is in its data entry.
 
     Example:
         .. code-block:: python
@@ -471,22 +610,10 @@ class Hunyuan3DProRequest(JobRequest):
             (self.image_url, self.image_base64),
             both_ok=self.generate_type == "Sketch",
         )
-        on_31 = self.model == "hy-3d-3.1"
-        if on_31 and self.generate_type in _NOT_ON_31:
-            raise ValueError(
-                f"generate_type {self.generate_type!r} is not available on hy-3d-3.1 "
-                "(allowed there: Normal, Geometry)"
-            )
         if self.polygon_type is not None and self.generate_type != "LowPoly":
             raise ValueError("polygon_type applies only with generate_type='LowPoly'")
-        views = _PRO_31_VIEWS if on_31 else _PRO_VIEWS
         seen: set[str] = set()
         for view in self.multi_view_images or ():
-            if view.view_type not in views:
-                raise ValueError(
-                    f"multi_view_images view_type {view.view_type!r} is not allowed on "
-                    f"{self.model} (allowed: {', '.join(views)})"
-                )
             if view.view_type in seen:
                 raise ValueError(f"multi_view_images has two {view.view_type!r} views")
             seen.add(view.view_type)

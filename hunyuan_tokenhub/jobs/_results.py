@@ -17,7 +17,8 @@ __all__ = ["URL_LIFETIMES", "JobAsset", "JobKind", "JobResult", "JobState", "Job
 JobKind = Literal["image", "video", "3d"]
 JobState = Literal["queued", "in_progress", "completed", "failed"]
 
-# How long result URLs stay valid (../shared/JOB_PARAMS.md K4): images 1 h, video and 3D 24 h.
+# How long result URLs stay valid where a model's data entry does not say: Cloud API images 1 h,
+# video and 3D 24 h (each model's own value is its entry's generation.url_lifetime_hours).
 URL_LIFETIMES: Mapping[str, timedelta] = {
     "image": timedelta(hours=1),
     "video": timedelta(hours=24),
@@ -130,7 +131,6 @@ def timestamp(value: Any) -> datetime | None:
     return datetime.fromtimestamp(seconds, tz=timezone.utc)
 
 
-def expiry(kind: str, finished_at: datetime | None) -> datetime:
-    """When URLs of a ``kind`` job finished at ``finished_at`` (default: now) stop working."""
-    start = finished_at or datetime.now(timezone.utc)
-    return start + URL_LIFETIMES.get(kind, URL_LIFETIMES["image"])
+def expiry(lifetime: timedelta, finished_at: datetime | None) -> datetime:
+    """When URLs valid for ``lifetime`` from ``finished_at`` (default: now) stop working."""
+    return (finished_at or datetime.now(timezone.utc)) + lifetime

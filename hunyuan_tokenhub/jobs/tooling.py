@@ -2,10 +2,11 @@
 
 An agent should fill only the arguments it can choose (prompt, input images, size...); the
 developer sets the rest (model, watermark, timeouts). This module holds, per generation model,
-the argument schema an agent sees and its mapping onto the model's request fields, the tool
-description per kind, the texts an agent reads back (the result with every URL, or an error
-it can act on), and the job clients a tool runs on. The LangChain tools and the LlamaIndex tool
-spec only wrap these.
+the argument schema an agent sees and its mapping onto the model's request fields (a curated
+schema the model's data entry names, else one built from its documented parameters), the tool
+description per kind (with the URL lifetime from the data), the texts an agent reads back (the
+result with every URL, or an error it can act on), and the job clients a tool runs on. The
+LangChain tools and the LlamaIndex tool spec only wrap these.
 
 Example:
     .. code-block:: python
@@ -26,8 +27,17 @@ from datetime import timezone
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    field_validator,
+)
 
+from .._catalog import GenerationParam, ModelInfo, get_model_info, list_models
 from .._exceptions import (
     APIError,
     ConfigurationError,
@@ -52,6 +62,7 @@ __all__ = [
     "default_tool_model",
     "describe_error",
     "describe_result",
+    "tool_description",
     "tool_models",
 ]
 
@@ -207,19 +218,20 @@ class Express3DArgs(_Object3DArgs):
     )
 
 
-_ARGS_BY_KIND: Mapping[JobKind, Mapping[str, type[ToolArgs]]] = {
-    "image": {
-        "hy-image-v3.0": ImageV3Args,
-        "hy-image-lite": ImageLiteArgs,
-        "hunyuan-image-job": HunyuanImageJobArgs,
-    },
-    "video": {
-        "hy-video-1.5": TextToVideoArgs,
-        "yt-video-2.0": ImageToVideoArgs,
-        "yt-video-fx": TemplateVideoArgs,
-        "yt-video-humanactor": HumanActorArgs,
-    },
-    "3d": {"hy-3d-3.0": Pro3DArgs, "hy-3d-3.1": Pro3DArgs, "hy-3d-express": Express3DArgs},
+# The curated schemas a model's data entry may name (``generation.tool_args``).
+_CURATED_ARGS: Mapping[str, type[ToolArgs]] = {
+    schema.__name__: schema
+    for schema in (
+        ImageLiteArgs,
+        ImageV3Args,
+        HunyuanImageJobArgs,
+        TextToVideoArgs,
+        ImageToVideoArgs,
+        TemplateVideoArgs,
+        HumanActorArgs,
+        Pro3DArgs,
+        Express3DArgs,
+    )
 }
 
 DEFAULT_TOOL_MODELS: Mapping[JobKind, str] = {
@@ -231,52 +243,136 @@ DEFAULT_TOOL_MODELS: Mapping[JobKind, str] = {
 TOOL_DESCRIPTIONS: Mapping[JobKind, str] = {
     "image": "Create an image (picture, photo, illustration, drawing, painting, poster, logo) "
     "from a text description with Tencent Hunyuan ({model}). Use it whenever the user asks to "
-    "draw, paint or generate an image. Returns the image URLs, valid for 1 hour.",
+    "draw, paint or generate an image. Returns the image URLs, valid for {lifetime}.",
     "video": "Create a short video (clip, animation, movie) with Tencent Hunyuan ({model}). Use "
     "it when the user asks for a video or to animate something. It takes a few minutes. Returns "
-    "the video URL, valid for 24 hours.",
+    "the video URL, valid for {lifetime}.",
     "3d": "Create a 3D model (mesh, OBJ/GLB file) of an object from a text description or a "
     "photo with Tencent Hunyuan 3D ({model}). Use it when the user asks for a 3D model or asset. "
-    "Returns the file URLs with preview images, valid for 24 hours.",
+    "Returns the file URLs with preview images, valid for {lifetime}.",
 }
-"""Tool descriptions per kind; ``{model}`` is the configured model id."""
+"""Tool descriptions per kind; ``{model}`` is the configured model id, ``{lifetime}`` how long
+its result URLs live (see :func:`tool_description`)."""
+
+
+def _hours(hours: float) -> str:
+    return "1 hour" if hours == 1 else f"{hours:g} hours"
+
+
+def _generation_info(model: str) -> ModelInfo | None:
+    info = get_model_info(model)
+    return info if info.generation is not None and info.kind in DEFAULT_TOOL_MODELS else None
+
+
+def tool_description(kind: JobKind, model: str) -> str:
+    """The description of a ``kind`` tool running ``model``, with its URL lifetime."""
+    info = _generation_info(model)
+    hours = info.generation.url_lifetime_hours if info and info.generation else None
+    lifetime = _hours(hours) if hours is not None else "a limited time"
+    return TOOL_DESCRIPTIONS[kind].format(model=model.strip().lower(), lifetime=lifetime)
 
 
 def default_tool_model(kind: JobKind, backend: str | JobBackend | None = None) -> str | None:
     """The model a ``kind`` tool uses on ``backend`` when none is named.
 
-    :data:`DEFAULT_TOOL_MODELS` when the backend offers it, else the backend's first model a
-    tool supports; ``None`` when the backend makes no ``kind`` results (``aiart`` makes no
-    video).
+    :data:`DEFAULT_TOOL_MODELS` when the backend offers it, else the backend's first model of
+    that kind in the model data; ``None`` when the backend makes no ``kind`` results (``aiart``
+    makes no video).
     """
     offered = get_backend(backend).models
     candidates = (DEFAULT_TOOL_MODELS[kind], *offered)
-    return next((m for m in candidates if m in offered and m in _ARGS_BY_KIND[kind]), None)
+    return next((m for m in candidates if m in offered and m in tool_models(kind)), None)
 
 
 def tool_models(kind: JobKind) -> list[str]:
-    """The models a ``kind`` tool can use."""
-    return list(_ARGS_BY_KIND[kind])
+    """The models a ``kind`` tool can use: every ``kind`` generation model in the model data."""
+    return [m.id.lower() for m in list_models(kind) if m.generation is not None]
+
+
+_JSON_TYPES: Mapping[str, Any] = {
+    "string": str,
+    "integer": int,
+    "number": float,
+    "boolean": bool,
+    "array": list[Any],
+    "object": dict[str, Any],
+}
+
+
+def _limits_text(param: GenerationParam) -> str:
+    parts = [param.description] if param.description else []
+    if param.enum is not None:
+        parts.append("One of: " + ", ".join(map(str, param.enum)) + ".")
+    if param.minimum is not None or param.maximum is not None:
+        low = "" if param.minimum is None else f"{param.minimum:g}"
+        high = "" if param.maximum is None else f"{param.maximum:g}"
+        parts.append(f"Range {low}..{high}.")
+    if param.max_length is not None:
+        unit = "characters" if param.type == "string" else "items"
+        parts.append(f"At most {param.max_length} {unit}.")
+    return " ".join(parts)
+
+
+class _PassThroughArgs(ToolArgs):
+    # No parameters are documented for the model: a prompt, and whatever else the agent sends.
+    model_config = ConfigDict(extra="allow")
+    prompt: str = Field(description=_PROMPT)
+
+
+_BUILT_ARGS: dict[str, tuple[ModelInfo, type[ToolArgs]]] = {}
+
+
+def _built_args(info: ModelInfo) -> type[ToolArgs]:
+    """An argument schema from a model's documented parameters (all of them: a model added
+    to the data without a curated schema shows the agent what the data documents)."""
+    known = _BUILT_ARGS.get(info.id.lower())
+    if known is not None and known[0] is info:
+        return known[1]
+    assert info.generation is not None
+    params = info.generation.params
+    if not info.generation.params_documented or not params:
+        schema: type[ToolArgs] = _PassThroughArgs
+    else:
+        fields: dict[str, Any] = {}
+        for name, param in params.items():
+            field_type = _JSON_TYPES[param.type]
+            description = _limits_text(param)
+            if param.required:
+                fields[name] = (field_type, Field(description=description))
+            else:
+                fields[name] = (field_type | None, Field(default=None, description=description))
+        schema = create_model(  # type: ignore[call-overload]
+            f"Args_{info.id.lower()}", __base__=ToolArgs, **fields
+        )
+    _BUILT_ARGS[info.id.lower()] = (info, schema)
+    return schema
 
 
 def args_schema(model: str, kind: JobKind | None = None) -> type[ToolArgs]:
-    """The argument schema an agent sees for ``model`` (case-insensitive).
+    """The argument schema an agent sees for ``model`` (case-insensitive): the curated schema
+    its data entry names, else one built from its documented parameters.
 
     With ``kind``, the model must make that kind of result. Raises ``ConfigurationError``
     naming the supported models otherwise.
     """
-    wanted = model.strip().lower()
-    kinds: Sequence[JobKind] = [kind] if kind is not None else list(_ARGS_BY_KIND)
-    for candidate in kinds:
-        schema = _ARGS_BY_KIND[candidate].get(wanted)
-        if schema is not None:
-            return schema
-    supported = [m for k in kinds for m in _ARGS_BY_KIND[k]]
-    what = f"{kind} " if kind else ""
-    raise ConfigurationError(
-        f"{model!r} is not a {what}generation model a tool supports; use one of "
-        f"{', '.join(supported)}"
-    )
+    info = _generation_info(model)
+    if info is None or (kind is not None and info.kind != kind):
+        kinds: Sequence[JobKind] = [kind] if kind is not None else list(DEFAULT_TOOL_MODELS)
+        supported = [m for k in kinds for m in tool_models(k)]
+        what = f"{kind} " if kind else ""
+        raise ConfigurationError(
+            f"{model!r} is not a {what}generation model a tool supports; use one of "
+            f"{', '.join(supported)}"
+        )
+    assert info.generation is not None
+    named = info.generation.tool_args
+    if named is None:
+        return _built_args(info)
+    if named not in _CURATED_ARGS:
+        raise ConfigurationError(
+            f"{info.id}: unknown tool_args {named!r} (known: {', '.join(_CURATED_ARGS)})"
+        )
+    return _CURATED_ARGS[named]
 
 
 def check_request_defaults(

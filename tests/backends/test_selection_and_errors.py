@@ -46,7 +46,6 @@ def test_unknown_backend_names_the_available_ones() -> None:
         (
             "tencentcloud",
             (
-                "hunyuan-image-job",
                 "hy-image-lite",
                 "hy-image-v3.0",
                 "hy-video-1.5",
@@ -56,6 +55,7 @@ def test_unknown_backend_names_the_available_ones() -> None:
                 "hy-3d-3.0",
                 "hy-3d-3.1",
                 "hy-3d-express",
+                "hunyuan-image-job",
             ),
         ),
     ],

@@ -10,7 +10,7 @@ import pytest
 from pydantic import BaseModel, Field
 
 from hunyuan_tokenhub.emulator._schema import generate_arguments
-from hunyuan_tokenhub.jobs.tooling import TOOL_DESCRIPTIONS
+from hunyuan_tokenhub.jobs.tooling import DEFAULT_TOOL_MODELS, tool_description
 from tests.emulator._emulator_support import (
     THINKING_MODEL,
     chat,
@@ -336,8 +336,8 @@ def test_project_generation_tools_are_told_apart(
     client: httpx.Client, text: str, expected: list[str]
 ) -> None:
     tools = [
-        tool(f"hunyuan_{kind}_generation", description.format(model="m"), PROMPT_SCHEMA)
-        for kind, description in TOOL_DESCRIPTIONS.items()
+        tool(f"hunyuan_{kind}_generation", tool_description(kind, model), PROMPT_SCHEMA)
+        for kind, model in DEFAULT_TOOL_MODELS.items()
     ]
     message = message_of(chat(client, messages=[user(text)], tools=tools))
 

@@ -121,14 +121,14 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
     ("hy-3d-3.0", {"prompt": "x", "generate_type": "Voxel"}, "generate_type", "'Normal'"),
     ("hy-3d-3.0", {"prompt": "x", "result_format": "OBJ"}, "result_format", "'STL'"),
     ("hy-3d-3.0", {"prompt": "x", "polygon_type": "triangle"}, "parameters", "LowPoly"),
-    ("hy-3d-3.1", {"prompt": "x", "generate_type": "LowPoly"}, "parameters", "Normal, Geometry"),
+    ("hy-3d-3.1", {"prompt": "x", "generate_type": "LowPoly"}, "generate_type", "Normal, Geometry"),
     (
         "hy-3d-3.0",
         {
             "image_url": "https://e/a",
             "multi_view_images": [{"view_type": "top", "view_image_url": "https://e/t"}],
         },
-        "parameters",
+        "multi_view_images[0].view_type",
         "left, right, back",
     ),
     ("hy-3d-express", {"prompt": "x" * 1025}, "prompt", "at most 1024"),

@@ -10,18 +10,20 @@ a moved endpoint is one edit in one table.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from pydantic import ValidationError
 
+from ..._catalog import GenerationSpec, ModelInfo, list_models, registry_version
 from ..._exceptions import InvalidParameterError
-from .._requests import JobRequest
-from .._results import JobKind, JobResult, JobStatus
+from .._requests import JobRequest, check_params
+from .._results import URL_LIFETIMES, JobKind, JobResult, JobStatus
 from ._options import BackendOptions
 
-__all__ = ["Endpoint", "HTTPCall", "JobBackend", "ModelRoute", "WireFormat"]
+__all__ = ["CatalogRoutes", "Endpoint", "HTTPCall", "JobBackend", "ModelRoute", "WireFormat"]
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,8 @@ class ModelRoute:
 
     ``query`` is ``None`` for a synchronous model (its ``submit`` call returns the result).
     ``family`` groups models that share the account's concurrency limit, whose documented
-    default is ``max_concurrent_jobs``.
+    default is ``max_concurrent_jobs``. ``spec`` is the model's data entry (documented
+    parameters, status words, URL lifetime) for routes derived from the model data.
 
     Example:
         .. code-block:: python
@@ -128,10 +131,89 @@ class ModelRoute:
     wire: WireFormat
     family: str
     max_concurrent_jobs: int = 1
+    spec: GenerationSpec | None = field(default=None, repr=False)
 
     @property
     def synchronous(self) -> bool:
         return self.query is None
+
+    @property
+    def url_lifetime(self) -> timedelta:
+        """How long result URLs stay valid (the data's value, else the kind's usual one)."""
+        if self.spec is not None:
+            return timedelta(hours=self.spec.url_lifetime_hours)
+        return URL_LIFETIMES[self.kind]
+
+    @property
+    def statuses(self) -> Mapping[str, str]:
+        """The model's documented status words and their normalised states."""
+        return self.spec.statuses if self.spec is not None else {}
+
+    @classmethod
+    def from_data(
+        cls,
+        info: ModelInfo,
+        *,
+        request_type: type[JobRequest],
+        submit: Endpoint,
+        query: Endpoint | None,
+        wire: WireFormat,
+    ) -> ModelRoute:
+        """A route for a model entry of the data (kind, concurrency, parameters from there)."""
+        assert info.generation is not None and info.kind != "chat" and info.kind != "embedding"
+        spec = info.generation
+        return cls(
+            model=info.id.lower(),
+            kind=info.kind,
+            request_type=request_type,
+            submit=submit,
+            query=query,
+            wire=wire,
+            family=spec.concurrency_group or info.id.lower(),
+            max_concurrent_jobs=spec.max_concurrent_jobs,
+            spec=spec,
+        )
+
+
+class CatalogRoutes(Mapping[str, "ModelRoute"]):
+    """The routes of every model whose data entry lists ``backend``, built on first use and
+    again whenever an entry is registered or removed (a model added with ``register_model``
+    is routed at once).
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import get_backend
+
+            routes = get_backend("tokenhub").routes  # a CatalogRoutes
+            print(sorted(routes)[:3], routes["hy-video-1.5"].max_concurrent_jobs)
+    """
+
+    def __init__(self, backend: str, make: Callable[[ModelInfo], ModelRoute]) -> None:
+        self.backend = backend
+        self._make = make
+        self._table: dict[str, ModelRoute] = {}
+        self._version: int | None = None
+
+    def _current(self) -> dict[str, ModelRoute]:
+        version = registry_version()
+        if self._version != version:
+            self._table = {
+                info.id.lower(): self._make(info)
+                for info in list_models()
+                if info.generation is not None and self.backend in info.generation.backends
+            }
+            self._version = version
+        return self._table
+
+    def __getitem__(self, model: str) -> ModelRoute:
+        return self._current()[model]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._current())
+
+    def __len__(self) -> int:
+        return len(self._current())
 
 
 def param_path(location: Sequence[str | int]) -> str:
@@ -229,7 +311,7 @@ class JobBackend:
                 "model", f"the request is for {data['model']!r}, not {route.model!r}"
             )
         try:
-            return route.request_type.model_validate(data)
+            validated = route.request_type.model_validate(data)
         except ValidationError as exc:
             first = exc.errors()[0]
             error = InvalidParameterError(
@@ -238,3 +320,7 @@ class JobBackend:
             # The message already says what is allowed; ``allowed`` is for programs.
             error.allowed = _error_allowed(first)
             raise error from None
+        if route.spec is not None:
+            values = validated.model_dump(mode="json", exclude_none=True)
+            check_params(route.spec.params, values, model=route.model)
+        return validated

@@ -225,7 +225,7 @@ class LegacyWireFormat(WireFormat):
                 kind=route.kind,
                 assets=assets,
                 request_id=request_id,
-                expires_at=expiry(route.kind, None),
+                expires_at=expiry(route.url_lifetime, None),
                 raw=dict(body),
             )
         return JobStatus(

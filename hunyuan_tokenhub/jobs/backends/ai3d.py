@@ -8,8 +8,9 @@
 PreviewImageUrl}]``, ``ErrorCode``/``ErrorMessage``), with or without a ``Response`` envelope.
 Each file format becomes one asset with its preview.
 
-Models: ``hy-3d-3.0`` and ``hy-3d-3.1`` (the endpoint serves the pro job only), validated like
-TokenHub's; ``hy-3d-3.1`` is sent as ``"Model": "3.1"``.
+Models: those whose data entry lists the ``ai3d`` backend (``hy-3d-3.0`` and ``hy-3d-3.1``: the
+endpoint serves the pro job only), validated like TokenHub's; a model's ``cloud_api.fixed_params``
+are added to its body (``hy-3d-3.1`` is sent with ``"Model": "3.1"``).
 
 Example:
     .. code-block:: python
@@ -29,9 +30,10 @@ import binascii
 from collections.abc import Mapping
 from typing import Any
 
-from .._requests import Hunyuan3DProRequest, JobRequest
+from ..._catalog import ModelInfo
+from .._requests import JobRequest, request_type_for
 from .._results import JobAsset
-from ._base import Endpoint, HTTPCall, ModelRoute
+from ._base import CatalogRoutes, Endpoint, HTTPCall, ModelRoute
 from ._legacy import (
     BindableBackend,
     Credential,
@@ -52,8 +54,6 @@ __all__ = [
 ]
 
 AI3D_BASE_URL = "https://api.ai3d.cloud.tencent.com"
-# The Cloud API's Model parameter: "3.0" is the default, so only 3.1 is named.
-_MODEL_PARAM = {"hy-3d-3.1": "3.1"}
 _IMAGE_SIGNATURES = (
     (b"\x89PNG", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -72,10 +72,12 @@ def _data_url(raw_base64: str) -> str:
 
 
 def pro_job_body(route: ModelRoute, request: JobRequest) -> dict[str, Any]:
-    """An ai3d job's PascalCase body (pro or rapid); ``hy-3d-3.1`` is named by ``Model``."""
+    """An ai3d job's PascalCase body (pro or rapid) with the model's fixed action parameters
+    (``hy-3d-3.1`` is named by ``"Model": "3.1"``)."""
     body = cloud_params(request)
-    if route.model in _MODEL_PARAM:
-        body["Model"] = _MODEL_PARAM[route.model]
+    cloud_api = route.spec.cloud_api if route.spec is not None else None
+    if cloud_api is not None:
+        body.update(cloud_api.fixed_params)
     return body
 
 
@@ -115,15 +117,17 @@ class Ai3dWireFormat(GatewayWireFormat):
         return result_file_assets(payload.get("ResultFile3Ds"))
 
 
-def _routes(options: BackendOptions, eager: bool) -> dict[str, ModelRoute]:
+def _routes(options: BackendOptions, eager: bool) -> Mapping[str, ModelRoute]:
     root = gateway_base_url(options, AI3D_BASE_URL)
     wire = Ai3dWireFormat(Credential(lambda: resolve_gateway_key(options, "ai3d"), eager=eager))
     submit, query = Endpoint("/v1/ai3d/submit", root), Endpoint("/v1/ai3d/query", root)
-    # The pro models share one Cloud API action and its 3 concurrent jobs.
-    return {
-        model: ModelRoute(model, "3d", Hunyuan3DProRequest, submit, query, wire, "hy-3d-pro", 3)
-        for model in ("hy-3d-3.0", "hy-3d-3.1")
-    }
+
+    def route(info: ModelInfo) -> ModelRoute:
+        return ModelRoute.from_data(
+            info, request_type=request_type_for(info), submit=submit, query=query, wire=wire
+        )
+
+    return CatalogRoutes("ai3d", route)
 
 
 AI3D_BACKEND = BindableBackend.create("ai3d", _routes)

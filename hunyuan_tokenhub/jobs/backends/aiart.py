@@ -5,8 +5,8 @@
 "extra_body": {"seed", "revise", "logo_add", "logo_param", ...}}`` -> ``{"request_id",
 "job_id"}``; ``POST .../v1/aiart/query {"job_id"}`` -> ``{"request_id", "status": "5",
 "data": [{"url"}]}`` with the Cloud API's job status codes (``"1"``/``"2"`` pending, ``"4"``
-failed, ``"5"`` done). The only model is HY-Image-V3.0, validated like TokenHub's
-``hy-image-v3.0`` (its ``resolution`` is sent as ``size``).
+failed, ``"5"`` done). Models: those whose data entry lists the ``aiart`` backend (HY-Image-V3.0),
+validated like TokenHub's and named by their display name (``resolution`` is sent as ``size``).
 
 Example:
     .. code-block:: python
@@ -24,10 +24,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..._catalog import ModelInfo, get_model_info
 from .._media import classify_media
-from .._requests import HunyuanImageV3Request, JobRequest
+from .._requests import JobRequest, request_type_for
 from .._results import JobAsset
-from ._base import Endpoint, HTTPCall, ModelRoute
+from ._base import CatalogRoutes, Endpoint, HTTPCall, ModelRoute
 from ._legacy import (
     BindableBackend,
     Credential,
@@ -38,10 +39,9 @@ from ._legacy import (
 from ._options import BackendOptions
 from .tokenhub import parse_assets
 
-__all__ = ["AIART_BACKEND", "AIART_BASE_URL", "AIART_MODEL", "AiartWireFormat", "inline_image"]
+__all__ = ["AIART_BACKEND", "AIART_BASE_URL", "AiartWireFormat", "inline_image"]
 
 AIART_BASE_URL = "https://api.cloudai.tencent.com"
-AIART_MODEL = "HY-Image-V3.0"
 # Fields sent at the top level; everything else goes under extra_body (seed 000).
 _TOP_LEVEL = {"prompt": "prompt", "resolution": "size", "images": "images"}
 
@@ -61,7 +61,8 @@ class AiartWireFormat(GatewayWireFormat):
     def submit_call(self, route: ModelRoute, request: JobRequest) -> HTTPCall:
         params = request.model_dump(mode="json", exclude_none=True)
         params.pop("model", None)
-        body: dict[str, Any] = {"model": AIART_MODEL}
+        # The gateway's own spelling of the model: the display name (HY-Image-V3.0).
+        body: dict[str, Any] = {"model": get_model_info(route.model).display_name or route.model}
         for field, wire_name in _TOP_LEVEL.items():
             if field in params:
                 body[wire_name] = params.pop(field)
@@ -78,19 +79,17 @@ class AiartWireFormat(GatewayWireFormat):
         return parse_assets(payload.get("data"), route.kind)
 
 
-def _routes(options: BackendOptions, eager: bool) -> dict[str, ModelRoute]:
+def _routes(options: BackendOptions, eager: bool) -> Mapping[str, ModelRoute]:
     root = gateway_base_url(options, AIART_BASE_URL)
     wire = AiartWireFormat(Credential(lambda: resolve_gateway_key(options, "aiart"), eager=eager))
-    route = ModelRoute(
-        model=AIART_MODEL.lower(),
-        kind="image",
-        request_type=HunyuanImageV3Request,
-        submit=Endpoint("/v1/aiart/submit", root),
-        query=Endpoint("/v1/aiart/query", root),
-        wire=wire,
-        family="aiart-image-v3",
-    )
-    return {route.model: route}
+    submit, query = Endpoint("/v1/aiart/submit", root), Endpoint("/v1/aiart/query", root)
+
+    def route(info: ModelInfo) -> ModelRoute:
+        return ModelRoute.from_data(
+            info, request_type=request_type_for(info), submit=submit, query=query, wire=wire
+        )
+
+    return CatalogRoutes("aiart", route)
 
 
 AIART_BACKEND = BindableBackend.create("aiart", _routes)

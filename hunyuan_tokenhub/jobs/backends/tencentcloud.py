@@ -1,4 +1,4 @@
-"""Tencent Cloud API 3.0 with a SecretId/SecretKey pair (seed 004): ``backend="tencentcloud"``.
+"""Tencent Cloud API 3.0 with a SecretId/SecretKey pair: ``backend="tencentcloud"``.
 
 Every call is ``POST /`` to the service host with ``X-TC-Action``/``X-TC-Version``/
 ``X-TC-Region``/``X-TC-Timestamp`` and a TC3-HMAC-SHA256 ``Authorization`` (:mod:`.._tc3`),
@@ -7,14 +7,15 @@ signed over the exact bytes sent. Errors come back with HTTP 200 as ``{"Response
 :class:`AuthenticationError`, ``RequestLimitExceeded*`` -> :class:`RateLimitError`, which a
 submit safely retries, ``InvalidParameter*`` -> :class:`BadRequestError`, ...).
 
-Models (../shared/JOB_PARAMS.md §1, §2.1): ``hunyuan-image-job`` is the ``hunyuan`` service's
-``SubmitHunyuanImageJob``/``QueryHunyuanImageJob`` (2023-09-01, ap-guangzhou only); it is no
-TokenHub model, so it is named after the action. Every TokenHub generation model is also served
-here by the Cloud API action it mirrors, with the same validated parameters in PascalCase:
-``hy-image-lite`` (aiart ``TextToImageLite``, synchronous), ``hy-image-v3.0`` (aiart
-``SubmitTextToImageJob``), the four video models (vclm ``Submit*``/``Describe*``) and the 3D
-models (ai3d ``SubmitHunyuanTo3DProJob``/``RapidJob``). Each service has its own host
-(``https://<service>.tencentcloudapi.com``); ``base_url`` sends every service to one host.
+Models: every model whose data entry has a ``generation.cloud_api`` action pair (service,
+version, submit and query actions, answer shape): ``hy-image-lite`` (aiart ``TextToImageLite``,
+synchronous), ``hy-image-v3.0`` (aiart ``SubmitTextToImageJob``), the four video models (vclm
+``Submit*``/``Describe*``) and the 3D models (ai3d ``SubmitHunyuanTo3DProJob``/``RapidJob``),
+with the same validated parameters in PascalCase. ``hunyuan-image-job`` is the old Hunyuan
+platform's ``SubmitHunyuanImageJob`` (2023-09-01, ap-guangzhou only), reported shut down on
+2026-09-30: it is kept for accounts that still reach it, marked retired (a warning on use).
+Each service has its own host (``https://<service>.tencentcloudapi.com``); ``base_url`` sends
+every service to one host.
 
 Credentials: ``secret_id``/``secret_key`` arguments or ``TENCENTCLOUD_SECRET_ID``/
 ``TENCENTCLOUD_SECRET_KEY``; region ``TENCENTCLOUD_REGION`` (default ap-guangzhou).
@@ -25,7 +26,7 @@ Example:
         from hunyuan_tokenhub.jobs import JobClient
 
         with JobClient(backend="tencentcloud") as jobs:  # TENCENTCLOUD_SECRET_ID/_KEY
-            result = jobs.generate("hunyuan-image-job", prompt="雨中, 竹林, 小路", num=2)
+            result = jobs.generate("hy-image-v3.0", prompt="雨中, 竹林, 小路")
             for asset in result.assets:
                 print(asset.url, asset.revised_prompt)
 """
@@ -39,25 +40,13 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from ..._catalog import CloudApiAnswer, ModelInfo
 from ..._client import _encode
 from ..._exceptions import APIError, ConfigurationError, InvalidParameterError
 from ..._tc3 import TencentCloudCredentials, tc3_headers
-from .._requests import (
-    Hunyuan3DExpressRequest,
-    Hunyuan3DProRequest,
-    HunyuanImageLiteRequest,
-    HunyuanImageV3Request,
-    HunyuanVideoRequest,
-    ImageUrl,
-    JobRequest,
-    LogoAdd,
-    LogoParam,
-    YoutuHumanActorRequest,
-    YoutuImageToVideoRequest,
-    YoutuTemplateToVideoRequest,
-)
-from .._results import JobAsset, JobKind, JobResult, expiry
-from ._base import Endpoint, HTTPCall, ModelRoute
+from .._requests import ImageUrl, JobRequest, LogoAdd, LogoParam, request_type_for
+from .._results import JobAsset, JobResult, expiry
+from ._base import CatalogRoutes, Endpoint, HTTPCall, ModelRoute
 from ._legacy import (
     BindableBackend,
     Credential,
@@ -117,7 +106,8 @@ class ContentImage(BaseModel):
 
 
 class HunyuanImageJobRequest(JobRequest):
-    """hunyuan ``SubmitHunyuanImageJob`` (../shared/JOB_PARAMS.md §1.3), in snake_case.
+    """hunyuan ``SubmitHunyuanImageJob`` (https://cloud.tencent.com/document/api/1729/105969),
+    in snake_case. The old Hunyuan platform is reported shut down since 2026-09-30.
 
     Example:
         .. code-block:: python
@@ -171,12 +161,6 @@ class CloudAction:
     @property
     def default_base_url(self) -> str:
         return f"https://{self.service}.tencentcloudapi.com"
-
-
-HUNYUAN_IMAGE_ACTION = CloudAction(
-    "hunyuan", "2023-09-01", "SubmitHunyuanImageJob", "QueryHunyuanImageJob", ("ap-guangzhou",)
-)
-_AIART, _VCLM, _AI3D = ("aiart", "2022-12-29"), ("vclm", "2024-05-23"), ("ai3d", "2025-05-13")
 
 
 def image_job_assets(payload: Mapping[str, Any]) -> list[JobAsset]:
@@ -272,7 +256,7 @@ class CloudImageWireFormat(TencentCloudWireFormat):
             kind=route.kind,
             assets=assets,
             request_id=request_id_of(payload),
-            expires_at=expiry(route.kind, None),
+            expires_at=expiry(route.url_lifetime, None),
             raw=dict(body),
         )
 
@@ -308,60 +292,46 @@ def resolve_credentials(options: BackendOptions) -> TencentCloudCredentials:
     )
 
 
-# model, kind, request type, action, wire format, concurrency family (default: the model)
-# and its documented limit (../shared/JOB_PARAMS.md K5).
-_ROUTES: tuple[tuple[str, JobKind, type[JobRequest], CloudAction, type[TencentCloudWireFormat],
-                     str | None, int], ...] = (
-    (HUNYUAN_IMAGE_JOB, "image", HunyuanImageJobRequest, HUNYUAN_IMAGE_ACTION,
-     TencentCloudWireFormat, None, 1),
-    ("hy-image-lite", "image", HunyuanImageLiteRequest,
-     CloudAction(*_AIART, "TextToImageLite", None), CloudImageWireFormat, None, 1),
-    ("hy-image-v3.0", "image", HunyuanImageV3Request,
-     CloudAction(*_AIART, "SubmitTextToImageJob", "QueryTextToImageJob"),
-     CloudImageWireFormat, None, 1),
-    ("hy-video-1.5", "video", HunyuanVideoRequest,
-     CloudAction(*_VCLM, "SubmitHunyuanToVideoJob", "DescribeHunyuanToVideoJob"),
-     CloudVideoWireFormat, None, 1),
-    ("yt-video-2.0", "video", YoutuImageToVideoRequest,
-     CloudAction(*_VCLM, "SubmitImageToVideoGeneralJob", "DescribeImageToVideoGeneralJob"),
-     CloudVideoWireFormat, None, 1),
-    ("yt-video-fx", "video", YoutuTemplateToVideoRequest,
-     CloudAction(*_VCLM, "SubmitTemplateToVideoJob", "DescribeTemplateToVideoJob"),
-     CloudVideoWireFormat, None, 1),
-    ("yt-video-humanactor", "video", YoutuHumanActorRequest,
-     CloudAction(*_VCLM, "SubmitHumanActorJob", "DescribeHumanActorJob"),
-     CloudVideoWireFormat, None, 1),
-    ("hy-3d-3.0", "3d", Hunyuan3DProRequest,
-     CloudAction(*_AI3D, "SubmitHunyuanTo3DProJob", "QueryHunyuanTo3DProJob"),
-     Cloud3DWireFormat, "hy-3d-pro", 3),
-    ("hy-3d-3.1", "3d", Hunyuan3DProRequest,
-     CloudAction(*_AI3D, "SubmitHunyuanTo3DProJob", "QueryHunyuanTo3DProJob"),
-     Cloud3DWireFormat, "hy-3d-pro", 3),
-    ("hy-3d-express", "3d", Hunyuan3DExpressRequest,
-     CloudAction(*_AI3D, "SubmitHunyuanTo3DRapidJob", "QueryHunyuanTo3DRapidJob"),
-     Cloud3DWireFormat, None, 1),
-)  # fmt: skip
+# The wire format that reads each documented answer shape (the data's cloud_api.answer).
+_WIRE_OF_ANSWER: Mapping[CloudApiAnswer, type[TencentCloudWireFormat]] = {
+    "image_job": TencentCloudWireFormat,
+    "aiart_image": CloudImageWireFormat,
+    "vclm_video": CloudVideoWireFormat,
+    "ai3d": Cloud3DWireFormat,
+}
 
 
-def _routes(options: BackendOptions, eager: bool) -> dict[str, ModelRoute]:
+def cloud_action(info: ModelInfo) -> CloudAction:
+    """The API 3.0 action pair of a model entry (its ``generation.cloud_api``)."""
+    spec = info.generation.cloud_api if info.generation is not None else None
+    if spec is None:
+        raise ConfigurationError(f"{info.id}: offered on tencentcloud without a cloud_api action")
+    return CloudAction(spec.service, spec.version, spec.submit, spec.query, spec.regions)
+
+
+def _routes(options: BackendOptions, eager: bool) -> Mapping[str, ModelRoute]:
     credentials = Credential(lambda: resolve_credentials(options), eager=eager)
-    routes = {}
-    for model, kind, request_type, action, wire, family, limit in _ROUTES:
+
+    def route(info: ModelInfo) -> ModelRoute:
+        action = cloud_action(info)
+        assert info.generation is not None and info.generation.cloud_api is not None
         root = gateway_base_url(options, action.default_base_url)
         host = urlsplit(root).netloc
         if not host:
             raise ConfigurationError(f"base_url has no host: {root!r}")
         endpoint = Endpoint("/", root)
-        routes[model] = ModelRoute(
-            model=model,
-            kind=kind,
-            request_type=request_type,
+        wire = _WIRE_OF_ANSWER[info.generation.cloud_api.answer]
+        return ModelRoute.from_data(
+            info,
+            request_type=request_type_for(info),
             submit=endpoint,
             query=endpoint if action.query is not None else None,
             wire=wire(action, credentials, host),
-            family=family or model,
-            max_concurrent_jobs=limit,
         )
+
+    routes = CatalogRoutes("tencentcloud", route)
+    if eager:
+        len(routes)  # a bad base_url is the caller's error now, not at the first job
     return routes
 
 

@@ -1,5 +1,6 @@
-"""TokenHub's generation endpoints (../shared/TOKENHUB_API.md §1.2): the only place that
-knows their paths and body shapes.
+"""TokenHub's generation endpoints: their body shapes and answers. Which model goes to which
+path is each model's data entry (``generation.submit_path``/``query_path``), so the route table
+is built from the model data.
 
 Submit: ``POST /v1/api/{image,video,3d}/submit`` with the snake_case parameters and the
 lower-case ``model`` -> ``{"id", "status": "queued", ...}``. Query: ``POST .../query`` with
@@ -14,21 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..._catalog import ModelInfo
 from ..._exceptions import APIError
-from .._requests import (
-    Hunyuan3DExpressRequest,
-    Hunyuan3DProRequest,
-    HunyuanImageLiteRequest,
-    HunyuanImageV3Request,
-    HunyuanVideoRequest,
-    JobRequest,
-    YoutuHumanActorRequest,
-    YoutuImageToVideoRequest,
-    YoutuTemplateToVideoRequest,
-)
-from .._results import JobAsset, JobKind, JobResult, JobStatus, expiry, timestamp
+from .._requests import JobRequest, request_type_for
+from .._results import JobAsset, JobResult, JobState, JobStatus, expiry, timestamp
 from .._status import find_error, normalize_state
-from ._base import Endpoint, HTTPCall, JobBackend, ModelRoute, WireFormat
+from ._base import CatalogRoutes, Endpoint, HTTPCall, JobBackend, ModelRoute, WireFormat
 
 __all__ = ["TOKENHUB_BACKEND", "TokenHubWireFormat", "parse_assets"]
 
@@ -124,9 +116,11 @@ class TokenHubWireFormat(WireFormat):
     def parse_query(self, route: ModelRoute, job_id: str, body: Mapping[str, Any]) -> JobStatus:
         code, message = find_error(body)
         raw_status = body.get("status")
-        state = normalize_state(raw_status, has_error=bool(code or message))
+        documented: JobState | None = route.statuses.get(str(raw_status).lower())  # type: ignore[assignment]
+        state = documented or normalize_state(raw_status, has_error=bool(code or message))
         result = None
-        assets = parse_assets(body.get("data"), route.kind) if state == "completed" else []
+        field = route.spec.result_field if route.spec is not None else "data"
+        assets = parse_assets(body.get(field), route.kind) if state == "completed" else []
         if state == "completed" and not assets:
             # Done, but nothing to hand over: for the caller that is a failed job.
             state, message = "failed", message or "the job completed without any result file"
@@ -140,7 +134,7 @@ class TokenHubWireFormat(WireFormat):
                 request_id=_request_id(body),
                 created_at=timestamp(body.get("created_at")),
                 completed_at=completed_at,
-                expires_at=expiry(route.kind, completed_at),
+                expires_at=expiry(route.url_lifetime, completed_at),
                 raw=dict(body),
             )
         return JobStatus(
@@ -170,55 +164,27 @@ class TokenHubWireFormat(WireFormat):
             request_id=request_id,
             created_at=created,
             completed_at=created,
-            expires_at=expiry(route.kind, created),
+            expires_at=expiry(route.url_lifetime, created),
             raw=dict(body),
         )
 
 
 _WIRE = TokenHubWireFormat()
-_IMAGE = Endpoint("/api/image/submit"), Endpoint("/api/image/query")
-_VIDEO = Endpoint("/api/video/submit"), Endpoint("/api/video/query")
-_3D = Endpoint("/api/3d/submit"), Endpoint("/api/3d/query")
 
 
-def _route(
-    model: str,
-    kind: JobKind,
-    request_type: type[JobRequest],
-    endpoints: tuple[Endpoint, Endpoint | None],
-    family: str | None = None,
-    max_concurrent_jobs: int = 1,
-) -> ModelRoute:
-    submit, query = endpoints
-    return ModelRoute(
-        model=model,
-        kind=kind,
-        request_type=request_type,
-        submit=submit,
+def _route(info: ModelInfo) -> ModelRoute:
+    spec = info.generation
+    assert spec is not None
+    if spec.submit_path is None:
+        raise ValueError(f"{info.id}: listed for the tokenhub backend without a submit_path")
+    query = Endpoint(spec.query_path) if spec.query_path is not None else None
+    return ModelRoute.from_data(
+        info,
+        request_type=request_type_for(info),
+        submit=Endpoint(spec.submit_path),
         query=query,
         wire=_WIRE,
-        family=family or model,
-        max_concurrent_jobs=max_concurrent_jobs,
     )
 
 
-# Concurrency defaults (../shared/JOB_PARAMS.md K5): one running job per model family, three for
-# the 3D pro models, which share one family because they are one Cloud API action.
-TOKENHUB_BACKEND = JobBackend(
-    name="tokenhub",
-    routes={
-        route.model: route
-        for route in (
-            _route("hy-image-lite", "image", HunyuanImageLiteRequest,
-                   (Endpoint("/api/image/lite"), None)),
-            _route("hy-image-v3.0", "image", HunyuanImageV3Request, _IMAGE),
-            _route("hy-video-1.5", "video", HunyuanVideoRequest, _VIDEO),
-            _route("yt-video-2.0", "video", YoutuImageToVideoRequest, _VIDEO),
-            _route("yt-video-fx", "video", YoutuTemplateToVideoRequest, _VIDEO),
-            _route("yt-video-humanactor", "video", YoutuHumanActorRequest, _VIDEO),
-            _route("hy-3d-3.0", "3d", Hunyuan3DProRequest, _3D, "hy-3d-pro", 3),
-            _route("hy-3d-3.1", "3d", Hunyuan3DProRequest, _3D, "hy-3d-pro", 3),
-            _route("hy-3d-express", "3d", Hunyuan3DExpressRequest, _3D),
-        )
-    },
-)  # fmt: skip
+TOKENHUB_BACKEND = JobBackend(name="tokenhub", routes=CatalogRoutes("tokenhub", _route))
