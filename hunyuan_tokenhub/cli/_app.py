@@ -268,9 +268,37 @@ def models(
     generation = [m for m in found if m.generation is not None]
     if generation:
         console.print(_generation_table(generation))
+    if kind is not None and kind is not ModelKindChoice.chat:
+        for m in generation:
+            console.print(f"{m.id} parameters: {_param_summary(m)}", markup=False, soft_wrap=True)
     rest = [m for m in found if m.kind != "chat" and m.generation is None]
     for m in rest:
         console.print(f"{m.id} ({m.kind}) {m.display_name}", markup=False)
+
+
+def _param_summary(info: ModelInfo) -> str:
+    """The documented parameters, each with what it accepts (templates, sizes, ranges)."""
+    spec = info.generation
+    assert spec is not None
+    if not spec.params_documented or not spec.params:
+        return "none documented; every -p KEY=VALUE is sent unchecked"
+    parts = []
+    for name, param in spec.params.items():
+        accepts = []
+        if param.required:
+            accepts.append("required")
+        if param.enum is not None:
+            accepts.append("|".join(map(str, param.enum)))
+        if param.minimum is not None or param.maximum is not None:
+            low = "" if param.minimum is None else f"{param.minimum:g}"
+            high = "" if param.maximum is None else f"{param.maximum:g}"
+            accepts.append(f"{low}..{high}")
+        if param.max_length is not None:
+            accepts.append(f"max {param.max_length}")
+        if param.description:
+            accepts.append(param.description)
+        parts.append(f"{name} ({'; '.join(accepts)})" if accepts else name)
+    return ", ".join(parts)
 
 
 def _generation_table(found: Iterable[ModelInfo]) -> Table:

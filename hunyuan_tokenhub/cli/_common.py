@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import json
 import os
+import shlex
 import sys
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -43,13 +44,16 @@ class ExitCode(enum.IntEnum):
     """Bad arguments or configuration: unknown option, missing API key, invalid parameter."""
     JOB_STILL_RUNNING = 3
     """The wait timed out while the job kept running; resume it with ``job wait``."""
+    PARTIAL_SUCCESS = 4
+    """The job finished but saving its files failed; its result URLs were printed."""
     INTERRUPTED = 130
 
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 API, network or job failure; 2 usage or configuration error "
     "(e.g. no TOKENHUB_API_KEY); 3 job still running when the wait timed out (resume with "
-    "'job wait'); 130 interrupted."
+    "'job wait'); 4 job finished but saving its files failed (its URLs are printed); "
+    "130 interrupted."
 )
 
 JsonFlag = Annotated[
@@ -77,6 +81,22 @@ class CliState:
         if command not in JOB_COMMANDS:
             return "tokenhub"
         return (self.backend or os.environ.get(BACKEND_ENV_VAR, "") or "tokenhub").strip().lower()
+
+    def resume_command(self, job_id: str, model: str | None) -> str:
+        """One copyable command line that resumes waiting for a job, with every global option
+        it needs (the key is left to the environment, never printed)."""
+        words = [PROG]
+        if self.base_url:
+            words += ["--base-url", self.base_url]
+        if self.region:
+            words += ["--region", self.region]
+        backend = self.backend_for("job")
+        if backend != "tokenhub":
+            words += ["--backend", backend]
+        words += ["job", "wait", job_id]
+        if model:
+            words += ["--model", model]
+        return shlex.join(words)
 
     def client(self) -> TokenHubClient:
         """A client built from the global options (the key falls back to the environment)."""
@@ -111,7 +131,7 @@ def exit_code_for(exc: BaseException) -> ExitCode:
     return ExitCode.ERROR
 
 
-def _hint(exc: BaseException, backend: str) -> str | None:
+def _hint(exc: BaseException, backend: str, state: CliState | None = None) -> str | None:
     if isinstance(exc, AuthenticationError) and backend == "tencentcloud":
         return (
             "The Tencent Cloud API 3.0 credentials were rejected: check the "
@@ -125,12 +145,13 @@ def _hint(exc: BaseException, backend: str) -> str | None:
     if isinstance(exc, PermissionDeniedError):
         return "Is the model id right, and is the model enabled for this key? See 'models'."
     if isinstance(exc, JobTimeoutError):
-        model = f" --model {exc.model}" if exc.model else ""
-        return f"Resume waiting with: {PROG} job wait {exc.job_id}{model}"
+        return f"Resume waiting with: {(state or CliState()).resume_command(exc.job_id, exc.model)}"
     return None
 
 
-def error_document(exc: BaseException, backend: str = "tokenhub") -> dict[str, Any]:
+def error_document(
+    exc: BaseException, backend: str = "tokenhub", state: CliState | None = None
+) -> dict[str, Any]:
     """The ``--json`` form of an error: its type, message and whatever the server said."""
     details: dict[str, Any] = {"type": type(exc).__name__, "message": str(exc)}
     if isinstance(exc, APIError):
@@ -141,23 +162,27 @@ def error_document(exc: BaseException, backend: str = "tokenhub") -> dict[str, A
         details.update(code=exc.code, request_id=exc.request_id)
     if isinstance(exc, InvalidParameterError):
         details.update(param=exc.param)
-    hint = _hint(exc, backend)
+    hint = _hint(exc, backend, state)
     if hint:
         details["hint"] = hint
     return {"error": details, "exit_code": int(exit_code_for(exc))}
 
 
 def report_error(
-    exc: BaseException, *, json_output: bool, backend: str = "tokenhub"
+    exc: BaseException,
+    *,
+    json_output: bool,
+    backend: str = "tokenhub",
+    state: CliState | None = None,
 ) -> ExitCode:
     """Tell the user what went wrong (stderr, and stdout in JSON mode); return the exit code."""
     console = stderr()
     console.print(f"[bold red]Error:[/] {type(exc).__name__}: {exc}", markup=True, soft_wrap=True)
-    hint = _hint(exc, backend)
+    hint = _hint(exc, backend, state)
     if hint:
         console.print(hint, markup=False, soft_wrap=True)
     if json_output:
-        print_json(error_document(exc, backend))
+        print_json(error_document(exc, backend, state))
     return exit_code_for(exc)
 
 
@@ -179,7 +204,7 @@ class ReportingGroup(TyperGroup):
                 raise
             state = ctx.obj if isinstance(ctx.obj, CliState) else CliState()
             backend = state.backend_for(ctx.invoked_subcommand)
-            code = report_error(exc, json_output=state.json_output, backend=backend)
+            code = report_error(exc, json_output=state.json_output, backend=backend, state=state)
             raise typer.Exit(code) from None
 
 

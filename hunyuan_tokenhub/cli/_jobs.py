@@ -8,7 +8,8 @@ running either way.
 # No ``from __future__ import annotations``: typer reads the signatures that
 # ``_generation_command`` builds, whose annotations use its local arguments.
 import json
-from collections.abc import Callable, Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,7 +25,9 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from .._exceptions import TokenHubError
 from ..jobs import DownloadPolicy, JobClient, JobKind, JobResult, JobStatus, ModelRoute
+from ..jobs._media import classify_media
 from ..jobs.tooling import DEFAULT_TOOL_MODELS
 from ._common import PROG, CliState, ExitCode, JsonFlag, command_state, print_json, stderr
 
@@ -97,6 +100,47 @@ def _parse_params(pairs: Sequence[str]) -> dict[str, Any]:
     return params
 
 
+def _check_images_exist(images: Sequence[str]) -> None:
+    """A value that is no URL names a local file: it must exist (said before any submit)."""
+    for image in images:
+        try:
+            local = classify_media(image) == "path"
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--image") from None
+        if local and not Path(image).expanduser().is_file():
+            raise typer.BadParameter(f"file not found: {image}", param_hint="--image")
+
+
+def _check_out_dir(out: Path | None) -> None:
+    """Create ``--out`` and prove it writable before a paid job is submitted."""
+    if out is None:
+        return
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        raise typer.BadParameter(
+            f"cannot write to {out}: {exc.strerror or exc}", param_hint="--out"
+        ) from None
+
+
+def _warn_unknown_params(route: ModelRoute, request: Mapping[str, Any]) -> None:
+    """Name ``-p`` keys the model does not document: they are sent unchecked (a typo there
+    would otherwise be billed silently)."""
+    spec = route.spec
+    if spec is None or not spec.params_documented:
+        return
+    known = set(spec.params) | set(route.request_type.model_fields)
+    for key in sorted(set(request) - known):
+        stderr().print(
+            f"Warning: -p {key} is not a documented parameter of {route.model}; it is sent "
+            "unchecked.",
+            markup=False,
+            soft_wrap=True,
+        )
+
+
 def _place_images(route: ModelRoute, images: Sequence[str]) -> dict[str, Any]:
     """Put ``--image`` values in the field the model's request takes them in."""
     if not images:
@@ -135,10 +179,6 @@ def _job_client(state: CliState, *, images: Sequence[str] = ()) -> Iterator[JobC
         yield jobs
 
 
-def _resume_hint(job_id: str, model: str) -> str:
-    return f"{PROG} job wait {job_id} --model {model}"
-
-
 @contextmanager
 def _progress_display(console: Console, job_id: str) -> Iterator[Callable[[JobStatus], None]]:
     """A live bar (state, percentage, elapsed time) on a terminal; plain lines elsewhere."""
@@ -174,6 +214,7 @@ def _progress_display(console: Console, job_id: str) -> Iterator[Callable[[JobSt
 
 
 def _wait(
+    state: CliState,
     jobs: JobClient,
     job_id: str,
     model: str,
@@ -194,7 +235,7 @@ def _wait(
     except KeyboardInterrupt:
         console.print(
             f"Interrupted. Job {job_id} keeps running on the server (there is no cancel). "
-            f"Resume with: {_resume_hint(job_id, model)}",
+            f"Resume with: {state.resume_command(job_id, model)}",
             markup=False,
             soft_wrap=True,
         )
@@ -204,10 +245,38 @@ def _wait(
 def _report_result(
     jobs: JobClient, result: JobResult, out: Path | None, *, json_output: bool
 ) -> None:
-    files = [str(p) for p in jobs.download(result, out)] if out is not None else []
+    """Print a finished job's URLs and expiry, then save its files into ``out``.
+
+    The URLs are the paid result: they are printed (in text mode before anything else is
+    tried) even when saving fails, which ends the command with ``PARTIAL_SUCCESS``.
+    """
+    if not json_output:
+        _print_assets(result)
+    files: list[str] = []
+    download_error: str | None = None
+    if out is not None:
+        try:
+            files = [str(p) for p in jobs.download(result, out)]
+        except (OSError, TokenHubError) as exc:
+            download_error = f"{type(exc).__name__}: {exc}"
     if json_output:
-        print_json({**result.model_dump(mode="json", exclude={"raw"}), "files": files})
-        return
+        document = {**result.model_dump(mode="json", exclude={"raw"}), "files": files}
+        if download_error is not None:
+            document["download_error"] = download_error
+        print_json(document)
+    for path in () if json_output else files:
+        typer.echo(f"saved: {path}")
+    if download_error is not None:
+        stderr().print(
+            f"Saving the files failed ({download_error}). The job finished: its URLs are "
+            "printed above and stay valid until the expiry shown.",
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(ExitCode.PARTIAL_SUCCESS)
+
+
+def _print_assets(result: JobResult) -> None:
     for asset in result.assets:
         typer.echo(f"{asset.kind}: {asset.url}")
         if asset.preview_url:
@@ -216,8 +285,6 @@ def _report_result(
             typer.echo(f"  revised prompt: {asset.revised_prompt}")
     if result.expires_at is not None:
         typer.echo(f"Links valid until {result.expires_at:%Y-%m-%d %H:%M} UTC.")
-    for path in files:
-        typer.echo(f"saved: {path}")
 
 
 def _generate(
@@ -239,6 +306,8 @@ def _generate(
     request = _parse_params(params or ())
     if prompt is not None:
         request["prompt"] = prompt
+    _check_images_exist(images)
+    _check_out_dir(out)
     with _job_client(state, images=images) as jobs:
         route = jobs.backend.route(model)
         if route.kind != kind:
@@ -246,6 +315,7 @@ def _generate(
                 f"{route.model} makes {route.kind}, not {kind}: use '{PROG} {route.kind}'",
                 param_hint="--model",
             )
+        _warn_unknown_params(route, request)
         request.update(_place_images(route, images))
         if route.synchronous:
             if no_wait:
@@ -261,11 +331,15 @@ def _generate(
                     print_json({"job_id": job_id, "model": route.model, "status": "submitted"})
                 else:
                     typer.echo(job_id)
-                    stderr().print(f"Wait for it with: {_resume_hint(job_id, route.model)}")
+                    stderr().print(
+                        f"Wait for it with: {state.resume_command(job_id, route.model)}",
+                        markup=False,
+                        soft_wrap=True,
+                    )
                 return
             stderr().print(f"Submitted job {job_id} ({route.model}).", markup=False)
             result = _wait(
-                jobs, job_id, route.model, timeout=wait_timeout, poll_interval=poll_interval
+                state, jobs, job_id, route.model, timeout=wait_timeout, poll_interval=poll_interval
             )
         _report_result(jobs, result, out, json_output=json_output)
 
@@ -372,9 +446,12 @@ def job_wait(
 ) -> None:
     """Wait for a job with a live progress bar, then print (and optionally download) results."""
     state = command_state(ctx, json_output)
+    _check_out_dir(out)
     with _job_client(state) as jobs:
         route = jobs.backend.route(model)
-        result = _wait(jobs, job_id, route.model, timeout=wait_timeout, poll_interval=poll_interval)
+        result = _wait(
+            state, jobs, job_id, route.model, timeout=wait_timeout, poll_interval=poll_interval
+        )
         _report_result(jobs, result, out, json_output=json_output)
 
 

@@ -347,14 +347,19 @@ def check_params(
     """Check ``values`` against documented parameters: required ones present, documented
     values, ranges and lengths. Undocumented keys are not judged. Raises
     :class:`InvalidParameterError` naming the parameter and what it allows."""
+    missing = [name for name, param in params.items() if param.required and name not in values]
+    if missing:  # every one at once, not one per attempt
+        hints = [
+            f"{name}: {params[name].description}" for name in missing if params[name].description
+        ]
+        detail = f" ({'; '.join(hints)})" if hints else ""
+        verb = "is" if len(missing) == 1 else "are"
+        names = ", ".join(prefix + name for name in missing)
+        raise InvalidParameterError(names, f"{verb} required{detail} [model {model}]")
     for name, param in params.items():
         value = values.get(name)
-        if value is None:
-            if param.required:
-                hint = f" ({param.description})" if param.description else ""
-                raise InvalidParameterError(prefix + name, f"is required{hint} [model {model}]")
-            continue
-        _check_value(prefix + name, value, param, model)
+        if value is not None:
+            _check_value(prefix + name, value, param, model)
 
 
 # --- image ------------------------------------------------------------------------------------

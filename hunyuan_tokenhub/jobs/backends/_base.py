@@ -313,6 +313,11 @@ class JobBackend:
         try:
             validated = route.request_type.model_validate(data)
         except ValidationError as exc:
+            missing = [param_path(e["loc"]) for e in exc.errors() if e["type"] == "missing"]
+            if len(missing) > 1:  # name every one at once, not one per attempt
+                raise InvalidParameterError(
+                    ", ".join(missing), f"are required [model {route.model}]"
+                ) from None
             first = exc.errors()[0]
             error = InvalidParameterError(
                 _error_param(first), f"{error_message(first)} [model {route.model}]"
