@@ -20,6 +20,7 @@ from langchain_hunyuan.tools import (
     PROGRESS_EVENT,
     Hunyuan3DGenerationTool,
     HunyuanImageGenerationTool,
+    HunyuanJobStatusTool,
     HunyuanVideoGenerationTool,
 )
 
@@ -28,5 +29,6 @@ __all__ += [
     "Hunyuan3DGenerationTool",
     "HunyuanGenerationToolkit",
     "HunyuanImageGenerationTool",
+    "HunyuanJobStatusTool",
     "HunyuanVideoGenerationTool",
 ]

@@ -10,6 +10,7 @@ from langchain_hunyuan.tools import (
     GenerationSettings,
     Hunyuan3DGenerationTool,
     HunyuanImageGenerationTool,
+    HunyuanJobStatusTool,
     HunyuanVideoGenerationTool,
 )
 
@@ -34,7 +35,9 @@ class HunyuanGenerationToolkit(GenerationSettings, BaseToolkit):
     kind the backend offers). ``backend`` (else env ``HUNYUAN_BACKEND``) may be ``"aiart"``,
     ``"ai3d"`` or ``"tencentcloud"`` (with ``secret_id``/``secret_key``) instead of TokenHub.
     The tools share one :class:`JobSlots`, so together they
-    never run more jobs of a family than the account allows.
+    never run more jobs of a family than the account allows. With ``wait=False`` the tools
+    start jobs and answer at once with a job handle, and the list ends with
+    :class:`HunyuanJobStatusTool` (``hunyuan_job_status``) to pick the results up.
     """
 
     image_model: str | None = None
@@ -57,4 +60,7 @@ class HunyuanGenerationToolkit(GenerationSettings, BaseToolkit):
         unknown = set(include) - set(makers)
         if unknown:
             raise ValueError(f"include: unknown tool kinds {sorted(unknown)}; use image, video, 3d")
-        return [makers[k][0](model=makers[k][1], **shared) for k in include]
+        tools = [makers[k][0](model=makers[k][1], **shared) for k in include]
+        if not self.wait:
+            tools.append(HunyuanJobStatusTool(**shared))
+        return tools

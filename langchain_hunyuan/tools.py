@@ -3,7 +3,10 @@
 Each tool submits a generation job, waits for it (reporting progress as the custom event
 ``hunyuan_job_progress``), and answers with ``content_and_artifact``: the content tells the agent
 what was made and lists every URL; the artifact is the normalised result (``JobResult`` as a
-dict, plus ``local_paths`` when ``download_dir`` is set). All protocol work happens in
+dict, plus ``local_paths`` when ``download_dir`` is set). With ``wait=False`` a tool answers at
+once with the job's handle and expected duration, and :class:`HunyuanJobStatusTool`
+(``hunyuan_job_status``) picks the result up later: a video takes minutes, which an agent should
+not spend inside one tool call. All protocol work happens in
 :mod:`hunyuan_tokenhub.jobs`; this module only adapts it to LangChain.
 
 The arguments an agent fills are only those it should choose (prompt, input images, size...);
@@ -36,6 +39,7 @@ from hunyuan_tokenhub.jobs import (
     BackendOptions,
     DownloadPolicy,
     JobClient,
+    JobHandle,
     JobKind,
     JobResult,
     JobSlots,
@@ -44,12 +48,17 @@ from hunyuan_tokenhub.jobs import (
 )
 from hunyuan_tokenhub.jobs.tooling import (
     DEFAULT_TOOL_MODELS,
+    JOB_STATUS_TOOL_DESCRIPTION,
+    JOB_STATUS_TOOL_NAME,
+    JobStatusArgs,
     ToolJobClients,
     args_schema,
     check_request_defaults,
     default_tool_model,
     describe_error,
     describe_result,
+    describe_started,
+    describe_status,
     tool_description,
     tool_models,
 )
@@ -59,6 +68,7 @@ __all__ = [
     "GenerationSettings",
     "Hunyuan3DGenerationTool",
     "HunyuanImageGenerationTool",
+    "HunyuanJobStatusTool",
     "HunyuanVideoGenerationTool",
 ]
 
@@ -111,18 +121,20 @@ class GenerationSettings(BaseModel):
     request_defaults: dict[str, Any] = Field(default_factory=dict)
     max_concurrent_jobs: int | dict[str, int] | None = None
     download_policy: DownloadPolicy | None = Field(default=None, exclude=True)
+    wait: bool = Field(
+        default=True,
+        description="False: a tool starts its job and answers at once with the job handle; "
+        "the agent gets the result later with HunyuanJobStatusTool (hunyuan_job_status).",
+    )
 
     def generation_settings(self) -> dict[str, Any]:
         """These settings as constructor arguments (secrets stay ``SecretStr``)."""
         return {name: getattr(self, name) for name in GenerationSettings.model_fields}
 
 
-class _HunyuanGenerationTool(GenerationSettings, BaseTool):
-    """Shared by the three tools: configuration, clients, progress events, result text."""
+class _HunyuanJobTool(GenerationSettings, BaseTool):
+    """What every job tool shares: its job clients, built from the settings on first use."""
 
-    KIND: ClassVar[JobKind]
-
-    model: str = Field(default="", description="The generation model id (case-insensitive).")
     slots: JobSlots | None = Field(default=None, exclude=True)
     job_client: JobClient | None = Field(default=None, exclude=True)
     async_job_client: AsyncJobClient | None = Field(default=None, exclude=True)
@@ -132,35 +144,9 @@ class _HunyuanGenerationTool(GenerationSettings, BaseTool):
 
     _job_clients: ToolJobClients | None = PrivateAttr(default=None)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _schema_for_model(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        data = dict(data)
-        model = str(data.get("model") or cls._default_model(data.get("backend"))).strip().lower()
-        if model not in tool_models(cls.KIND):
-            raise ConfigurationError(
-                f"{cls.__name__} supports the models {', '.join(tool_models(cls.KIND))}, "
-                f"got {data.get('model')!r}"
-            )
-        data["model"] = model
-        data.setdefault("args_schema", args_schema(model, cls.KIND))
-        data.setdefault("description", tool_description(cls.KIND, model))
-        return data
-
-    @classmethod
-    def _default_model(cls, backend: Any) -> str:
-        """The backend's default model of this tool's kind (see ``default_tool_model``)."""
-        found = default_tool_model(cls.KIND, backend if isinstance(backend, str) else None)
-        return found or DEFAULT_TOOL_MODELS[cls.KIND]
-
     @model_validator(mode="after")
-    def _check_setup(self) -> _HunyuanGenerationTool:
+    def _check_clients(self) -> _HunyuanJobTool:
         backend = get_backend(self.backend)
-        if backend.route(self.model).kind != self.KIND:
-            raise ConfigurationError(f"{self.model} does not make {self.KIND} results")
-        check_request_defaults(self.model, self.request_defaults, backend)
         has_client = self.job_client is not None or self.async_job_client is not None
         if backend.sends_own_auth and not has_client:
             # Fails now, naming what is missing, rather than at the agent's first call.
@@ -214,16 +200,93 @@ class _HunyuanGenerationTool(GenerationSettings, BaseTool):
     def _async(self) -> AsyncJobClient:
         return self._clients().for_running_loop()
 
-    def _params(self, arguments: Mapping[str, Any]) -> dict[str, Any]:
-        chosen = args_schema(self.model, self.KIND).params_from(arguments)
-        return {**self.request_defaults, **chosen}
+    def _save(self, client: JobClient, result: JobResult) -> tuple[list[Path], str | None]:
+        """Download into ``download_dir`` when set; a failure keeps the URLs, with why."""
+        if not self.download_dir:
+            return [], None
+        try:
+            return client.download(result, self.download_dir), None
+        except (TokenHubError, OSError) as exc:
+            return [], str(exc)
 
+    async def _asave(
+        self, client: AsyncJobClient, result: JobResult
+    ) -> tuple[list[Path], str | None]:
+        if not self.download_dir:
+            return [], None
+        try:
+            return await client.download(result, self.download_dir), None
+        except (TokenHubError, OSError) as exc:
+            return [], str(exc)
+
+    @staticmethod
     def _outcome(
-        self, result: JobResult, paths: list[Path], download_error: str | None
+        result: JobResult, paths: list[Path], download_error: str | None
     ) -> tuple[str, dict[str, Any]]:
         artifact = result.model_dump(mode="json")
         artifact["local_paths"] = [str(p) for p in paths]
         return describe_result(result, paths, download_error), artifact
+
+
+class _HunyuanGenerationTool(_HunyuanJobTool):
+    """Shared by the three tools: the model, its schema, progress events, result text."""
+
+    KIND: ClassVar[JobKind]
+
+    model: str = Field(default="", description="The generation model id (case-insensitive).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _schema_for_model(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        model = str(data.get("model") or cls._default_model(data.get("backend"))).strip().lower()
+        if model not in tool_models(cls.KIND):
+            raise ConfigurationError(
+                f"{cls.__name__} supports the models {', '.join(tool_models(cls.KIND))}, "
+                f"got {data.get('model')!r}"
+            )
+        data["model"] = model
+        data.setdefault("args_schema", args_schema(model, cls.KIND))
+        data.setdefault("description", tool_description(cls.KIND, model))
+        return data
+
+    @classmethod
+    def _default_model(cls, backend: Any) -> str:
+        """The backend's default model of this tool's kind (see ``default_tool_model``)."""
+        found = default_tool_model(cls.KIND, backend if isinstance(backend, str) else None)
+        return found or DEFAULT_TOOL_MODELS[cls.KIND]
+
+    @model_validator(mode="after")
+    def _check_model(self) -> _HunyuanGenerationTool:
+        backend = get_backend(self.backend)
+        if backend.route(self.model).kind != self.KIND:
+            raise ConfigurationError(f"{self.model} does not make {self.KIND} results")
+        check_request_defaults(self.model, self.request_defaults, backend)
+        return self
+
+    def _params(self, arguments: Mapping[str, Any]) -> dict[str, Any]:
+        chosen = args_schema(self.model, self.KIND).params_from(arguments)
+        return {**self.request_defaults, **chosen}
+
+    def _starts_only(self, client: JobClient | AsyncJobClient) -> bool:
+        # A synchronous model answers at once: there is nothing to pick up later.
+        return not self.wait and not client.backend.route(self.model).synchronous
+
+    def _started(
+        self, client: JobClient | AsyncJobClient, handle: JobHandle
+    ) -> tuple[str, dict[str, Any]]:
+        expected = client.expected_seconds(self.model)
+        artifact = {
+            "job": str(handle),
+            "job_id": handle.job_id,
+            "model": handle.model,
+            "kind": self.KIND,
+            "status": "submitted",
+            "expected_seconds": expected,
+        }
+        return describe_started(handle, self.KIND, expected), artifact
 
     @staticmethod
     def _event(status: JobStatus) -> dict[str, Any]:
@@ -245,17 +308,12 @@ class _HunyuanGenerationTool(GenerationSettings, BaseTool):
 
         client = self._sync()
         try:
+            if self._starts_only(client):
+                return self._started(client, client.start_job(self.model, self._params(arguments)))
             result = client.generate(self.model, self._params(arguments), on_progress=progress)
         except (TokenHubError, ValueError) as exc:
             raise tool_error(exc) from exc
-        paths: list[Path] = []
-        download_error = None
-        if self.download_dir:
-            try:
-                paths = client.download(result, self.download_dir)
-            except (TokenHubError, OSError) as exc:
-                download_error = str(exc)
-        return self._outcome(result, paths, download_error)
+        return self._outcome(result, *self._save(client, result))
 
     async def _arun(
         self, run_manager: AsyncCallbackManagerForToolRun | None = None, **arguments: Any
@@ -267,19 +325,70 @@ class _HunyuanGenerationTool(GenerationSettings, BaseTool):
 
         client = self._async()
         try:
+            if self._starts_only(client):
+                handle = await client.start_job(self.model, self._params(arguments))
+                return self._started(client, handle)
             result = await client.generate(
                 self.model, self._params(arguments), on_progress=progress
             )
         except (TokenHubError, ValueError) as exc:
             raise tool_error(exc) from exc
-        paths: list[Path] = []
-        download_error = None
-        if self.download_dir:
-            try:
-                paths = await client.download(result, self.download_dir)
-            except (TokenHubError, OSError) as exc:
-                download_error = str(exc)
-        return self._outcome(result, paths, download_error)
+        return self._outcome(result, *await self._asave(client, result))
+
+
+class HunyuanJobStatusTool(_HunyuanJobTool):
+    """``hunyuan_job_status``: an agent checks a job a ``wait=False`` tool started, by handle.
+
+    It answers with the progress while the job runs, or with the result URLs and their expiry
+    once it is done (saving the files into ``download_dir`` when set). The handle carries the
+    model and backend, so the job is found from it alone, in this process or after a restart.
+
+    Example:
+        .. code-block:: python
+
+            from langchain_hunyuan import HunyuanJobStatusTool, HunyuanVideoGenerationTool
+
+            start = HunyuanVideoGenerationTool(wait=False)  # key: TOKENHUB_API_KEY
+            started = start.invoke({"type": "tool_call", "id": "1", "name": start.name,
+                                    "args": {"prompt": "a paper boat on a stream"}})
+            status = HunyuanJobStatusTool(download_dir="clips/")
+            print(status.invoke({"job": started.artifact["job"]}))  # progress, or the URLs
+    """
+
+    name: str = JOB_STATUS_TOOL_NAME
+    description: str = JOB_STATUS_TOOL_DESCRIPTION
+    args_schema: type[BaseModel] = JobStatusArgs  # type: ignore[assignment]
+
+    def _status_outcome(
+        self, handle: JobHandle, status: JobStatus, saved: tuple[list[Path], str | None]
+    ) -> tuple[str, dict[str, Any]]:
+        artifact = {"job": str(handle), **status.model_dump(mode="json", exclude={"raw"})}
+        artifact["local_paths"] = [str(p) for p in saved[0]]
+        return describe_status(status, handle, *saved), artifact
+
+    def _run(
+        self, run_manager: CallbackManagerForToolRun | None = None, **arguments: Any
+    ) -> tuple[str, dict[str, Any]]:
+        client = self._sync()
+        try:
+            handle = JobHandle.parse(JobStatusArgs.params_from(arguments)["job"])
+            status = client.query_job(handle)
+        except (TokenHubError, ValueError) as exc:
+            raise tool_error(exc) from exc
+        saved = self._save(client, status.result) if status.result else ([], None)
+        return self._status_outcome(handle, status, saved)
+
+    async def _arun(
+        self, run_manager: AsyncCallbackManagerForToolRun | None = None, **arguments: Any
+    ) -> tuple[str, dict[str, Any]]:
+        client = self._async()
+        try:
+            handle = JobHandle.parse(JobStatusArgs.params_from(arguments)["job"])
+            status = await client.query_job(handle)
+        except (TokenHubError, ValueError) as exc:
+            raise tool_error(exc) from exc
+        saved = await self._asave(client, status.result) if status.result else ([], None)
+        return self._status_outcome(handle, status, saved)
 
 
 class HunyuanImageGenerationTool(_HunyuanGenerationTool):

@@ -12,11 +12,17 @@ Usage::
 """
 
 from .base import Hunyuan
-from .tools import GenerationProgressEvent, GenerationToolError, HunyuanGenerationToolSpec
+from .tools import (
+    GenerationProgressEvent,
+    GenerationToolError,
+    HunyuanGenerationToolSpec,
+    JobProgressStreamEvent,
+)
 
 __all__ = [
     "GenerationProgressEvent",
     "GenerationToolError",
     "Hunyuan",
     "HunyuanGenerationToolSpec",
+    "JobProgressStreamEvent",
 ]

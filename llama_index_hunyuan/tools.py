@@ -8,29 +8,49 @@ All job work (validation, input-media policy, submit, polling, concurrency slots
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
 
 from llama_index.core.instrumentation.events import BaseEvent
-from llama_index.core.tools import FunctionTool, ToolMetadata
+from llama_index.core.tools import FunctionTool, ToolMetadata, ToolOutput
 from llama_index.core.tools.tool_spec.base import SPEC_FUNCTION_TYPE, BaseToolSpec
+from llama_index.core.workflow import Context, Event
 from llama_index_instrumentation import get_dispatcher
 from pydantic import SecretStr
 
 from hunyuan_tokenhub import ConfigurationError, TokenHubError
-from hunyuan_tokenhub.jobs import AsyncJobClient, JobClient, JobKind, JobResult, JobSlots, JobStatus
+from hunyuan_tokenhub.jobs import (
+    AsyncJobClient,
+    JobClient,
+    JobHandle,
+    JobKind,
+    JobResult,
+    JobSlots,
+    JobStatus,
+)
 from hunyuan_tokenhub.jobs.tooling import (
+    JOB_STATUS_TOOL_DESCRIPTION,
+    JOB_STATUS_TOOL_NAME,
     TOOL_DESCRIPTIONS,
+    JobStatusArgs,
     ToolJobClients,
     args_schema,
     check_request_defaults,
     default_tool_model,
     describe_error,
     describe_result,
+    describe_started,
+    describe_status,
     tool_description,
 )
 
-__all__ = ["GenerationProgressEvent", "GenerationToolError", "HunyuanGenerationToolSpec"]
+__all__ = [
+    "GenerationProgressEvent",
+    "GenerationToolError",
+    "HunyuanGenerationToolSpec",
+    "JobProgressStreamEvent",
+]
 
 dispatcher = get_dispatcher(__name__)
 
@@ -41,6 +61,11 @@ _KIND_OF_FUNCTION: Mapping[str, JobKind] = {
     "generate_video": "video",
     "generate_3d": "3d",
 }
+_STATUS_FUNCTION = "job_status"
+
+ToolOutcome = JobResult | JobHandle | JobStatus
+"""What a tool function returns (the tool output's ``raw_output``): a finished result, the
+handle of a job started without waiting, or a job's status."""
 
 
 class GenerationProgressEvent(BaseEvent):
@@ -71,6 +96,39 @@ class GenerationProgressEvent(BaseEvent):
     @classmethod
     def class_name(cls) -> str:
         return "GenerationProgressEvent"
+
+
+class JobProgressStreamEvent(Event):
+    """A generation job's progress, written to the running workflow's event stream.
+
+    When an agent workflow (``FunctionAgent``, ``AgentWorkflow``) calls a generation tool,
+    each change of the job's state or progress is written with ``ctx.write_event_to_stream``,
+    so ``handler.stream_events()`` shows it next to the agent's own events.
+
+    Example:
+        .. code-block:: python
+
+            import asyncio
+            from llama_index.core.agent.workflow import FunctionAgent
+            from llama_index_hunyuan import (
+                Hunyuan, HunyuanGenerationToolSpec, JobProgressStreamEvent,
+            )
+
+            async def main() -> None:
+                tools = HunyuanGenerationToolSpec().to_tool_list()
+                handler = FunctionAgent(tools=tools, llm=Hunyuan()).run("Make a video of rain")
+                async for event in handler.stream_events():
+                    if isinstance(event, JobProgressStreamEvent):
+                        print(event.job_id, event.state, event.progress)
+                print(await handler)
+
+            asyncio.run(main())
+    """
+
+    job_id: str
+    model: str
+    state: str
+    progress: int | None = None
 
 
 class GenerationToolError(TokenHubError):
@@ -112,9 +170,17 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
     ``request_defaults`` sets request fields the developer
     controls (e.g. ``{"logo_add": 0}``), per kind: ``{"image": {...}, "video": {...}}``.
     Input images from agents may be http(s) or ``data:`` URLs; local files only from
-    ``allowed_local_dirs``. Progress goes to ``on_progress`` and, as
-    ``GenerationProgressEvent``, to the LlamaIndex dispatcher. A timed-out job keeps running
-    on the server (there is no cancel).
+    ``allowed_local_dirs``. Progress goes to ``on_progress``, as ``GenerationProgressEvent``
+    to the LlamaIndex dispatcher and, when an agent workflow calls the tool, as
+    ``JobProgressStreamEvent`` to the workflow's event stream. ``download_dir`` saves every
+    result file (the URLs stay in the answer if saving fails); ``poll_interval`` and
+    ``max_poll_interval`` bound the polling. A timed-out job keeps running on the server
+    (there is no cancel).
+
+    With ``wait=False`` the generation tools start their job and answer at once with its
+    handle and expected duration (``raw_output`` is the ``JobHandle``), and one more tool,
+    ``hunyuan_job_status`` (``job_status``/``ajob_status``), gives the progress or, once done,
+    the result URLs: a video takes minutes, which an agent should not spend in one tool call.
     """
 
     spec_functions: list[SPEC_FUNCTION_TYPE] = [  # noqa: RUF012 (BaseToolSpec's contract)
@@ -140,6 +206,9 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
         allowed_local_dirs: Sequence[str | os.PathLike[str]] | None = None,
         timeout: float | None = None,
         poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
+        download_dir: str | os.PathLike[str] | None = None,
+        wait: bool = True,
         max_concurrent_jobs: int | Mapping[str, int] | None = None,
         on_progress: ProgressCallback | None = None,
         job_client: JobClient | None = None,
@@ -159,6 +228,12 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
             for spec in type(self).spec_functions
             if _KIND_OF_FUNCTION[spec[0] if isinstance(spec, tuple) else spec] in self.models
         ]
+        self.wait = wait
+        if not wait:
+            self.spec_functions.append((_STATUS_FUNCTION, "a" + _STATUS_FUNCTION))
+        self.download_dir = download_dir
+        # What each finished job's download gave, until its answer text is written.
+        self._saved: dict[str, tuple[list[Path], str | None]] = {}
         self._schemas = {kind: args_schema(model, kind) for kind, model in self.models.items()}
         self.request_defaults = _checked_defaults(request_defaults or {}, self.models, backend)
         self.on_progress = on_progress
@@ -174,6 +249,7 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
             "allowed_local_dirs": allowed_local_dirs,
             "timeout": timeout,
             "poll_interval": poll_interval,
+            "max_poll_interval": max_poll_interval,
             # One pool of slots for both twins: together they never exceed the account limits.
             "slots": JobSlots(max_concurrent_jobs),
         }
@@ -198,49 +274,121 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
         tools = []
         for spec in spec_functions or self.spec_functions:
             name = spec[0] if isinstance(spec, tuple) else spec
-            kind = _KIND_OF_FUNCTION.get(name)
-            if kind is None or kind not in self.models:
-                offered = [f for f, k in _KIND_OF_FUNCTION.items() if k in self.models]
-                raise ValueError(f"unknown tool {name!r}; choose from {offered}")
-            metadata = (func_to_metadata_mapping or {}).get(name) or ToolMetadata(
-                name=name,
-                description=tool_description(kind, self.models[kind]),
-                fn_schema=self._schemas[kind],
-            )
+            metadata = (func_to_metadata_mapping or {}).get(name) or self._metadata(name)
+            fn, async_fn = self._tool_functions(name)
             tools.append(
-                FunctionTool.from_defaults(
-                    fn=getattr(self, name),
-                    async_fn=getattr(self, "a" + name),
+                _ContextOptionalTool.from_defaults(
+                    fn=fn,
+                    async_fn=async_fn,
                     tool_metadata=metadata,
-                    callback=describe_result,
-                    async_callback=_adescribe_result,
+                    callback=self._describe,
+                    async_callback=self._adescribe,
                 )
             )
         return tools
 
-    def generate_image(self, **arguments: Any) -> JobResult:
+    def _metadata(self, name: str) -> ToolMetadata:
+        if name == _STATUS_FUNCTION and not self.wait:
+            return ToolMetadata(
+                name=JOB_STATUS_TOOL_NAME,
+                description=JOB_STATUS_TOOL_DESCRIPTION,
+                fn_schema=JobStatusArgs,
+            )
+        kind = _KIND_OF_FUNCTION.get(name)
+        if kind is None or kind not in self.models:
+            offered = [f for f, k in _KIND_OF_FUNCTION.items() if k in self.models]
+            offered += [] if self.wait else [_STATUS_FUNCTION]
+            raise ValueError(f"unknown tool {name!r}; choose from {offered}")
+        return ToolMetadata(
+            name=name,
+            description=tool_description(kind, self.models[kind]),
+            fn_schema=self._schemas[kind],
+        )
+
+    def _tool_functions(
+        self, name: str
+    ) -> tuple[Callable[..., ToolOutcome], Callable[..., Awaitable[ToolOutcome]]]:
+        """The tool's functions, taking the workflow's ``ctx`` (progress goes to its stream)."""
+        if name == _STATUS_FUNCTION:
+
+            def status(ctx: Context | None = None, **arguments: Any) -> ToolOutcome:
+                return self.job_status(**arguments)
+
+            async def astatus(ctx: Context | None = None, **arguments: Any) -> ToolOutcome:
+                return await self.ajob_status(**arguments)
+
+            return _takes_context(status), _takes_context(astatus)
+        kind = _KIND_OF_FUNCTION[name]
+
+        def generate(ctx: Context | None = None, **arguments: Any) -> ToolOutcome:
+            return self._generate(kind, arguments, ctx)
+
+        async def agenerate(ctx: Context | None = None, **arguments: Any) -> ToolOutcome:
+            return await self._agenerate(kind, arguments, ctx)
+
+        return _takes_context(generate), _takes_context(agenerate)
+
+    def _describe(self, outcome: ToolOutcome) -> str:
+        """The text an agent reads for a tool's outcome."""
+        if isinstance(outcome, JobHandle):
+            kind = self._jobs.backend.route(outcome.model).kind
+            return describe_started(outcome, kind, self._jobs.expected_seconds(outcome.model))
+        if isinstance(outcome, JobStatus):
+            handle = self._jobs.handle(outcome.model, outcome.job_id)
+            saved = self._saved.pop(outcome.job_id, ([], None))
+            return describe_status(outcome, handle, *saved)
+        return describe_result(outcome, *self._saved.pop(outcome.job_id, ([], None)))
+
+    async def _adescribe(self, outcome: ToolOutcome) -> str:
+        return self._describe(outcome)
+
+    def generate_image(self, **arguments: Any) -> ToolOutcome:
         """Create images; ``arguments`` follow the image model's schema (``prompt``...)."""
         return self._generate("image", arguments)
 
-    async def agenerate_image(self, **arguments: Any) -> JobResult:
+    async def agenerate_image(self, **arguments: Any) -> ToolOutcome:
         """Async :meth:`generate_image`."""
         return await self._agenerate("image", arguments)
 
-    def generate_video(self, **arguments: Any) -> JobResult:
+    def generate_video(self, **arguments: Any) -> ToolOutcome:
         """Create a video; ``arguments`` follow the video model's schema."""
         return self._generate("video", arguments)
 
-    async def agenerate_video(self, **arguments: Any) -> JobResult:
+    async def agenerate_video(self, **arguments: Any) -> ToolOutcome:
         """Async :meth:`generate_video`."""
         return await self._agenerate("video", arguments)
 
-    def generate_3d(self, **arguments: Any) -> JobResult:
+    def generate_3d(self, **arguments: Any) -> ToolOutcome:
         """Create a 3D model; ``arguments`` follow the 3D model's schema."""
         return self._generate("3d", arguments)
 
-    async def agenerate_3d(self, **arguments: Any) -> JobResult:
+    async def agenerate_3d(self, **arguments: Any) -> ToolOutcome:
         """Async :meth:`generate_3d`."""
         return await self._agenerate("3d", arguments)
+
+    def job_status(self, **arguments: Any) -> JobStatus:
+        """The status of a job a ``wait=False`` tool started (``job``: its handle); once it
+        is done, its files are saved into ``download_dir`` when set."""
+        try:
+            handle = JobHandle.parse(JobStatusArgs.params_from(arguments)["job"])
+            status = self._jobs.query_job(handle)
+        except TokenHubError as exc:
+            raise GenerationToolError(describe_error(exc)) from exc
+        if status.result is not None:
+            self._save(self._jobs, status.result)
+        return status
+
+    async def ajob_status(self, **arguments: Any) -> JobStatus:
+        """Async :meth:`job_status`."""
+        jobs = self._clients.for_running_loop()
+        try:
+            handle = JobHandle.parse(JobStatusArgs.params_from(arguments)["job"])
+            status = await jobs.query_job(handle)
+        except TokenHubError as exc:
+            raise GenerationToolError(describe_error(exc)) from exc
+        if status.result is not None:
+            await self._asave(jobs, status.result)
+        return status
 
     # ----------------------------------------------------------------------- plumbing
 
@@ -250,7 +398,16 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
         chosen = self._schemas[kind].params_from(arguments)
         return {**self.request_defaults.get(kind, {}), **chosen}
 
-    def _progress(self, status: JobStatus) -> Any:
+    def _progress(self, status: JobStatus, ctx: Context | None = None) -> Any:
+        if ctx is not None:
+            ctx.write_event_to_stream(
+                JobProgressStreamEvent(
+                    job_id=status.job_id,
+                    model=status.model,
+                    state=status.state,
+                    progress=status.progress,
+                )
+            )
         dispatcher.event(
             GenerationProgressEvent(
                 job_id=status.job_id,
@@ -262,20 +419,57 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
         # An async callback's coroutine is returned, and awaited by the async job client.
         return self.on_progress(status) if self.on_progress is not None else None
 
-    def _generate(self, kind: JobKind, arguments: Mapping[str, Any]) -> JobResult:
+    def _starts_only(self, jobs: JobClient | AsyncJobClient, kind: JobKind) -> bool:
+        # A synchronous model answers at once: there is nothing to pick up later.
+        return not self.wait and not jobs.backend.route(self.models[kind]).synchronous
+
+    def _generate(
+        self, kind: JobKind, arguments: Mapping[str, Any], ctx: Context | None = None
+    ) -> ToolOutcome:
         try:
             request = self._request(kind, arguments)
-            return self._jobs.generate(self.models[kind], request, on_progress=self._progress)
+            if self._starts_only(self._jobs, kind):
+                return self._jobs.start_job(self.models[kind], request)
+            result = self._jobs.generate(
+                self.models[kind], request, on_progress=lambda s: self._progress(s, ctx)
+            )
         except TokenHubError as exc:
             raise GenerationToolError(describe_error(exc)) from exc
+        self._save(self._jobs, result)
+        return result
 
-    async def _agenerate(self, kind: JobKind, arguments: Mapping[str, Any]) -> JobResult:
+    async def _agenerate(
+        self, kind: JobKind, arguments: Mapping[str, Any], ctx: Context | None = None
+    ) -> ToolOutcome:
         try:
             request = self._request(kind, arguments)
             jobs = self._clients.for_running_loop()
-            return await jobs.generate(self.models[kind], request, on_progress=self._progress)
+            if self._starts_only(jobs, kind):
+                return await jobs.start_job(self.models[kind], request)
+            result = await jobs.generate(
+                self.models[kind], request, on_progress=lambda s: self._progress(s, ctx)
+            )
         except TokenHubError as exc:
             raise GenerationToolError(describe_error(exc)) from exc
+        await self._asave(jobs, result)
+        return result
+
+    def _save(self, jobs: JobClient, result: JobResult) -> None:
+        """Download into ``download_dir`` when set; a failure keeps the URLs, with why."""
+        if self.download_dir is None:
+            return
+        try:
+            self._saved[result.job_id] = (jobs.download(result, self.download_dir), None)
+        except (TokenHubError, OSError) as exc:
+            self._saved[result.job_id] = ([], str(exc))
+
+    async def _asave(self, jobs: AsyncJobClient, result: JobResult) -> None:
+        if self.download_dir is None:
+            return
+        try:
+            self._saved[result.job_id] = (await jobs.download(result, self.download_dir), None)
+        except (TokenHubError, OSError) as exc:
+            self._saved[result.job_id] = ([], str(exc))
 
     def close(self) -> None:
         """Close the sync job client's connections."""
@@ -308,5 +502,27 @@ def _checked_defaults(
     return checked
 
 
-async def _adescribe_result(result: JobResult) -> str:
-    return describe_result(result)
+class _ContextOptionalTool(FunctionTool):
+    """A function tool whose workflow ``ctx`` is optional: an agent workflow passes it (and
+    progress reaches its event stream); a direct ``call`` without one works too."""
+
+    def _with_context(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        if self.ctx_param_name is not None:
+            kwargs.setdefault(self.ctx_param_name, None)
+        return kwargs
+
+    def call(self, *args: Any, **kwargs: Any) -> ToolOutput:
+        return super().call(*args, **self._with_context(kwargs))
+
+    async def acall(self, *args: Any, **kwargs: Any) -> ToolOutput:
+        return await super().acall(*args, **self._with_context(kwargs))
+
+
+_FunctionT = TypeVar("_FunctionT", bound=Callable[..., Any])
+
+
+def _takes_context(function: _FunctionT) -> _FunctionT:
+    """Mark ``function``'s ``ctx`` parameter with the real ``Context`` class, which is how a
+    function tool recognises it (this module's annotations are strings)."""
+    function.__annotations__["ctx"] = Context
+    return function

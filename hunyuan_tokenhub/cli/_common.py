@@ -27,6 +27,7 @@ from .._exceptions import (
     PermissionDeniedError,
     TokenHubError,
 )
+from ..jobs import JobHandle
 from ..jobs.backends import BACKEND_ENV_VAR
 
 PROG = "hunyuan-tokenhub"
@@ -83,8 +84,9 @@ class CliState:
         return (self.backend or os.environ.get(BACKEND_ENV_VAR, "") or "tokenhub").strip().lower()
 
     def resume_command(self, job_id: str, model: str | None) -> str:
-        """One copyable command line that resumes waiting for a job, with every global option
-        it needs (the key is left to the environment, never printed)."""
+        """One copyable command line that resumes waiting for a job (by its handle, which
+        names the model), with every global option it needs (the key is left to the
+        environment, never printed)."""
         words = [PROG]
         if self.base_url:
             words += ["--base-url", self.base_url]
@@ -93,10 +95,8 @@ class CliState:
         backend = self.backend_for("job")
         if backend != "tokenhub":
             words += ["--backend", backend]
-        words += ["job", "wait", job_id]
-        if model:
-            words += ["--model", model]
-        return shlex.join(words)
+        job = str(JobHandle(backend, model, job_id)) if model else job_id
+        return shlex.join([*words, "job", "wait", job])
 
     def client(self) -> TokenHubClient:
         """A client built from the global options (the key falls back to the environment)."""

@@ -1,8 +1,8 @@
 """Generation commands: ``image``, ``video``, ``3d`` (submit, watch, fetch) and ``job status|wait``.
 
-A job is submitted first and its id printed at once, so an interrupted or timed-out wait can
-be resumed with ``job wait ID --model MODEL``; there is no server-side cancel, the job keeps
-running either way.
+A job is submitted first and its handle (``backend:model:job_id``) printed at once, so an
+interrupted or timed-out wait can be resumed with ``job wait HANDLE``; there is no server-side
+cancel, the job keeps running either way.
 """
 
 # No ``from __future__ import annotations``: typer reads the signatures that
@@ -26,7 +26,15 @@ from rich.progress import (
 )
 
 from .._exceptions import TokenHubError
-from ..jobs import DownloadPolicy, JobClient, JobKind, JobResult, JobStatus, ModelRoute
+from ..jobs import (
+    DownloadPolicy,
+    JobClient,
+    JobHandle,
+    JobKind,
+    JobResult,
+    JobStatus,
+    ModelRoute,
+)
 from ..jobs._media import classify_media
 from ..jobs.tooling import DEFAULT_TOOL_MODELS
 from ._common import PROG, CliState, ExitCode, JsonFlag, command_state, print_json, stderr
@@ -325,19 +333,28 @@ def _generate(
                 )
             result = jobs.generate(route.model, request, timeout=wait_timeout)
         else:
-            job_id = jobs.submit_job(route.model, request, timeout=wait_timeout)
+            handle = jobs.start_job(route.model, request, timeout=wait_timeout)
+            job_id = handle.job_id
             if no_wait:
                 if json_output:
-                    print_json({"job_id": job_id, "model": route.model, "status": "submitted"})
+                    print_json(
+                        {
+                            "job": str(handle),
+                            "job_id": job_id,
+                            "model": route.model,
+                            "backend": handle.backend,
+                            "status": "submitted",
+                        }
+                    )
                 else:
-                    typer.echo(job_id)
+                    typer.echo(str(handle))
                     stderr().print(
                         f"Wait for it with: {state.resume_command(job_id, route.model)}",
                         markup=False,
                         soft_wrap=True,
                     )
                 return
-            stderr().print(f"Submitted job {job_id} ({route.model}).", markup=False)
+            stderr().print(f"Submitted job {handle}.", markup=False)
             result = _wait(
                 state, jobs, job_id, route.model, timeout=wait_timeout, poll_interval=poll_interval
             )
@@ -406,9 +423,21 @@ job_app = typer.Typer(
     no_args_is_help=True,
 )
 
-JobIdArgument = Annotated[str, typer.Argument(help="The job id printed when it was submitted.")]
+JobIdArgument = Annotated[
+    str,
+    typer.Argument(
+        help="The job handle printed when it was submitted (backend:model:job_id), or a bare "
+        "job id with --model."
+    ),
+]
 JobModelOption = Annotated[
-    str, typer.Option("--model", "-m", help="The model the job was submitted to.")
+    str | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="The model, for a bare job id (a handle names it).",
+        show_default=False,
+    ),
 ]
 
 
@@ -416,7 +445,7 @@ JobModelOption = Annotated[
 def job_status(
     ctx: typer.Context,
     job_id: JobIdArgument,
-    model: JobModelOption,
+    model: JobModelOption = None,
     json_output: JsonFlag = False,
 ) -> None:
     """Poll a job once and print its state (and its links once completed)."""
@@ -438,7 +467,7 @@ def job_status(
 def job_wait(
     ctx: typer.Context,
     job_id: JobIdArgument,
-    model: JobModelOption,
+    model: JobModelOption = None,
     out: OutOption = None,
     wait_timeout: WaitTimeoutOption = None,
     poll_interval: PollIntervalOption = None,
@@ -448,9 +477,20 @@ def job_wait(
     state = command_state(ctx, json_output)
     _check_out_dir(out)
     with _job_client(state) as jobs:
-        route = jobs.backend.route(model)
+        handle = jobs.handle(model, job_id) if model else JobHandle.parse(job_id)
+        if handle.backend != jobs.backend.name:
+            raise typer.BadParameter(
+                f"the job was started on the {handle.backend!r} backend: add "
+                f"--backend {handle.backend} before 'job'",
+                param_hint="JOB_ID",
+            )
         result = _wait(
-            state, jobs, job_id, route.model, timeout=wait_timeout, poll_interval=poll_interval
+            state,
+            jobs,
+            handle.job_id,
+            handle.model,
+            timeout=wait_timeout,
+            poll_interval=poll_interval,
         )
         _report_result(jobs, result, out, json_output=json_output)
 

@@ -11,12 +11,13 @@ Example:
 
 There is no server-side cancel: a wait that times out or is cancelled leaves the job running
 on the server (it keeps its concurrency slot there and is billed). Resume with
-``wait_for_job(job_id, model=...)``.
+``wait_for_job(handle)``: ``start_job`` returns the handle (``backend:model:job_id``) at once.
 """
 
 from .._exceptions import JobError, JobFailedError, JobTimeoutError
 from ._client import AsyncJobClient, JobClient, ProgressCallback
 from ._download import DEFAULT_MAX_DOWNLOAD_BYTES, DownloadPolicy, adownload, download
+from ._handle import JobHandle
 from ._media import DEFAULT_MAX_INPUT_BYTES, MediaPolicy
 from ._polling import (
     DEFAULT_POLL_INTERVALS,
@@ -83,6 +84,7 @@ __all__ = [
     "JobDurations",
     "JobError",
     "JobFailedError",
+    "JobHandle",
     "JobKind",
     "JobRequest",
     "JobResult",

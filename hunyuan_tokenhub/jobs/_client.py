@@ -8,7 +8,8 @@ slots (the tools' sync and async twins) share it.
 
 There is no server-side cancel for any generation job. Timing out or cancelling a wait only
 stops *this client* from polling; the job runs to its end on the server, keeps its concurrency
-slot there until then, and is billed. Resume a wait with :meth:`JobClient.wait_for_job`.
+slot there until then, and is billed. Resume a wait with :meth:`JobClient.wait_for_job`, given
+the job's handle (:class:`JobHandle`, from :meth:`JobClient.start_job`) or its id and model.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .._catalog import get_model_info, warn_if_retired
 from .._client import AsyncTokenHubClient, TokenHubClient
 from .._exceptions import APIError, InvalidParameterError
 from ._download import DownloadPolicy, adownload, download
+from ._handle import JobHandle
 from ._media import DEFAULT_MAX_INPUT_BYTES, MediaPolicy
 from ._polling import (
     DEFAULT_TIMEOUTS,
@@ -138,6 +140,34 @@ class _JobClientBase:
         job_id = route.wire.parse_submit(route, body)
         self.slots.durations.submitted(job_id)
         return job_id
+
+    def handle(self, model: str, job_id: str) -> JobHandle:
+        """The handle of job ``job_id`` of ``model`` on this client's backend."""
+        return JobHandle(self.backend.name, self.backend.route(model).model, job_id)
+
+    def _find_job(self, job: str | JobHandle, model: str | None) -> tuple[ModelRoute, str]:
+        """The route and id of a job named by a handle, or by a bare id and its model."""
+        if model is not None:
+            job_id = job.job_id if isinstance(job, JobHandle) else job
+            return self._job_route(self.backend.route(model)), job_id
+        handle = JobHandle.parse(job)
+        if handle.backend != self.backend.name:
+            raise InvalidParameterError(
+                "job",
+                f"job {handle.job_id} was started on the {handle.backend!r} backend; this client "
+                f"uses {self.backend.name!r}",
+            )
+        return self._job_route(self.backend.route(handle.model)), handle.job_id
+
+    def expected_seconds(self, model: str) -> float | None:
+        """How long a job of ``model`` usually takes: learned from this client's finished jobs,
+        else the documented figure; ``None`` when neither is known."""
+        route = self.backend.route(model)
+        learned = self.slots.durations.expected(route.model)
+        if learned is not None:
+            return learned.mean
+        spec = route.spec
+        return float(spec.expected_seconds) if spec and spec.expected_seconds else None
 
     @staticmethod
     def _job_route(route: ModelRoute) -> ModelRoute:
@@ -278,9 +308,24 @@ class JobClient(_JobClientBase):
         body = self._submit(route, validated, self._deadline(route, timeout))
         return self._job_id(route, body)
 
-    def query_job(self, job_id: str, *, model: str) -> JobStatus:
-        """One poll: the normalised status (with the result once completed)."""
-        return self._query(self._job_route(self.backend.route(model)), job_id)
+    def start_job(
+        self,
+        model: str,
+        request: RequestLike = None,
+        /,
+        *,
+        timeout: float | None = None,
+        **params: Any,
+    ) -> JobHandle:
+        """:meth:`submit_job`, returning the job's handle (model and backend included), which
+        :meth:`query_job` and :meth:`wait_for_job` take alone."""
+        job_id = self.submit_job(model, request, timeout=timeout, **params)
+        return self.handle(model, job_id)
+
+    def query_job(self, job: str | JobHandle, *, model: str | None = None) -> JobStatus:
+        """One poll of a job named by its handle (or a bare id with ``model``): the normalised
+        status, with the result once completed."""
+        return self._query(*self._find_job(job, model))
 
     def _query(self, route: ModelRoute, job_id: str) -> JobStatus:
         body = self._send(route.wire.query_call(route, job_id))
@@ -288,19 +333,20 @@ class JobClient(_JobClientBase):
 
     def wait_for_job(
         self,
-        job_id: str,
+        job: str | JobHandle,
         *,
-        model: str,
+        model: str | None = None,
         timeout: float | None = None,
         poll_interval: float | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> JobResult:
-        """Poll until the job completes; :class:`JobFailedError` / :class:`JobTimeoutError`.
+        """Poll until the job (its handle, or a bare id with ``model``) completes;
+        :class:`JobFailedError` / :class:`JobTimeoutError`.
 
         A timeout does not stop the job (there is no server-side cancel): call again with the
-        same id to keep waiting.
+        same handle to keep waiting.
         """
-        route = self._job_route(self.backend.route(model))
+        route, job_id = self._find_job(job, model)
         return self._wait(route, job_id, self._deadline(route, timeout), poll_interval, on_progress)
 
     def _wait(
@@ -494,9 +540,22 @@ class AsyncJobClient(_JobClientBase):
         body = await self._submit(route, validated, self._deadline(route, timeout))
         return self._job_id(route, body)
 
-    async def query_job(self, job_id: str, *, model: str) -> JobStatus:
+    async def start_job(
+        self,
+        model: str,
+        request: RequestLike = None,
+        /,
+        *,
+        timeout: float | None = None,
+        **params: Any,
+    ) -> JobHandle:
+        """Async :meth:`JobClient.start_job`."""
+        job_id = await self.submit_job(model, request, timeout=timeout, **params)
+        return self.handle(model, job_id)
+
+    async def query_job(self, job: str | JobHandle, *, model: str | None = None) -> JobStatus:
         """Async :meth:`JobClient.query_job`."""
-        return await self._query(self._job_route(self.backend.route(model)), job_id)
+        return await self._query(*self._find_job(job, model))
 
     async def _query(self, route: ModelRoute, job_id: str) -> JobStatus:
         body = await self._send(route.wire.query_call(route, job_id))
@@ -504,15 +563,15 @@ class AsyncJobClient(_JobClientBase):
 
     async def wait_for_job(
         self,
-        job_id: str,
+        job: str | JobHandle,
         *,
-        model: str,
+        model: str | None = None,
         timeout: float | None = None,
         poll_interval: float | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> JobResult:
         """Async :meth:`JobClient.wait_for_job`; cancellation stops polling immediately."""
-        route = self._job_route(self.backend.route(model))
+        route, job_id = self._find_job(job, model)
         deadline = self._deadline(route, timeout)
         return await self._wait(route, job_id, deadline, poll_interval, on_progress)
 

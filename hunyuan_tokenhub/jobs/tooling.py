@@ -47,14 +47,18 @@ from .._exceptions import (
 )
 from .._per_loop import PerLoop
 from ._client import AsyncJobClient, JobClient
+from ._handle import JobHandle
 from ._polling import SubmitTimeoutError
-from ._results import JobKind, JobResult
+from ._results import JobKind, JobResult, JobStatus
 from .backends import JobBackend, get_backend
 from .backends._base import error_message, param_path
 
 __all__ = [
     "DEFAULT_TOOL_MODELS",
+    "JOB_STATUS_TOOL_DESCRIPTION",
+    "JOB_STATUS_TOOL_NAME",
     "TOOL_DESCRIPTIONS",
+    "JobStatusArgs",
     "ToolArgs",
     "ToolJobClients",
     "args_schema",
@@ -62,6 +66,8 @@ __all__ = [
     "default_tool_model",
     "describe_error",
     "describe_result",
+    "describe_started",
+    "describe_status",
     "tool_description",
     "tool_models",
 ]
@@ -460,6 +466,66 @@ class ToolJobClients:
         client = self._async.pop()
         if client is not None:
             await client.aclose()
+
+
+# --- non-blocking tools: start a job, ask for its status later ------------------------------
+
+JOB_STATUS_TOOL_NAME = "hunyuan_job_status"
+JOB_STATUS_TOOL_DESCRIPTION = (
+    "Check a Tencent Hunyuan generation job (image, video or 3D) started earlier, by its job "
+    "handle. Returns its progress while it runs, or the result URLs and when they expire once "
+    "it is done. Use it when the user asks whether a job or its result is ready."
+)
+
+
+class JobStatusArgs(ToolArgs):
+    """What an agent gives the status tool: the handle a non-blocking tool returned."""
+
+    job: str = Field(
+        description="The job handle returned when the job was started (backend:model:job_id), "
+        "exactly as given."
+    )
+
+
+def _duration_text(seconds: float | None) -> str:
+    if seconds is None:
+        return "Its duration is not documented: check back in a minute or two."
+    if seconds < 90:
+        return f"It usually takes about {round(seconds)} seconds."
+    return f"It usually takes about {round(seconds / 60)} minutes."
+
+
+def describe_started(handle: JobHandle, kind: JobKind, expected_seconds: float | None) -> str:
+    """What the agent reads after starting a job without waiting for it."""
+    return (
+        f"Started a {kind} job with {handle.model}. Job handle: {handle}\n"
+        f"{_duration_text(expected_seconds)} It runs on its own: do not start it again. You may "
+        f"keep talking with the user; call {JOB_STATUS_TOOL_NAME} with this handle to get the "
+        "result when the user asks for it."
+    )
+
+
+def describe_status(
+    status: JobStatus,
+    handle: JobHandle,
+    paths: Sequence[Path] = (),
+    download_error: str | None = None,
+) -> str:
+    """What the status tool tells the agent: progress, the finished result, or the failure."""
+    if status.result is not None:
+        return describe_result(status.result, paths, download_error)
+    if status.state == "failed":
+        code = status.error_code or "error"
+        message = f": {status.error_message}" if status.error_message else ""
+        return (
+            f"The {handle.model} job {handle.job_id} failed: {code}{message}. "
+            f"{_advice(status.error_code)}"
+        )
+    progress = f", {status.progress}% done" if status.progress is not None else ""
+    return (
+        f"The {handle.model} job {handle.job_id} is {status.state.replace('_', ' ')}{progress}. "
+        f"It is not finished yet: tell the user, and check again later with {JOB_STATUS_TOOL_NAME}."
+    )
 
 
 _REVISED_PROMPT_SHOWN = 300

@@ -122,12 +122,11 @@ def test_a_cloud_job_submitted_without_waiting_is_resumed_on_the_same_backend(
     secrets = {"TENCENTCLOUD_SECRET_ID": SECRET_ID, "TENCENTCLOUD_SECRET_KEY": SECRET_KEY}
     submitted = run(*options, "image", "x", "-m", "hunyuan-image-job", "--no-wait", **secrets)
     assert submitted.exit_code == ExitCode.OK, submitted.output
-    job_id = submitted.stdout.strip()
+    handle = submitted.stdout.strip()  # backend:model:job_id, enough to find the job again
+    backend, model, job_id = handle.split(":", 2)
+    assert (backend, model) == ("tencentcloud", "hunyuan-image-job")
 
-    waited = run(
-        *options, "job", "wait", job_id, "--model", "hunyuan-image-job", *FAST, "--json",
-        **secrets,
-    )  # fmt: skip
+    waited = run(*options, "job", "wait", handle, *FAST, "--json", **secrets)
 
     assert waited.exit_code == ExitCode.OK, waited.output
     assert json.loads(waited.stdout)["job_id"] == job_id

@@ -226,8 +226,8 @@ def test_timeout_exits_3_and_says_how_to_resume(
     job_id = submitted_job_id(emulator)
     assert error["type"] == "JobTimeoutError"
     assert error["job_id"] == job_id
-    assert f"job wait {job_id} --model hy-3d-3.0" in error["hint"]
-    assert f"job wait {job_id} --model hy-3d-3.0" in result.stderr
+    assert f"job wait tokenhub:hy-3d-3.0:{job_id}" in error["hint"]
+    assert f"job wait tokenhub:hy-3d-3.0:{job_id}" in result.stderr
 
 
 def test_ctrl_c_while_waiting_exits_130_and_leaves_a_resume_hint(
@@ -243,7 +243,7 @@ def test_ctrl_c_while_waiting_exits_130_and_leaves_a_resume_hint(
     assert result.exit_code == ExitCode.INTERRUPTED
     job_id = submitted_job_id(emulator)
     assert "keeps running on the server" in result.stderr
-    assert f"job wait {job_id} --model hy-video-1.5" in result.stderr
+    assert f"job wait tokenhub:hy-video-1.5:{job_id}" in result.stderr
 
 
 def test_terminal_progress_bar_shows_state_percentage_and_elapsed_time() -> None:

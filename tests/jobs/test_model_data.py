@@ -11,7 +11,7 @@ import pytest
 from langchain_core.messages import ToolMessage
 from typer.testing import CliRunner
 
-from hunyuan_tokenhub import InvalidParameterError, list_models
+from hunyuan_tokenhub import InvalidParameterError, _catalog, list_models
 from hunyuan_tokenhub._catalog import register_model, unregister_model
 from hunyuan_tokenhub.cli._app import app
 from hunyuan_tokenhub.emulator import TokenHubEmulator
@@ -83,7 +83,8 @@ def test_documented_values_are_checked_from_the_data() -> None:
     )
 
 
-def test_retired_model_warns_once_and_still_validates() -> None:
+def test_retired_model_warns_once_and_still_validates(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_catalog, "_retirement_warned", set())  # not yet warned in this process
     with JobClient(backend="tencentcloud", secret_id="id", secret_key="key") as jobs:
         with pytest.warns(UserWarning, match="hunyuan-image-job.*retired on 2026-09-30"):
             jobs.prepare("hunyuan-image-job", prompt="雨中, 竹林")
