@@ -22,6 +22,7 @@ from pydantic import SecretStr
 from hunyuan_tokenhub import ConfigurationError, TokenHubError
 from hunyuan_tokenhub.jobs import (
     AsyncJobClient,
+    DownloadPolicy,
     JobClient,
     JobHandle,
     JobKind,
@@ -208,6 +209,7 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
         poll_interval: float | None = None,
         max_poll_interval: float | None = None,
         download_dir: str | os.PathLike[str] | None = None,
+        download_policy: DownloadPolicy | None = None,
         wait: bool = True,
         max_concurrent_jobs: int | Mapping[str, int] | None = None,
         on_progress: ProgressCallback | None = None,
@@ -250,6 +252,8 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
             "timeout": timeout,
             "poll_interval": poll_interval,
             "max_poll_interval": max_poll_interval,
+            # Plain http only when the service itself is on loopback (the emulator).
+            "download_policy": download_policy or DownloadPolicy.for_service(base_url),
             # One pool of slots for both twins: together they never exceed the account limits.
             "slots": JobSlots(max_concurrent_jobs),
         }

@@ -158,3 +158,14 @@ def test_llamaindex_agent() -> None:
     urls = URL.findall(answer)
     assert any(u.endswith(".png") for u in urls)
     assert any(u.endswith(".zip") for u in urls) and any(u.endswith(".glb") for u in urls)
+
+
+def test_langgraph_long_jobs() -> None:
+    # The agent starts a video, the process "restarts", the job is picked up by its handle.
+    out = run_example("langgraph_long_jobs.py")
+    before, after = out.split("--- the process restarts ---")
+    handle = re.search(r"Job handle: (tokenhub:hy-video-1\.5:\d+)", before)
+    assert handle is not None and "do not start it again" in before
+    assert f"the job handle is {handle.group(1)}" in after
+    assert re.search(r"^Status: completed", after, re.M)
+    assert any(u.endswith("video.mp4") for u in URL.findall(after.rsplit("Agent:", 1)[1]))
