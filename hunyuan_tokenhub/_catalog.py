@@ -160,7 +160,8 @@ class GenerationSpec(_Frozen):
     query_path: str | None = None
     statuses: dict[str, GenerationState] = Field(default_factory=dict)
     result_field: str = "data"
-    url_lifetime_hours: float = Field(gt=0)
+    url_lifetime_hours: float | None = Field(default=None, gt=0)
+    """``None``: not documented (results then carry no expiry; download them at once)."""
     max_concurrent_jobs: int = Field(default=1, ge=1)
     concurrency_group: str | None = None
     expected_seconds: int | None = None

@@ -317,6 +317,7 @@ def _generation_table(found: Iterable[ModelInfo]) -> Table:
         spec = m.generation
         assert spec is not None
         hours = spec.url_lifetime_hours
+        lifetime = f"{hours:g} h" if hours is not None else "not documented"
         if spec.params_documented and spec.params:
             params = f"{len(spec.params)} documented"
         else:
@@ -327,7 +328,7 @@ def _generation_table(found: Iterable[ModelInfo]) -> Table:
             m.status if m.retired_on is None else f"{m.status} {m.retired_on}",
             ", ".join(spec.backends),
             "sync" if spec.submit_path and not spec.query_path else str(spec.max_concurrent_jobs),
-            f"{hours:g} h",
+            lifetime,
             params,
         )
     return table

@@ -23,10 +23,17 @@ from ._http import EmulatorError, EmulatorRequest, EmulatorResponse, json_respon
 JobKind = Literal["image", "video", "3d"]
 JobStatus = Literal["queued", "in_progress", "completed", "failed"]
 
+_HY_3D: Final = ("hy-3d-3.0", "hy-3d-3.1", "hy-3d-express")
+# Served on the same endpoints per public TokenHub clients; their parameters are not checked.
+_KLING_VIDU: Final = (
+    "kl-video-v3", "kl-video-v2-6", "kl-video-v2-5-turbo", "kl-video-v2-1-master",
+    "kl-video-v2-1", "vd-video-q3-pro", "vd-video-q3-turbo",
+)  # fmt: skip
+_3D_TOOLS: Final = ("hy-3d-texture", "hy-3d-uv", "tripo-3d-3.1", "tripo-3d-p1")
 MODELS_BY_KIND: Final[dict[JobKind, tuple[str, ...]]] = {
     "image": ("hy-image-v3.0",),
-    "video": ("hy-video-1.5", "yt-video-2.0", "yt-video-fx", "yt-video-humanactor"),
-    "3d": ("hy-3d-3.0", "hy-3d-3.1", "hy-3d-express"),
+    "video": ("hy-video-1.5", "yt-video-2.0", "yt-video-fx", "yt-video-humanactor", *_KLING_VIDU),
+    "3d": (*_HY_3D, *_3D_TOOLS),
 }
 LITE_MODEL: Final = "hy-image-lite"
 OBJECT_BY_KIND: Final[dict[JobKind, str]] = {"image": "image_job", "video": "video", "3d": "3d_job"}
@@ -544,7 +551,7 @@ def _validate_job_params(model: str, body: dict[str, Any]) -> None:
         images = body.get("images")
         if not isinstance(images, list) or not images:
             raise EmulatorError(400, "'images' must be a non-empty list.", param="images")
-    elif model in MODELS_BY_KIND["3d"]:
+    elif model in _HY_3D:
         _validate_3d(body)
 
 

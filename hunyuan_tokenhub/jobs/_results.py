@@ -131,6 +131,9 @@ def timestamp(value: Any) -> datetime | None:
     return datetime.fromtimestamp(seconds, tz=timezone.utc)
 
 
-def expiry(lifetime: timedelta, finished_at: datetime | None) -> datetime:
-    """When URLs valid for ``lifetime`` from ``finished_at`` (default: now) stop working."""
+def expiry(lifetime: timedelta | None, finished_at: datetime | None) -> datetime | None:
+    """When URLs valid for ``lifetime`` from ``finished_at`` (default: now) stop working
+    (``None`` when the lifetime is not documented)."""
+    if lifetime is None:
+        return None
     return (finished_at or datetime.now(timezone.utc)) + lifetime

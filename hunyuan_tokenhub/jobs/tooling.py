@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from datetime import timezone
@@ -63,6 +64,7 @@ __all__ = [
     "ToolJobClients",
     "args_schema",
     "check_request_defaults",
+    "clean_revised_prompt",
     "default_tool_model",
     "describe_error",
     "describe_result",
@@ -274,7 +276,7 @@ def tool_description(kind: JobKind, model: str) -> str:
     """The description of a ``kind`` tool running ``model``, with its URL lifetime."""
     info = _generation_info(model)
     hours = info.generation.url_lifetime_hours if info and info.generation else None
-    lifetime = _hours(hours) if hours is not None else "a limited time"
+    lifetime = _hours(hours) if hours is not None else "a limited, undocumented time"
     return TOOL_DESCRIPTIONS[kind].format(model=model.strip().lower(), lifetime=lifetime)
 
 
@@ -529,6 +531,22 @@ def describe_status(
 
 
 _REVISED_PROMPT_SHOWN = 300
+# HY-Image 3.0 rewrites prompts in its own markup, e.g. "<think>…</recaption><answer><boi>
+# <img_size_1024><img_ratio_34>" (the TokenHub image job example); an agent needs the text only.
+_RECAPTION = re.compile(r"<recaption>(.*?)(?:</recaption>|$)", re.S)
+_MARKUP = re.compile(r"</?(?:think|recaption|answer|boi|eoi|img_size_\d+|img_ratio_\d+)>")
+
+
+def clean_revised_prompt(text: str) -> str:
+    """A revised prompt without the model's markup (the rewritten prompt when it is marked,
+    else the text with every markup token removed). ``JobAsset.revised_prompt`` keeps the raw
+    text."""
+    marked = _RECAPTION.search(text)
+    if marked is not None:
+        text = marked.group(1)
+    elif "</think>" in text and _MARKUP.sub("", text.partition("</think>")[2]).strip():
+        text = text.partition("</think>")[2]  # the reasoning before it is not the prompt
+    return " ".join(_MARKUP.sub(" ", text).split())
 
 
 def describe_result(
@@ -547,13 +565,19 @@ def describe_result(
         lines.append(f"{index}. {asset.kind}: {asset.url}")
         if asset.preview_url:
             lines.append(f"   preview: {asset.preview_url}")
-        if asset.revised_prompt:
-            shown = asset.revised_prompt[:_REVISED_PROMPT_SHOWN]
-            ellipsis = "…" if len(asset.revised_prompt) > _REVISED_PROMPT_SHOWN else ""
+        revised = clean_revised_prompt(asset.revised_prompt or "")
+        if revised:
+            shown = revised[:_REVISED_PROMPT_SHOWN]
+            ellipsis = "…" if len(revised) > _REVISED_PROMPT_SHOWN else ""
             lines.append(f"   revised prompt: {shown}{ellipsis}")
     if result.expires_at is not None:
         expires = result.expires_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         lines.append(f"The URLs expire at {expires}; give them to the user as they are.")
+    else:
+        lines.append(
+            "How long the URLs stay valid is not documented: give them to the user as they "
+            "are, and suggest saving the files soon."
+        )
     if paths:
         lines.append("Saved to: " + ", ".join(str(p) for p in paths))
     if download_error:

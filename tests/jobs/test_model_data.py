@@ -61,7 +61,8 @@ def test_every_entry_is_routed_on_each_backend_it_lists(info: Any) -> None:
         assert route.kind == info.kind and route.spec == spec
         assert route.max_concurrent_jobs == spec.max_concurrent_jobs
         assert route.family == (spec.concurrency_group or info.id)
-        assert route.url_lifetime == timedelta(hours=spec.url_lifetime_hours)
+        hours = spec.url_lifetime_hours
+        assert route.url_lifetime == (timedelta(hours=hours) if hours is not None else None)
         # Every documented parameter is a field of the request the route validates with.
         assert set(spec.params) <= set(route.request_type.model_fields)
     if "tokenhub" in spec.backends:
@@ -69,7 +70,25 @@ def test_every_entry_is_routed_on_each_backend_it_lists(info: Any) -> None:
         assert route.submit.path == spec.submit_path
         assert (route.query.path if route.query else None) == spec.query_path
     assert info.id in tool_models(info.kind)
-    assert f"{spec.url_lifetime_hours:g} hour" in tool_description(info.kind, info.id)
+    lifetime = f"{hours:g} hour" if hours is not None else "undocumented time"
+    assert lifetime in tool_description(info.kind, info.id)
+
+
+PASS_THROUGH = [m.id for m in GENERATION_MODELS if not m.generation.params_documented]
+
+
+@pytest.mark.parametrize("model", PASS_THROUGH)
+def test_pass_through_models_run_with_unchecked_parameters(
+    model: str, jobs: JobClient, emulator: TokenHubEmulator
+) -> None:
+    result = jobs.generate(model, prompt="a paper boat", any_field={"sent": True}, duration=5)
+    sent = emulator.jobs.get(result.job_id)
+    assert sent is not None and sent.params["any_field"] == {"sent": True}
+    assert result.assets and result.expires_at is None  # no documented lifetime
+    listed = CliRunner().invoke(app, ["models", "--kind", sent.kind], env={"COLUMNS": "300"})
+    assert f"{model} parameters: none documented; every -p KEY=VALUE is sent unchecked" in (
+        listed.stdout
+    )
 
 
 def test_documented_values_are_checked_from_the_data() -> None:

@@ -138,11 +138,13 @@ class ModelRoute:
         return self.query is None
 
     @property
-    def url_lifetime(self) -> timedelta:
-        """How long result URLs stay valid (the data's value, else the kind's usual one)."""
-        if self.spec is not None:
-            return timedelta(hours=self.spec.url_lifetime_hours)
-        return URL_LIFETIMES[self.kind]
+    def url_lifetime(self) -> timedelta | None:
+        """How long result URLs stay valid: the data's value (``None`` where it documents
+        none), else the kind's usual one for a route built by hand."""
+        if self.spec is None:
+            return URL_LIFETIMES[self.kind]
+        hours = self.spec.url_lifetime_hours
+        return timedelta(hours=hours) if hours is not None else None
 
     @property
     def statuses(self) -> Mapping[str, str]:

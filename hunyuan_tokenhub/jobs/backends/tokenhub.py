@@ -124,6 +124,10 @@ class TokenHubWireFormat(WireFormat):
         if state == "completed" and not assets:
             # Done, but nothing to hand over: for the caller that is a failed job.
             state, message = "failed", message or "the job completed without any result file"
+        if state == "failed" and not message and isinstance(body.get("message"), str):
+            # Public TokenHub clients report failed jobs whose only reason is a top-level
+            # "message": it is the caller's only clue, so it is kept.
+            message = body["message"].strip() or None
         if state == "completed":
             completed_at = timestamp(body.get("completed_at"))
             result = JobResult(
