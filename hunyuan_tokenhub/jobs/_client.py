@@ -46,6 +46,10 @@ from .backends import BackendOptions, HTTPCall, JobBackend, ModelRoute, get_back
 
 __all__ = ["AsyncJobClient", "JobClient", "ProgressCallback"]
 
+# RequestLimitExceeded.JobNumExceed: the account runs as many jobs as it may (Cloud API error
+# codes; TokenHub passes the same code through).
+CONCURRENCY_LIMIT_CODE_SUFFIX = "JobNumExceed"
+
 ProgressCallback = Callable[[JobStatus], Any]
 """Called with each new status (state or progress changed); async clients await a coroutine."""
 
@@ -177,6 +181,14 @@ class _JobClientBase:
             )
         return route
 
+    def _over_server_limit(self, route: ModelRoute, exc: APIError) -> bool:
+        """Whether a (retryable) refusal was for the account's concurrency limit; if so, the
+        family's client-side limit is lowered until the server accepts a submit again."""
+        if exc.code is None or not exc.code.endswith(CONCURRENCY_LIMIT_CODE_SUFFIX):
+            return False
+        self.slots.refused(route.family)
+        return True
+
     @staticmethod
     def _no_slot(route: ModelRoute, deadline: Deadline) -> SubmitTimeoutError:
         return SubmitTimeoutError(
@@ -279,15 +291,27 @@ class JobClient(_JobClientBase):
         request: JobRequest,
         deadline: Deadline,
         poll_interval: float | None = None,
+        *,
+        holds_slot: bool = False,
     ) -> dict[str, Any]:
         retry = SubmitRetry(route.model, self._schedule(route, poll_interval), deadline)
         while True:
             # Built per attempt: a signed call (Cloud API 3.0) needs a fresh timestamp.
             call = route.wire.submit_call(route, request)
             try:
-                return self._send(call)
+                body = self._send(call)
             except APIError as exc:
-                time.sleep(retry.on_error(exc))
+                delay = retry.on_error(exc)
+                if not (holds_slot and self._over_server_limit(route, exc)):
+                    time.sleep(delay)
+                    continue
+                # Wait in the (now lowered) queue here rather than be refused again there.
+                self.slots.release(route.family)
+                time.sleep(delay)
+                self._acquire(route, deadline)
+            else:
+                self.slots.accepted(route.family)
+                return body
 
     def submit_job(
         self,
@@ -326,6 +350,14 @@ class JobClient(_JobClientBase):
         """One poll of a job named by its handle (or a bare id with ``model``): the normalised
         status, with the result once completed."""
         return self._query(*self._find_job(job, model))
+
+    def _acquire(self, route: ModelRoute, deadline: Deadline) -> None:
+        try:
+            self.slots.acquire(
+                route.family, default_limit=route.max_concurrent_jobs, timeout=deadline.remaining
+            )
+        except SlotWaitTimeout:
+            raise self._no_slot(route, deadline) from None
 
     def _query(self, route: ModelRoute, job_id: str) -> JobStatus:
         body = self._send(route.wire.query_call(route, job_id))
@@ -388,14 +420,9 @@ class JobClient(_JobClientBase):
         """
         route, validated = self.prepare(model, request, **params)
         deadline = self._deadline(route, timeout)
+        self._acquire(route, deadline)
         try:
-            self.slots.acquire(
-                route.family, default_limit=route.max_concurrent_jobs, timeout=deadline.remaining
-            )
-        except SlotWaitTimeout:
-            raise self._no_slot(route, deadline) from None
-        try:
-            body = self._submit(route, validated, deadline, poll_interval)
+            body = self._submit(route, validated, deadline, poll_interval, holds_slot=True)
             if route.synchronous:
                 return route.wire.parse_sync(route, body)
             job_id = self._job_id(route, body)
@@ -515,15 +542,27 @@ class AsyncJobClient(_JobClientBase):
         request: JobRequest,
         deadline: Deadline,
         poll_interval: float | None = None,
+        *,
+        holds_slot: bool = False,
     ) -> dict[str, Any]:
         retry = SubmitRetry(route.model, self._schedule(route, poll_interval), deadline)
         while True:
             # Built per attempt: a signed call (Cloud API 3.0) needs a fresh timestamp.
             call = route.wire.submit_call(route, request)
             try:
-                return await self._send(call)
+                body = await self._send(call)
             except APIError as exc:
-                await asyncio.sleep(retry.on_error(exc))
+                delay = retry.on_error(exc)
+                if not (holds_slot and self._over_server_limit(route, exc)):
+                    await asyncio.sleep(delay)
+                    continue
+                # Wait in the (now lowered) queue here rather than be refused again there.
+                self.slots.release(route.family)
+                await asyncio.sleep(delay)
+                await self._acquire(route, deadline)
+            else:
+                self.slots.accepted(route.family)
+                return body
 
     async def submit_job(
         self,
@@ -556,6 +595,14 @@ class AsyncJobClient(_JobClientBase):
     async def query_job(self, job: str | JobHandle, *, model: str | None = None) -> JobStatus:
         """Async :meth:`JobClient.query_job`."""
         return await self._query(*self._find_job(job, model))
+
+    async def _acquire(self, route: ModelRoute, deadline: Deadline) -> None:
+        try:
+            await self.slots.acquire_async(
+                route.family, default_limit=route.max_concurrent_jobs, timeout=deadline.remaining
+            )
+        except SlotWaitTimeout:
+            raise self._no_slot(route, deadline) from None
 
     async def _query(self, route: ModelRoute, job_id: str) -> JobStatus:
         body = await self._send(route.wire.query_call(route, job_id))
@@ -613,14 +660,9 @@ class AsyncJobClient(_JobClientBase):
         """Async :meth:`JobClient.generate`."""
         route, validated = self.prepare(model, request, **params)
         deadline = self._deadline(route, timeout)
+        await self._acquire(route, deadline)
         try:
-            await self.slots.acquire_async(
-                route.family, default_limit=route.max_concurrent_jobs, timeout=deadline.remaining
-            )
-        except SlotWaitTimeout:
-            raise self._no_slot(route, deadline) from None
-        try:
-            body = await self._submit(route, validated, deadline, poll_interval)
+            body = await self._submit(route, validated, deadline, poll_interval, holds_slot=True)
             if route.synchronous:
                 return route.wire.parse_sync(route, body)
             job_id = self._job_id(route, body)

@@ -6,6 +6,11 @@ slots, a job holds one from submit until it is done, and waiters are served in o
 :class:`JobSlots` may be shared by a sync and an async client (the LangChain tools do), so the
 waiting works for threads and for any event loop alike. The slots also carry the job
 durations their clients learn (:class:`JobDurations`), so clients sharing slots share those too.
+
+The documented limits are defaults, and accounts differ (third-party notes report 5 video jobs
+where the Cloud API docs say 1). When the server refuses a submit for its concurrency limit
+(``JobNumExceed``), the family's limit is lowered to the jobs this client already runs, until
+the server accepts a submit again: later jobs wait here instead of being refused there.
 """
 
 from __future__ import annotations
@@ -77,18 +82,43 @@ class JobSlots:
         if isinstance(limits, Mapping) and any(v < 1 for v in limits.values()):
             raise ValueError(f"every max_concurrent_jobs value must be >= 1, got {dict(limits)}")
         self._limits = limits
+        # Limits the server showed to be lower than configured, per family, until it accepts.
+        self._lowered: dict[str, int] = {}
+        self._last_default: dict[str, int] = {}
         self._lock = threading.Lock()
         self._active: dict[str, int] = {}
         self._waiters: dict[str, deque[_Waiter]] = {}
         self.durations = durations if durations is not None else JobDurations()
 
     def limit(self, family: str, default_limit: int) -> int:
-        """The slots of ``family``: the configured number, else the documented default."""
+        """The slots of ``family``: the configured number, else the documented default
+        (lowered while the server refuses more, see :meth:`refused`)."""
         if isinstance(self._limits, int):
-            return self._limits
-        if self._limits is not None and family in self._limits:
-            return self._limits[family]
-        return default_limit
+            configured = self._limits
+        elif self._limits is not None and family in self._limits:
+            configured = self._limits[family]
+        else:
+            configured = default_limit
+        return min(configured, self._lowered.get(family, configured))
+
+    def refused(self, family: str) -> None:
+        """The server refused a submit of ``family`` for its concurrency limit: allow only the
+        jobs already running (at least one) until :meth:`accepted`."""
+        with self._lock:
+            running = self._active.get(family, 0) - 1  # the refused submit holds a slot too
+            self._lowered[family] = max(1, running)
+
+    def accepted(self, family: str) -> None:
+        """The server accepted a submit of ``family``: its configured limit applies again, and
+        waiters that now fit are let in."""
+        with self._lock:
+            if self._lowered.pop(family, None) is None:
+                return
+            queue = self._waiters.get(family)
+            limit = self.limit(family, self._last_default.get(family, 1))
+            while queue and self._active.get(family, 0) < limit:
+                self._active[family] = self._active.get(family, 0) + 1
+                queue.popleft().grant()
 
     def active(self, family: str) -> int:
         """Slots of ``family`` held right now."""
@@ -97,6 +127,7 @@ class JobSlots:
 
     def _try_take(self, family: str, default_limit: int, waiter: _Waiter) -> bool:
         with self._lock:
+            self._last_default[family] = default_limit
             queue = self._waiters.setdefault(family, deque())
             if not queue and self._active.get(family, 0) < self.limit(family, default_limit):
                 self._active[family] = self._active.get(family, 0) + 1
@@ -143,7 +174,9 @@ class JobSlots:
         """Give a slot back, handing it to the longest waiter if there is one."""
         with self._lock:
             queue = self._waiters.get(family)
-            if queue:
+            active = self._active.get(family, 0)
+            # Handed over only while it fits a lowered limit too.
+            if queue and active <= self.limit(family, self._last_default.get(family, 1)):
                 queue.popleft().grant()
                 return
-            self._active[family] = max(0, self._active.get(family, 0) - 1)
+            self._active[family] = max(0, active - 1)

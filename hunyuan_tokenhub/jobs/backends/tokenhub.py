@@ -86,6 +86,17 @@ def _answer_error(what: str, body: Mapping[str, Any]) -> APIError:
     )
 
 
+def _refused_in_body(body: Mapping[str, Any]) -> None:
+    """A submit answered with HTTP 2xx but an error and no job (one public TokenHub client
+    reports ``{"error": {"code": "RequestLimitExceeded.JobNumExceed", ...}}`` so): raised here,
+    before the answer is read, so the client's one submit-retry loop treats it like a 429."""
+    if body.get("id") or body.get("job_id") or body.get("task_id"):
+        return
+    code, message = find_error(body)
+    if code or message:
+        raise _answer_error("the submit was refused", body)
+
+
 def _progress(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return None
@@ -101,7 +112,7 @@ class TokenHubWireFormat(WireFormat):
     def submit_call(self, route: ModelRoute, request: JobRequest) -> HTTPCall:
         body = request.model_dump(mode="json", exclude_none=True)
         body["model"] = route.model
-        return HTTPCall(route.submit, body, submit=True)
+        return HTTPCall(route.submit, body, submit=True, check_answer=_refused_in_body)
 
     def parse_submit(self, route: ModelRoute, body: Mapping[str, Any]) -> str:
         job_id = body.get("id") or body.get("job_id")
