@@ -343,6 +343,10 @@ class LegacyEndpoints:
     def _ai3d_pro_submit(self, request: EmulatorRequest, body: dict[str, Any]) -> dict[str, Any]:
         if _input_count(body) != 1 and body.get("GenerateType") != "Sketch":
             raise _one_input_error()
+        image = body.get("ImageUrl")
+        # A string (Cloud API) or {"Url": ...} (the ai3d gateway's ImageUrl.Url).
+        if isinstance(image, dict) and not isinstance(image.get("Url"), str):
+            raise _CloudError("InvalidParameterValue", "ImageUrl.Url must be a URL string")
         if body.get("Model", "3.0") not in ("3.0", "3.1"):
             raise _CloudError("InvalidParameterValue", "Model must be 3.0 or 3.1")
         extra = body.get("ResultFormat")

@@ -44,7 +44,7 @@ def test_options_are_pascal_cased_and_3_1_is_named(
     )
     assert legacy_requests(emulator, SUBMIT)[0].json == {
         "Model": "3.1",
-        "ImageUrl": "https://example.com/dog.png",
+        "ImageUrl": {"Url": "https://example.com/dog.png"},
         "EnablePBR": True,
         "FaceCount": 40000,
         "ResultFormat": "STL",
@@ -58,7 +58,7 @@ def test_inline_image_goes_in_image_url_as_a_data_url(
 ) -> None:
     ai3d.submit_job("hy-3d-3.0", image_url=f"data:image/png;base64,{PNG_B64}")
     assert legacy_requests(emulator, SUBMIT)[0].json == {
-        "ImageUrl": f"data:image/png;base64,{PNG_B64}"
+        "ImageUrl": {"Url": f"data:image/png;base64,{PNG_B64}"}
     }
 
 
@@ -152,4 +152,5 @@ def test_emulator_reset_restores_the_legacy_defaults(emulator: TokenHubEmulator)
 def test_raw_base64_becomes_a_data_url_with_its_type(raw: str, mime: str) -> None:
     route = get_backend("ai3d").configure(BackendOptions.of(api_key="k", env={})).route("hy-3d-3.0")
     request = route.request_type(model="hy-3d-3.0", image_base64=raw)
-    assert route.wire.submit_call(route, request).body == {"ImageUrl": f"data:{mime};base64,{raw}"}
+    body = route.wire.submit_call(route, request).body
+    assert body == {"ImageUrl": {"Url": f"data:{mime};base64,{raw}"}}

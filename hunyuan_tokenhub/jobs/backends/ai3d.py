@@ -2,7 +2,8 @@
 
 ``POST https://api.ai3d.cloud.tencent.com/v1/ai3d/submit`` with ``Authorization: <key>`` (no
 ``Bearer``) and the PascalCase parameters of the Cloud API's ``SubmitHunyuanTo3DProJob``
-(``{"Prompt": "小狗"}``; ``ImageUrl`` takes a URL or a base64 ``data:`` URL); ``POST
+(``{"Prompt": "小狗"}``; the image goes in ``ImageUrl.Url``, a URL or a base64 ``data:`` URL,
+as the gateway's OpenAI-compatible page names it); ``POST
 .../v1/ai3d/query {"JobId"}``. The seed shows no answers, so they are read as the Cloud API's
 ``QueryHunyuanTo3DProJob`` result (``Status`` WAIT/RUN/DONE/FAIL, ``ResultFile3Ds[{Type, Url,
 PreviewImageUrl}]``, ``ErrorCode``/``ErrorMessage``), with or without a ``Response`` envelope.
@@ -105,9 +106,12 @@ class Ai3dWireFormat(GatewayWireFormat):
 
     def submit_call(self, route: ModelRoute, request: JobRequest) -> HTTPCall:
         body = pro_job_body(route, request)
-        # The gateway documents inline images as data: URLs in ImageUrl.
+        # The gateway documents the image as ``ImageUrl.Url``, a link or a data: URL (the
+        # Cloud API's ImageUrl is a plain string; the gateway's page names the nested form).
         if "ImageBase64" in body:
             body["ImageUrl"] = _data_url(body.pop("ImageBase64"))
+        if isinstance(body.get("ImageUrl"), str):
+            body["ImageUrl"] = {"Url": body["ImageUrl"]}
         return self.call(route.submit, body, submit=True)
 
     def raw_status(self, payload: Mapping[str, Any]) -> Any:
