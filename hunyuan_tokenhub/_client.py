@@ -243,11 +243,16 @@ class TokenHubClient(_BaseClient):
         self._http = http_client or httpx.Client(timeout=self._timeout, limits=_POOL_LIMITS)
 
     def _send(
-        self, plan: _RequestPlan, content: bytes, headers: Mapping[str, str], stream: bool
+        self,
+        plan: _RequestPlan,
+        content: bytes | None,
+        headers: Mapping[str, str],
+        stream: bool,
+        method: str = "POST",
     ) -> httpx.Response:
         while True:
             request = self._http.build_request(
-                "POST", plan.url, content=content, headers=headers, timeout=self._timeout
+                method, plan.url, content=content, headers=headers, timeout=self._timeout
             )
             try:
                 response = self._http.send(request, stream=stream)
@@ -282,6 +287,18 @@ class TokenHubClient(_BaseClient):
         """
         plan = self._plan(path, submit=submit, base_url=base_url)
         response = self._send(plan, _encode(body), self._merge_headers(headers), stream=False)
+        return _decode_json(response)
+
+    def get_json(
+        self,
+        path: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        base_url: str | None = None,
+    ) -> dict[str, Any]:
+        """GET ``path`` and return the decoded JSON object (retried like any read)."""
+        plan = self._plan(path, submit=False, base_url=base_url)
+        response = self._send(plan, None, self._merge_headers(headers), False, method="GET")
         return _decode_json(response)
 
     def chat_completions(self, payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -381,11 +398,16 @@ class AsyncTokenHubClient(_BaseClient):
         self._http = http_client or httpx.AsyncClient(timeout=self._timeout, limits=_POOL_LIMITS)
 
     async def _send(
-        self, plan: _RequestPlan, content: bytes, headers: Mapping[str, str], stream: bool
+        self,
+        plan: _RequestPlan,
+        content: bytes | None,
+        headers: Mapping[str, str],
+        stream: bool,
+        method: str = "POST",
     ) -> httpx.Response:
         while True:
             request = self._http.build_request(
-                "POST", plan.url, content=content, headers=headers, timeout=self._timeout
+                method, plan.url, content=content, headers=headers, timeout=self._timeout
             )
             try:
                 response = await self._http.send(request, stream=stream)
@@ -416,6 +438,18 @@ class AsyncTokenHubClient(_BaseClient):
         """Async :meth:`TokenHubClient.post_json`."""
         plan = self._plan(path, submit=submit, base_url=base_url)
         response = await self._send(plan, _encode(body), self._merge_headers(headers), False)
+        return _decode_json(response)
+
+    async def get_json(
+        self,
+        path: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        base_url: str | None = None,
+    ) -> dict[str, Any]:
+        """Async :meth:`TokenHubClient.get_json`."""
+        plan = self._plan(path, submit=False, base_url=base_url)
+        response = await self._send(plan, None, self._merge_headers(headers), False, method="GET")
         return _decode_json(response)
 
     async def chat_completions(self, payload: Mapping[str, Any]) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from ._http import (
     error_body,
     json_response,
 )
-from ._jobs import JobEndpoints, JobStore, JobTiming
+from ._jobs import WAND_IMAGE_ROUTES, WAND_VIDEO_ROUTES, JobEndpoints, JobStore, JobTiming
 from ._legacy import LegacyEndpoints
 from ._recorder import RecordedRequest, RequestLog
 from ._server import Deferred, EventLoopThread, Listener, Outcome, RawRequest
@@ -255,6 +255,10 @@ class TokenHubEmulator:
         for kind in ("image", "video", "3d"):
             self.register_route("POST", f"/v1/api/{kind}/submit", partial(jobs.submit, kind))
             self.register_route("POST", f"/v1/api/{kind}/query", partial(jobs.query, kind))
+        for path in WAND_IMAGE_ROUTES:
+            self.register_route("POST", path, jobs.wand_image)
+        self.register_route("POST", WAND_VIDEO_ROUTES[0], jobs.wand_video_submit)
+        self.register_route("GET", f"{WAND_VIDEO_ROUTES[1]}/{{task_id}}", jobs.wand_video_task)
         self.register_route(
             "GET", f"{FILES_PREFIX}/{{job}}/{{name:path}}", FileEndpoint(self.files), auth=False
         )

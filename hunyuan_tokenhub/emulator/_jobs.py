@@ -1,5 +1,5 @@
 """Generation jobs: the job store (life cycle, concurrency, scripted failures) and the
-``/v1/api/image/lite`` and ``/v1/api/{image,video,3d}/{submit,query}`` endpoints.
+``/v1/api/image/lite``, ``/v1/api/{image,video,3d}/{submit,query}`` and "wand" endpoints.
 
 A job's status follows from the time since it was submitted: ``queued`` for
 ``JobTiming.queued_s``, then ``in_progress`` with ``progress`` rising linearly for
@@ -9,6 +9,7 @@ A job's status follows from the time since it was submitted: ``queued`` for
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 import time
 from collections import Counter
@@ -36,6 +37,20 @@ MODELS_BY_KIND: Final[dict[JobKind, tuple[str, ...]]] = {
     "3d": (*_HY_3D, *_3D_TOOLS),
 }
 LITE_MODEL: Final = "hy-image-lite"
+WAND_IMAGE_MODELS: Final = ("hy-image-v3", "hy-image-v3.5-preview")
+WAND_VIDEO_MODEL: Final = "hy-video-v1.5"
+WAND_IMAGE_ROUTES: Final = (
+    "/v1/wand/hunyuan-image/v3-generation",
+    "/v1/wand/hunyuan-image/v35-generation",
+)
+WAND_VIDEO_ROUTES: Final = ("/v1/wand/hunyuan-video/generation", "/v1/wand/hunyuan-video/tasks")
+_WAND_STATUS: Final[dict[str, str]] = {
+    "queued": "queued",
+    "in_progress": "running",
+    "completed": "succeeded",
+    "failed": "failed",
+}
+_WAND_SIZE: Final = re.compile(r"\d{2,5}x\d{2,5}")
 OBJECT_BY_KIND: Final[dict[JobKind, str]] = {"image": "image_job", "video": "video", "3d": "3d_job"}
 
 #: Running jobs allowed per account (Cloud API docs: 1 per action, 3 for the ai3d pro job);
@@ -229,9 +244,11 @@ class JobStore:
         self.models_by_kind[kind].add(model.lower())
 
     def known_model(self, model: str) -> bool:
-        """Whether any job route (or the lite endpoint) serves ``model``."""
+        """Whether any job route (the lite and wand endpoints too) serves ``model``."""
         lowered = model.lower()
-        return lowered == LITE_MODEL or any(lowered in m for m in self.models_by_kind.values())
+        if lowered in (LITE_MODEL, WAND_VIDEO_MODEL, *WAND_IMAGE_MODELS):
+            return True
+        return any(lowered in models for models in self.models_by_kind.values())
 
     def set_concurrency(self, concurrency: bool | Mapping[str, int]) -> None:
         """``True``: TokenHub's documented limits (1 per model, 3 for hy-3d-3.0/3.1 together);
@@ -389,13 +406,7 @@ class JobEndpoints:
         try:
             job = self.store.submit(model, kind, body)
         except JobLimitExceeded as exc:
-            raise EmulatorError(
-                429,
-                f"Concurrent job limit reached: {exc.limit} {exc.group} job(s) already running. "
-                "Retry after one finishes.",
-                code=JOB_LIMIT_CODE,
-                type_="rate_limit_exceeded",
-            ) from exc
+            raise _limit_error(exc) from exc
         return json_response(
             {
                 "id": job.id,
@@ -431,6 +442,83 @@ class JobEndpoints:
             job, request.root_url, request.request_id, signed=self.files.signed_urls
         )
         return json_response(payload)
+
+    # --- "wand" endpoints (https://cloud.tencent.com/document/product/1823/135745, /137202) ---
+
+    def wand_image(self, request: EmulatorRequest) -> EmulatorResponse:
+        """``POST /v1/wand/hunyuan-image/{v3,v35}-generation``: the image, at once."""
+        body = request.json_object()
+        model = _require_model(
+            body, WAND_IMAGE_MODELS, request.path, lambda m: self.store.known_model(m)
+        )
+        prompt = _require_text(body, "prompt", max_length=8192)
+        images = body.get("images")
+        if images is not None and (not isinstance(images, list) or len(images) > 3):
+            raise EmulatorError(400, "'images' must be a list of at most 3 images.", param="images")
+        size = body.get("size")
+        if size is not None and not _WAND_SIZE.fullmatch(str(size)):
+            raise EmulatorError(400, "'size' must be 'WxH', e.g. '1024x1024'.", param="size")
+        footnote = body.get("footnote")
+        if footnote is not None and (not isinstance(footnote, str) or len(footnote) > 16):
+            raise EmulatorError(400, "'footnote' must be at most 16 characters.", param="footnote")
+        answer_id = f"{model}-{next(self._lite_ids)}"
+        url = file_url(request.root_url, answer_id, "image_0.png", signed=self.files.signed_urls)
+        return json_response(
+            {
+                "id": answer_id,
+                "created": int(time.time()),
+                "request_id": request.request_id,
+                "data": [{"url": url, "revised_prompt": prompt}],
+            }
+        )
+
+    def wand_video_submit(self, request: EmulatorRequest) -> EmulatorResponse:
+        """``POST /v1/wand/hunyuan-video/generation``: ``{task_id, created, request_id}``."""
+        body = request.json_object()
+        model = _require_model(
+            body, (WAND_VIDEO_MODEL,), request.path, lambda m: self.store.known_model(m)
+        )
+        if not (body.get("prompt") or body.get("image") or body.get("image_url")):
+            raise EmulatorError(400, "Give a prompt, or an image to animate.", param="prompt")
+        try:
+            job = self.store.submit(model, "video", body)
+        except JobLimitExceeded as exc:
+            raise _limit_error(exc) from exc
+        return json_response(
+            {"task_id": job.id, "created": int(job.created_at), "request_id": request.request_id}
+        )
+
+    def wand_video_task(self, request: EmulatorRequest) -> EmulatorResponse:
+        """``GET /v1/wand/hunyuan-video/tasks/{task_id}``."""
+        task_id = request.params["task_id"]
+        job = self.store.get(task_id)
+        if job is None or job.model != WAND_VIDEO_MODEL:
+            raise EmulatorError(
+                404, f"Task '{task_id}' does not exist.", code=JOB_NOT_FOUND_CODE, param="task_id"
+            )
+        state = job.state()
+        payload: dict[str, Any] = {
+            "task_id": job.id,
+            "request_id": request.request_id,
+            "created": int(job.created_at),
+            "status": _WAND_STATUS[state.status],
+        }
+        if state.status == "completed":
+            url = file_url(request.root_url, job.id, "video.mp4", signed=self.files.signed_urls)
+            payload["videos"] = [{"url": url}]
+        if state.failure is not None:
+            payload["error"] = {"code": state.failure.code, "message": state.failure.message}
+        return json_response(payload)
+
+
+def _limit_error(exc: JobLimitExceeded) -> EmulatorError:
+    return EmulatorError(
+        429,
+        f"Concurrent job limit reached: {exc.limit} {exc.group} job(s) already running. "
+        "Retry after one finishes.",
+        code=JOB_LIMIT_CODE,
+        type_="rate_limit_exceeded",
+    )
 
 
 def job_payload(

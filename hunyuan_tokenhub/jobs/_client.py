@@ -274,13 +274,18 @@ class JobClient(_JobClientBase):
         )
 
     def _send(self, call: HTTPCall) -> dict[str, Any]:
-        body = self._http.post_json(
-            call.endpoint.path,
-            call.body,
-            submit=call.submit,
-            headers=call.headers,
-            base_url=call.endpoint.base_url,
-        )
+        if call.method == "GET":
+            body = self._http.get_json(
+                call.endpoint.path, headers=call.headers, base_url=call.endpoint.base_url
+            )
+        else:
+            body = self._http.post_json(
+                call.endpoint.path,
+                call.body,
+                submit=call.submit,
+                headers=call.headers,
+                base_url=call.endpoint.base_url,
+            )
         if call.check_answer is not None:
             call.check_answer(body)
         return body
@@ -525,13 +530,18 @@ class AsyncJobClient(_JobClientBase):
         )
 
     async def _send(self, call: HTTPCall) -> dict[str, Any]:
-        body = await self._http.post_json(
-            call.endpoint.path,
-            call.body,
-            submit=call.submit,
-            headers=call.headers,
-            base_url=call.endpoint.base_url,
-        )
+        if call.method == "GET":
+            body = await self._http.get_json(
+                call.endpoint.path, headers=call.headers, base_url=call.endpoint.base_url
+            )
+        else:
+            body = await self._http.post_json(
+                call.endpoint.path,
+                call.body,
+                submit=call.submit,
+                headers=call.headers,
+                base_url=call.endpoint.base_url,
+            )
         if call.check_answer is not None:
             call.check_answer(body)
         return body

@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -67,6 +67,8 @@ class HTTPCall:
     # Headers may hold a key (aiart/ai3d) or a signature: never in a repr.
     headers: Mapping[str, str] | None = field(default=None, repr=False)
     check_answer: Callable[[Mapping[str, Any]], object] | None = None
+    method: Literal["POST", "GET"] = "POST"
+    """``GET`` sends no body (a task looked up by its path)."""
 
 
 class WireFormat(ABC):

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import quote
 
-from ..._catalog import ModelInfo
+from ..._catalog import GenerationFamily, ModelInfo
 from ..._exceptions import APIError
 from .._requests import JobRequest, request_type_for
 from .._results import JobAsset, JobResult, JobState, JobStatus, expiry, timestamp
 from .._status import find_error, normalize_state
 from ._base import CatalogRoutes, Endpoint, HTTPCall, JobBackend, ModelRoute, WireFormat
 
-__all__ = ["TOKENHUB_BACKEND", "TokenHubWireFormat", "parse_assets"]
+__all__ = ["TOKENHUB_BACKEND", "TokenHubWireFormat", "WandTaskWireFormat", "parse_assets"]
 
 _KIND_OF_EXTENSION = {"zip": "obj", "glb": "glb", "stl": "stl", "usdz": "usdz", "fbx": "fbx"}
 
@@ -171,8 +172,10 @@ class TokenHubWireFormat(WireFormat):
             raise _answer_error(f"the {route.model} answer has no image", body)
         created = timestamp(body.get("created"))
         request_id = _request_id(body)
+        answer_id = body.get("id")  # the wand image endpoints name their answer
         return JobResult(
-            job_id=request_id or f"{route.model}-{int(created.timestamp()) if created else 0}",
+            job_id=str(answer_id or request_id or "")
+            or f"{route.model}-{int(created.timestamp()) if created else 0}",
             model=route.model,
             kind=route.kind,
             assets=assets,
@@ -184,7 +187,32 @@ class TokenHubWireFormat(WireFormat):
         )
 
 
+class WandTaskWireFormat(TokenHubWireFormat):
+    """TokenHub's "wand" task endpoints (``/v1/wand/hunyuan-video/generation``): the submit
+    answers ``{"task_id", "created", "request_id"}``; the task is read with ``GET
+    {query_path}/{task_id}`` -> ``{"status": queued|running|succeeded|failed, "videos":
+    [{"url"}], "error"?}`` (https://cloud.tencent.com/document/product/1823/137202; the GET
+    path as public TokenHub clients use it). Statuses and the result field are the model's
+    data."""
+
+    def parse_submit(self, route: ModelRoute, body: Mapping[str, Any]) -> str:
+        task_id = body.get("task_id")
+        if isinstance(task_id, (str, int)) and not isinstance(task_id, bool) and str(task_id):
+            return str(task_id)
+        return super().parse_submit(route, body)
+
+    def query_call(self, route: ModelRoute, job_id: str) -> HTTPCall:
+        assert route.query is not None
+        path = f"{route.query.path.rstrip('/')}/{quote(job_id, safe='')}"
+        return HTTPCall(Endpoint(path, route.query.base_url), {}, method="GET")
+
+
 _WIRE = TokenHubWireFormat()
+_WIRE_OF_FAMILY: Mapping[GenerationFamily, TokenHubWireFormat] = {
+    "tokenhub-api": _WIRE,
+    "tokenhub-wand-image": _WIRE,  # synchronous: {id, created, data: [{url, revised_prompt}]}
+    "tokenhub-wand-video": WandTaskWireFormat(),
+}
 
 
 def _route(info: ModelInfo) -> ModelRoute:
@@ -198,7 +226,7 @@ def _route(info: ModelInfo) -> ModelRoute:
         request_type=request_type_for(info),
         submit=Endpoint(spec.submit_path),
         query=query,
-        wire=_WIRE,
+        wire=_WIRE_OF_FAMILY[spec.family],
     )
 
 
