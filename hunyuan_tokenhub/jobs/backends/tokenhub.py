@@ -1,13 +1,17 @@
 """TokenHub's generation endpoints: their body shapes and answers. Which model goes to which
-path is each model's data entry (``generation.submit_path``/``query_path``), so the route table
-is built from the model data.
+path, and which of the families below speaks for it, is each model's data entry
+(``generation.family``, ``submit_path``, ``query_path``), so the route table is built from the
+model data.
 
-Submit: ``POST /v1/api/{image,video,3d}/submit`` with the snake_case parameters and the
-lower-case ``model`` -> ``{"id", "status": "queued", ...}``. Query: ``POST .../query`` with
+``tokenhub-api``: ``POST /v1/api/{image,video,3d}/submit`` with the snake_case parameters and
+the lower-case ``model`` -> ``{"id", "status": "queued", ...}``; ``POST .../query`` with
 ``{"model", "id"}`` -> ``{"status", "progress"?, "data"}``, where ``data`` is a list of
 ``{url, revised_prompt}`` for images, one ``{url}`` object for video and a list of
 ``{type, url, preview_image_url}`` for 3D. HY-Image-Lite answers synchronously on
 ``/v1/api/image/lite`` with ``{"created", "request_id", "data": [{"url"}]}``.
+``tokenhub-wand-image``: ``POST /v1/wand/hunyuan-image/...`` answers at once with ``{"id",
+"created", "data": [{url, revised_prompt}]}``. ``tokenhub-wand-video``: see
+:class:`WandTaskWireFormat`.
 """
 
 from __future__ import annotations
