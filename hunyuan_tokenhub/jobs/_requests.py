@@ -263,7 +263,7 @@ def request_type_for(info: ModelInfo) -> type[JobRequest]:
     return found
 
 
-_PYTHON_TYPES: Mapping[str, Any] = {
+JSON_TYPES: Mapping[str, Any] = {
     "string": str,
     "integer": int,
     "number": float,
@@ -277,7 +277,7 @@ def _field_type(param: GenerationParam) -> Any:
     if param.enum is not None and param.type == "string":
         # Spelled the documented way whatever the case given; the value check follows.
         return Annotated[str, _choice(*(str(value) for value in param.enum))]
-    return _PYTHON_TYPES[param.type]
+    return JSON_TYPES[param.type]
 
 
 _BUILT: dict[str, tuple[ModelInfo, type[JobRequest]]] = {}

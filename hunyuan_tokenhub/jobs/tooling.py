@@ -50,6 +50,7 @@ from .._per_loop import PerLoop
 from ._client import AsyncJobClient, JobClient
 from ._handle import JobHandle
 from ._polling import SubmitTimeoutError
+from ._requests import JSON_TYPES
 from ._results import JobKind, JobResult, JobStatus
 from .backends import JobBackend, get_backend
 from .backends._base import error_message, param_path
@@ -297,16 +298,6 @@ def tool_models(kind: JobKind) -> list[str]:
     return [m.id.lower() for m in list_models(kind) if m.generation is not None]
 
 
-_JSON_TYPES: Mapping[str, Any] = {
-    "string": str,
-    "integer": int,
-    "number": float,
-    "boolean": bool,
-    "array": list[Any],
-    "object": dict[str, Any],
-}
-
-
 def _limits_text(param: GenerationParam) -> str:
     parts = [param.description] if param.description else []
     if param.enum is not None:
@@ -343,7 +334,7 @@ def _built_args(info: ModelInfo) -> type[ToolArgs]:
     else:
         fields: dict[str, Any] = {}
         for name, param in params.items():
-            field_type = _JSON_TYPES[param.type]
+            field_type = JSON_TYPES[param.type]
             description = _limits_text(param)
             if param.required:
                 fields[name] = (field_type, Field(description=description))

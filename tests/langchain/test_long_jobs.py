@@ -4,10 +4,10 @@ the conversation, and with it the job handle)."""
 
 from __future__ import annotations
 
+import pickle
 import re
 import warnings
 from collections.abc import Sequence
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from langchain_core.language_models import BaseChatModel, LanguageModelInput
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.runnables import Runnable
-from langgraph.checkpoint.memory import InMemorySaver, PersistentDict
+from langgraph.checkpoint.memory import InMemorySaver
 
 from hunyuan_tokenhub.emulator import JobTiming, TokenHubEmulator
 from hunyuan_tokenhub.jobs import DownloadPolicy
@@ -63,18 +63,16 @@ class _HistoryReader(BaseChatModel):
         return "history-reader"
 
 
-def _saver_on_disk(directory: Path) -> InMemorySaver:
-    """A checkpointer whose state is written to ``directory`` and read back by a new process
-    (LangGraph's file-backed dictionaries; SqliteSaver or PostgresSaver in production)."""
-    names = iter(("storage", "writes", "blobs"))
-
-    def persistent(*default: Any) -> PersistentDict:
-        stored = PersistentDict(*default, filename=str(directory / f"{next(names)}.pickle"))
-        if Path(stored.filename).exists():
-            stored.load()
-        return stored
-
-    return InMemorySaver(factory=partial(persistent))  # type: ignore[arg-type]
+def _restarted(saver: InMemorySaver) -> InMemorySaver:
+    """What a new process reads back from a persistent checkpointer: the stored bytes only
+    (SqliteSaver or PostgresSaver in production; examples/langgraph_long_jobs.py uses files)."""
+    stored = pickle.dumps((dict(saver.storage), dict(saver.writes), dict(saver.blobs)))
+    storage, writes, blobs = pickle.loads(stored)
+    fresh = InMemorySaver()
+    fresh.storage.update(storage)
+    fresh.writes.update(writes)
+    fresh.blobs.update(blobs)
+    return fresh
 
 
 def _agent(tools: list[Any], saver: InMemorySaver) -> Any:
@@ -95,29 +93,28 @@ def _options(emulator: TokenHubEmulator, api_key: str) -> dict[str, Any]:
 
 
 def test_started_video_is_picked_up_after_a_restart(
-    emulator: TokenHubEmulator, tokenhub_api_key: str, tmp_path: Path
+    emulator: TokenHubEmulator, tokenhub_api_key: str
 ) -> None:
     emulator.jobs.timing = JobTiming(queued_s=0.0, running_s=60)
     options = _options(emulator, tokenhub_api_key)
     config = {"configurable": {"thread_id": "user-42"}}
 
     # Process 1: the agent starts the video and answers at once.
-    saver = _saver_on_disk(tmp_path)
+    saver = InMemorySaver()
     agent = _agent(HunyuanGenerationToolkit(wait=False, **options).get_tools(), saver)
     first = agent.invoke({"messages": [HumanMessage("Make a video of a paper boat")]}, config)
     started = next(m for m in first["messages"] if isinstance(m, ToolMessage))
     handle = started.artifact["job"]
     assert handle.startswith("tokenhub:hy-video-1.5:") and "do not start it again" in started.text
     assert "Job handle: " + handle in first["messages"][-1].text
-    saver.stack.close()  # the process ends: the checkpoints are on disk, nothing else remains
+    restarted = _restarted(saver)  # the process ends: only the checkpoints remain
     del agent, saver, first, started
 
     (job,) = emulator.jobs
     emulator.jobs.complete(job.id)
 
-    # Process 2: new tools, new graph, the conversation read back from disk.
-    saver = _saver_on_disk(tmp_path)
-    agent = _agent(HunyuanGenerationToolkit(wait=False, **options).get_tools(), saver)
+    # Process 2: new tools, new graph, the conversation read back from the checkpointer.
+    agent = _agent(HunyuanGenerationToolkit(wait=False, **options).get_tools(), restarted)
     later = agent.invoke({"messages": [HumanMessage("Is it ready yet?")]}, config)
 
     status = [m for m in later["messages"] if isinstance(m, ToolMessage)][-1]
