@@ -1,4 +1,4 @@
-"""The Hunyuan 3D pro OpenAI-compatible endpoint (seed 001): ``backend="ai3d"``.
+"""The Hunyuan 3D pro OpenAI-compatible endpoint: ``backend="ai3d"``.
 
 ``POST https://api.ai3d.cloud.tencent.com/v1/ai3d/submit`` with ``Authorization: <key>`` (no
 ``Bearer``) and the PascalCase parameters of the Cloud API's ``SubmitHunyuanTo3DProJob``

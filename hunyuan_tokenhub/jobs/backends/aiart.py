@@ -1,4 +1,4 @@
-"""The Hunyuan image 3.0 OpenAI-compatible endpoint (seed 000): ``backend="aiart"``.
+"""The Hunyuan image 3.0 OpenAI-compatible endpoint: ``backend="aiart"``.
 
 ``POST https://api.cloudai.tencent.com/v1/aiart/submit`` with ``Authorization: <key>`` (no
 ``Bearer``) and ``{"model": "HY-Image-V3.0", "prompt", "size": "1024:1024", "images": [...],
@@ -42,7 +42,8 @@ from .tokenhub import parse_assets
 __all__ = ["AIART_BACKEND", "AIART_BASE_URL", "AiartWireFormat", "inline_image"]
 
 AIART_BASE_URL = "https://api.cloudai.tencent.com"
-# Fields sent at the top level; everything else goes under extra_body (seed 000).
+# Fields sent at the top level; everything else goes under extra_body
+# (https://cloud.tencent.com/document/product/1668/129429).
 _TOP_LEVEL = {"prompt": "prompt", "resolution": "size", "images": "images"}
 
 
