@@ -8,6 +8,7 @@ All job work (validation, input-media policy, submit, polling, concurrency slots
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -63,6 +64,7 @@ _KIND_OF_FUNCTION: Mapping[str, JobKind] = {
     "generate_3d": "3d",
 }
 _STATUS_FUNCTION = "job_status"
+_SAVED_KEPT = 64
 
 ToolOutcome = JobResult | JobHandle | JobStatus
 """What a tool function returns (the tool output's ``raw_output``): a finished result, the
@@ -234,8 +236,9 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
         if not wait:
             self.spec_functions.append((_STATUS_FUNCTION, "a" + _STATUS_FUNCTION))
         self.download_dir = download_dir
-        # What each finished job's download gave, until its answer text is written.
-        self._saved: dict[str, tuple[list[Path], str | None]] = {}
+        # What each finished job's download gave, until its answer text is written (a few
+        # only: a direct call of generate_* writes no answer text to take its entry).
+        self._saved: OrderedDict[str, tuple[list[Path], str | None]] = OrderedDict()
         self._schemas = {kind: args_schema(model, kind) for kind, model in self.models.items()}
         self.request_defaults = _checked_defaults(request_defaults or {}, self.models, backend)
         self.on_progress = on_progress
@@ -458,22 +461,27 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
         await self._asave(jobs, result)
         return result
 
+    def _remember(self, result: JobResult, saved: tuple[list[Path], str | None]) -> None:
+        self._saved[result.job_id] = saved
+        while len(self._saved) > _SAVED_KEPT:
+            self._saved.popitem(last=False)
+
     def _save(self, jobs: JobClient, result: JobResult) -> None:
         """Download into ``download_dir`` when set; a failure keeps the URLs, with why."""
         if self.download_dir is None:
             return
         try:
-            self._saved[result.job_id] = (jobs.download(result, self.download_dir), None)
+            self._remember(result, (jobs.download(result, self.download_dir), None))
         except (TokenHubError, OSError) as exc:
-            self._saved[result.job_id] = ([], str(exc))
+            self._remember(result, ([], str(exc)))
 
     async def _asave(self, jobs: AsyncJobClient, result: JobResult) -> None:
         if self.download_dir is None:
             return
         try:
-            self._saved[result.job_id] = (await jobs.download(result, self.download_dir), None)
+            self._remember(result, (await jobs.download(result, self.download_dir), None))
         except (TokenHubError, OSError) as exc:
-            self._saved[result.job_id] = ([], str(exc))
+            self._remember(result, ([], str(exc)))
 
     def close(self) -> None:
         """Close the sync job client's connections."""
