@@ -122,6 +122,8 @@ class GenerationParam(_Frozen):
     items: GenerationParam | None = None
     properties: dict[str, GenerationParam] | None = None
     description: str = ""
+    examples: tuple[str, ...] | None = None
+    """Known values of an open list (effect templates): shown, never enforced."""
 
 
 class CloudApiAction(_Frozen):

@@ -297,6 +297,8 @@ def _param_summary(info: ModelInfo) -> str:
             accepts.append(f"max {param.max_length}")
         if param.description:
             accepts.append(param.description)
+        if param.examples:
+            accepts.append("known values: " + ", ".join(param.examples))
         parts.append(f"{name} ({'; '.join(accepts)})" if accepts else name)
     return ", ".join(parts)
 

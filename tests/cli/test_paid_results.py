@@ -99,6 +99,7 @@ def test_models_for_a_kind_lists_each_parameter_and_its_values(cli: RunCli) -> N
     assert result.exit_code == ExitCode.OK
     assert "yt-video-fx parameters: template (required;" in result.stdout
     assert "https://cloud.tencent.com/document/product/1616/119194" in result.stdout
+    assert "known values: kissing, hearting, hug," in result.stdout
     assert "resolution (360p|540p|720p)" in result.stdout
 
 
