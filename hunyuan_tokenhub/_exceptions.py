@@ -304,12 +304,21 @@ def parse_error_body(body: Any) -> tuple[str | None, str | None, str | None]:
     )
 
 
+def load_json(data: str | bytes) -> Any:
+    """``json.loads`` that raises ``ValueError`` for a document nested too deeply to parse too
+    (the standard parser raises ``RecursionError`` for it)."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply to parse") from None
+
+
 def error_from_response(
     status_code: int, content: bytes, headers: Mapping[str, str]
 ) -> APIStatusError:
     """Build the typed error for an error response."""
     try:
-        body: Any = json.loads(content) if content else None
+        body: Any = load_json(content) if content else None
     except ValueError:
         body = content.decode("utf-8", "replace")[:2000]
     code, message, request_id = parse_error_body(body)
