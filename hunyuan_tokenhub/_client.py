@@ -101,9 +101,7 @@ class _Redactor:
         for name, value in headers.items():
             if name.lower() == "authorization":
                 candidates.update({value, value.removeprefix("Bearer ").strip()})
-        self._secrets = tuple(
-            s.encode() for s in candidates if len(s) >= _MIN_SECRET_LENGTH
-        )
+        self._secrets = tuple(s.encode() for s in candidates if len(s) >= _MIN_SECRET_LENGTH)
 
     def bytes(self, content: bytes) -> bytes:
         for secret in self._secrets:
@@ -281,8 +279,10 @@ class _BaseClient:
         resend: bool = True,
     ) -> _RequestPlan:
         hosts = self._hosts if base_url is None else base_url.rstrip("/")
-        redactor = self._redactor if not headers else _Redactor(
-            {**self._headers, **headers}, self.settings.api_key.get_secret_value()
+        redactor = (
+            self._redactor
+            if not headers
+            else _Redactor({**self._headers, **headers}, self.settings.api_key.get_secret_value())
         )
         return _RequestPlan(
             hosts, path, self._policy, submit=submit, resend=resend, redactor=redactor
@@ -299,7 +299,6 @@ class _BaseClient:
     def _expired(self, expires_at: float) -> float | None:
         """The deadline in seconds if it has passed (what ended the request), else ``None``."""
         return self.settings.timeout if time.monotonic() >= expires_at else None
-
 
 
 # A well-behaved server ends the body right after [DONE]; one that keeps it open is given this

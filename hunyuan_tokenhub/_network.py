@@ -238,7 +238,12 @@ class _AsyncBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
-_PROXIES = (httpcore.HTTPProxy, httpcore.SOCKSProxy, httpcore.AsyncHTTPProxy, httpcore.AsyncSOCKSProxy)
+_PROXIES = (
+    httpcore.HTTPProxy,
+    httpcore.SOCKSProxy,
+    httpcore.AsyncHTTPProxy,
+    httpcore.AsyncSOCKSProxy,
+)
 
 
 def guard_pools(client: ClientT) -> ClientT:

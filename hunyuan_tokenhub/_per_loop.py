@@ -22,6 +22,7 @@ Usage::
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 from collections.abc import AsyncGenerator, Awaitable, Callable
@@ -50,10 +51,8 @@ class _Entry(Generic[T]):
         closer, self.closer = self.closer, None
         if closer is not None:
             # A finished generator is not handed to its (maybe closed) loop's finaliser.
-            try:
+            with contextlib.suppress(StopIteration):
                 closer.aclose().send(None)
-            except StopIteration:
-                pass
 
 
 class PerLoop(Generic[T]):
@@ -89,10 +88,8 @@ class PerLoop(Generic[T]):
         entry.closer = self._closer(key, entry)
         # Starting the generator registers it with the running loop (its first-iteration
         # hook); it then waits at its yield until the loop's shutdown finalises it.
-        try:
+        with contextlib.suppress(StopIteration):
             entry.closer.asend(None).send(None)
-        except StopIteration:
-            pass
         return entry.value
 
     def pop(self) -> T | None:
@@ -117,7 +114,7 @@ class PerLoop(Generic[T]):
             if owned and self._close is not None:
                 try:
                     await self._close(entry.value)
-                except Exception:  # noqa: BLE001 - a failed close must not break loop shutdown
+                except Exception:  # a failed close must not break the loop's shutdown
                     logger.debug("closing a per-loop client at loop shutdown failed", exc_info=True)
 
     def _forget_closed_loops(self) -> list[_Entry[T]]:

@@ -8,7 +8,6 @@ own example has one), an error object sent inside the stream, and a stream that 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ._exceptions import (
@@ -20,6 +19,7 @@ from ._exceptions import (
     RateLimitError,
     ServiceUnavailableError,
     StreamError,
+    load_json,
     parse_error_body,
 )
 
@@ -78,7 +78,7 @@ class SSEDecoder:
                 self.done = True
                 return None
             try:
-                chunk = json.loads(data)
+                chunk = load_json(data)
             except ValueError:
                 self._pending.append(data)
                 return None
@@ -99,10 +99,10 @@ class SSEDecoder:
         if not data:
             return None
         try:
-            chunk = json.loads(data)
-        except ValueError:
+            chunk = load_json(data)
+        except ValueError as exc:
             raise StreamError(
-                f"malformed chunk in the stream (not valid JSON): {data[:500]!r}",
+                f"malformed chunk in the stream (not valid JSON: {exc}): {data[:500]!r}",
                 raw_line=f"data: {data}",
             ) from None
         return self._check(chunk, data)

@@ -74,6 +74,9 @@ def _api_key_factory() -> SecretStr | None:
     return secret_from_env(list(API_KEY_ENV_VARS), default=None)()
 
 
+_SECRET_FIELDS = ("api_key", "secret_id", "secret_key")
+
+
 class GenerationSettings(BaseModel):
     """The settings the generation tools and ``HunyuanGenerationToolkit`` share.
 
@@ -115,6 +118,13 @@ class GenerationSettings(BaseModel):
     def generation_settings(self) -> dict[str, Any]:
         """These settings as constructor arguments (secrets stay ``SecretStr``)."""
         return {name: getattr(self, name) for name in GenerationSettings.model_fields}
+
+    def __getstate__(self) -> dict[Any, Any]:
+        # A SecretStr pickles its value in clear: pickle the settings without the secrets. An
+        # unpickled copy reads the key from the environment again, as ChatHunyuan's does.
+        state = super().__getstate__()
+        state["__dict__"] = {**state["__dict__"], **dict.fromkeys(_SECRET_FIELDS)}
+        return state
 
 
 class _HunyuanGenerationTool(GenerationSettings, BaseTool):
