@@ -1,6 +1,6 @@
 """Quickstart: chat, streaming, a tool call and an image, in thirty lines.
 
-pip install -e ".[all]" && python examples/quickstart.py
+    pip install -e ".[all]" && python examples/quickstart.py
 """
 
 from _support import tokenhub_or_emulator
