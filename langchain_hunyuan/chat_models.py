@@ -124,10 +124,15 @@ class ChatHunyuan(BaseChatModel):
     max_tokens: int | None = None
     stop: list[str] | str | None = Field(default=None, alias="stop_sequences")
     seed: int | None = None
-    timeout: float | None = None
-    """Seconds per request (core default 60)."""
+    timeout: float | httpx.Timeout | None = None
+    """Overall deadline of one request in seconds (core default 600, room for reasoning): the
+    whole answer, or a stream's first chunk. An ``httpx.Timeout`` sets httpx's phases instead."""
+    stream_idle_timeout: float | None = None
+    """Longest wait for each next stream chunk (default: the read timeout)."""
     max_retries: int | None = None
     """Retries on 429, 5xx and connection errors (core default 2)."""
+    retry_sent_chat_requests: bool = False
+    """Also resend a request whose body was sent but got no answer (it may be billed twice)."""
     streaming: bool = False
     """Stream even for ``invoke`` (callbacks then receive every token)."""
     stream_usage: bool = True
@@ -292,6 +297,8 @@ class ChatHunyuan(BaseChatModel):
             "fallback_base_urls": self.fallback_base_urls,
             "timeout": self.timeout,
             "max_retries": self.max_retries,
+            "stream_idle_timeout": self.stream_idle_timeout,
+            "retry_sent_chat_requests": self.retry_sent_chat_requests,
         }
 
     def _sync_client(self) -> TokenHubClient:

@@ -59,7 +59,16 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "hunyuan-2.0-instruct-20251111"
 # Fields passed through to the core clients' settings, under the same names.
-_CLIENT_FIELDS = ("api_key", "base_url", "region", "fallback_base_urls", "timeout", "max_retries")
+_CLIENT_FIELDS = (
+    "api_key",
+    "base_url",
+    "region",
+    "fallback_base_urls",
+    "timeout",
+    "max_retries",
+    "stream_idle_timeout",
+    "retry_sent_chat_requests",
+)
 
 
 class Hunyuan(FunctionCallingLLM):
@@ -115,11 +124,23 @@ class Hunyuan(FunctionCallingLLM):
     max_tokens: int | None = Field(default=None, description="Maximum output tokens.")
     stop: list[str] | str | None = Field(default=None, description="Up to 4 stop sequences.")
     seed: int | None = Field(default=None, description="Sampling seed.")
-    timeout: float | None = Field(default=None, description="Seconds per request (core: 60).")
+    timeout: float | None = Field(
+        default=None,
+        description="Overall deadline of one request in seconds (core default 600, room for "
+        "reasoning): the whole answer, or a stream's first chunk.",
+    )
+    stream_idle_timeout: float | None = Field(
+        default=None, description="Longest wait for each next stream chunk (default: timeout)."
+    )
     max_retries: int | None = Field(
         default=None,
         description="Retries on 429, 5xx and connection errors (core default 2); the only "
         "retry layer.",
+    )
+    retry_sent_chat_requests: bool = Field(
+        default=False,
+        description="Also resend a request whose body was sent but got no answer (it may be "
+        "billed twice).",
     )
     stream_usage: bool = Field(
         default=True, description="Ask for token usage in streams (stream_options)."

@@ -48,6 +48,10 @@ ProgressCallback = Callable[[JobStatus], Any]
 
 RequestLike = JobRequest | Mapping[str, Any] | None
 
+# A job call answers at once (a submit with an id, a query with a status): no request of it
+# needs the long deadline of a chat answer.
+JOB_REQUEST_TIMEOUT = 60.0
+
 
 def _backend_options(
     client: TokenHubClient | AsyncTokenHubClient | None,
@@ -224,7 +228,7 @@ class JobClient(_JobClientBase):
             api_key=self._transport_key(api_key),
             base_url=base_url,
             region=region,
-            timeout=request_timeout,
+            timeout=request_timeout or JOB_REQUEST_TIMEOUT,
             max_retries=max_retries,
         )
 
@@ -444,7 +448,7 @@ class AsyncJobClient(_JobClientBase):
             api_key=self._transport_key(api_key),
             base_url=base_url,
             region=region,
-            timeout=request_timeout,
+            timeout=request_timeout or JOB_REQUEST_TIMEOUT,
             max_retries=max_retries,
         )
 
