@@ -100,7 +100,7 @@ class _Redactor:
         candidates = {api_key}
         for name, value in headers.items():
             if name.lower() == "authorization":
-                candidates.update({value, value.removeprefix("Bearer ").strip()})
+                candidates.add(value.removeprefix("Bearer ").strip())
         self._secrets = tuple(s.encode() for s in candidates if len(s) >= _MIN_SECRET_LENGTH)
 
     def bytes(self, content: bytes) -> bytes:
@@ -123,6 +123,12 @@ class _Redactor:
         for secret in self._secrets:
             scrub_secret(error, secret.decode())
         return error
+
+    def cause(self, exc: BaseException) -> BaseException | None:
+        """``exc`` to chain as a cause, or ``None`` when its text quotes a secret (an HTTP
+        parser error may quote the server's bytes, which may echo the key)."""
+        text = str(exc)
+        return None if any(s.decode() in text for s in self._secrets) else exc
 
     def decode_json(self, response: httpx.Response) -> dict[str, Any]:
         content = self.bytes(response.content)
@@ -202,7 +208,7 @@ class _RequestPlan:
             if delay is not None:
                 logger.info("retrying %s after %s in %.2fs", self._path, type(exc).__name__, delay)
                 return delay
-        raise error from exc
+        raise error from self.redactor.cause(exc)
 
     def on_error_status(self, response: httpx.Response) -> float:
         error = self.redactor.status_error(response)
@@ -362,7 +368,7 @@ class _StreamReader:
         error = StreamError(
             f"the stream was cut off: {type(exc).__name__}: {exc}", request_id=self._request_id
         )
-        raise self._plan.redactor.error(error) from exc
+        raise self._plan.redactor.error(error) from self._plan.redactor.cause(exc)
 
 
 class TokenHubClient(_BaseClient):
@@ -431,7 +437,7 @@ class TokenHubClient(_BaseClient):
             )
             response = None
             try:
-                with guarded(expires_at=expires_at):
+                with guarded(expires_at=expires_at, redact=plan.redactor.text):
                     response = self._http.send(request, stream=stream)
                     if stream and response.status_code >= 400:
                         response.read()
@@ -486,7 +492,7 @@ class TokenHubClient(_BaseClient):
         try:
             while True:
                 try:
-                    with guarded(expires_at=stream.expires_at):
+                    with guarded(expires_at=stream.expires_at, redact=plan.redactor.text):
                         line = next(lines, None)
                 except httpx.TransportError as exc:
                     stream.on_transport_error(exc)
@@ -580,7 +586,7 @@ class AsyncTokenHubClient(_BaseClient):
             )
             response = None
             try:
-                with guarded(expires_at=expires_at):
+                with guarded(expires_at=expires_at, redact=plan.redactor.text):
                     response = await self._http.send(request, stream=stream)
                     if stream and response.status_code >= 400:
                         await response.aread()
@@ -629,7 +635,7 @@ class AsyncTokenHubClient(_BaseClient):
         try:
             while True:
                 try:
-                    with guarded(expires_at=stream.expires_at):
+                    with guarded(expires_at=stream.expires_at, redact=plan.redactor.text):
                         line = await anext(lines, None)
                 except httpx.TransportError as exc:
                     stream.on_transport_error(exc)

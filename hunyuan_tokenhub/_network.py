@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import socket
 import ssl
 import time
@@ -49,6 +50,7 @@ ClientT = TypeVar("ClientT", httpx.Client, httpx.AsyncClient)
 class _Guard:
     expires_at: float | None
     check_address: AddressCheck | None
+    redact: Callable[[str], str] | None
 
 
 _current: ContextVar[_Guard | None] = ContextVar("hunyuan_tokenhub_guard", default=None)
@@ -56,15 +58,42 @@ _current: ContextVar[_Guard | None] = ContextVar("hunyuan_tokenhub_guard", defau
 
 @contextmanager
 def guarded(
-    *, expires_at: float | None = None, check_address: AddressCheck | None = None
+    *,
+    expires_at: float | None = None,
+    check_address: AddressCheck | None = None,
+    redact: Callable[[str], str] | None = None,
 ) -> Iterator[None]:
-    """Within the block, socket operations end by ``expires_at`` (``time.monotonic()``) and
-    TCP connections go only to addresses ``check_address`` accepts (on guarded pools)."""
-    token = _current.set(_Guard(expires_at, check_address))
+    """Within the block, socket operations end by ``expires_at`` (``time.monotonic()``), TCP
+    connections go only to addresses ``check_address`` accepts (on guarded pools), and
+    httpcore's log records pass through ``redact``."""
+    token = _current.set(_Guard(expires_at, check_address, redact))
     try:
         yield
     finally:
         _current.reset(token)
+
+
+class _RedactingFilter(logging.Filter):
+    """Applies the running request's ``redact`` to httpcore's log records.
+
+    httpcore's DEBUG trace quotes the server's raw bytes when they break HTTP (an illegal
+    status or header line), and a hostile server may put the key there.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        guard = _current.get()
+        if guard is not None and guard.redact is not None:
+            message = record.getMessage()
+            cleaned = guard.redact(message)
+            if cleaned != message:
+                record.msg, record.args = cleaned, None
+        return True
+
+
+# A filter acts only on records of the logger it is added to, so each of httpcore's loggers
+# gets it.
+for _name in ("connection", "http11", "http2", "proxy", "socks"):
+    logging.getLogger(f"httpcore.{_name}").addFilter(_RedactingFilter())
 
 
 def _capped(timeout: float | None, expired: type[Exception]) -> float | None:

@@ -14,6 +14,7 @@ Usage::
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -55,16 +56,18 @@ def response_bytes(
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
-def json_response(payload: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> bytes:
+def json_response(
+    payload: Any, status: int = 200, headers: Mapping[str, str] | None = None
+) -> bytes:
     return response_bytes(status, json.dumps(payload).encode(), headers)
 
 
 def sse_response(events: Iterable[str]) -> bytes:
     """A chunked ``text/event-stream`` response, one transfer chunk per event."""
     head = (
-        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-        "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-    ).encode()
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+        b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    )
     chunks = []
     for event in events:
         data = event.encode()
@@ -229,10 +232,8 @@ class FaultServer:
                 self.script(request, conn, self)
             except OSError:
                 return  # the client went away mid-answer: that is what some tests do
-            try:
+            with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 def _read_request(conn: socket.socket) -> Request | None:

@@ -15,7 +15,12 @@ from typing import Any
 import httpx
 import pytest
 
-from hunyuan_tokenhub import APIConnectionError, APITimeoutError, AsyncTokenHubClient, TokenHubClient
+from hunyuan_tokenhub import (
+    APIConnectionError,
+    APITimeoutError,
+    AsyncTokenHubClient,
+    TokenHubClient,
+)
 from tests.reliability._fault_server import (
     FaultServer,
     Script,
