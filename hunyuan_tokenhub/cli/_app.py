@@ -81,7 +81,12 @@ def connection_options(
     ] = None,
     timeout: Annotated[
         float | None,
-        typer.Option("--timeout", min=0.001, help="Seconds per HTTP request. Default: 60."),
+        typer.Option(
+            "--timeout",
+            min=0.001,
+            help="Overall deadline of each HTTP request in seconds. "
+            "Default: 600 for chat, 60 for job calls.",
+        ),
     ] = None,
     backend: Annotated[
         str | None,
