@@ -28,6 +28,7 @@ from ._exceptions import (
     scrub_secret,
 )
 from ._failover import HostPool
+from ._remote_models import MODELS_PATH, RemoteModel, parse_model_list
 from ._retry import FAILOVER_STATUS, RetryPolicy, is_connect_failure, parse_retry_after
 from ._sse import SSEDecoder
 from ._version import __version__
@@ -61,6 +62,16 @@ def _decode_json(response: httpx.Response) -> dict[str, Any]:
             body=data,
         )
     return data
+
+
+def _requested_model(request: httpx.Request) -> str | None:
+    """The ``model`` a JSON request body named (read only when an error answer needs it)."""
+    try:
+        body = json.loads(request.content)
+    except (ValueError, httpx.RequestNotRead):
+        return None
+    model = body.get("model") if isinstance(body, dict) else None
+    return model if isinstance(model, str) else None
 
 
 def _transport_error(exc: httpx.TransportError, url: str) -> APIConnectionError:
@@ -129,7 +140,12 @@ class _RequestPlan:
         raise error from exc
 
     def on_error_status(self, response: httpx.Response) -> float:
-        error = error_from_response(response.status_code, response.content, response.headers)
+        error = error_from_response(
+            response.status_code,
+            response.content,
+            response.headers,
+            model=_requested_model(response.request),
+        )
         if not self._submit and response.status_code in FAILOVER_STATUS and self._fail_over():
             return 0.0
         if self._policy.error_is_retryable(error, submit=self._submit):
@@ -243,11 +259,16 @@ class TokenHubClient(_BaseClient):
         self._http = http_client or httpx.Client(timeout=self._timeout, limits=_POOL_LIMITS)
 
     def _send(
-        self, plan: _RequestPlan, content: bytes, headers: Mapping[str, str], stream: bool
+        self,
+        plan: _RequestPlan,
+        content: bytes | None,
+        headers: Mapping[str, str],
+        stream: bool,
+        method: str = "POST",
     ) -> httpx.Response:
         while True:
             request = self._http.build_request(
-                "POST", plan.url, content=content, headers=headers, timeout=self._timeout
+                method, plan.url, content=content, headers=headers, timeout=self._timeout
             )
             try:
                 response = self._http.send(request, stream=stream)
@@ -283,6 +304,12 @@ class TokenHubClient(_BaseClient):
         plan = self._plan(path, submit=submit, base_url=base_url)
         response = self._send(plan, _encode(body), self._merge_headers(headers), stream=False)
         return _decode_json(response)
+
+    def list_models(self) -> list[RemoteModel]:
+        """``GET /models``: the models this key may call, with their ``status``."""
+        plan = self._plan(MODELS_PATH, submit=False, base_url=None)
+        response = self._send(plan, None, self._headers, stream=False, method="GET")
+        return parse_model_list(_decode_json(response))
 
     def chat_completions(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         """``POST /chat/completions`` without streaming; returns the parsed response."""
@@ -381,11 +408,16 @@ class AsyncTokenHubClient(_BaseClient):
         self._http = http_client or httpx.AsyncClient(timeout=self._timeout, limits=_POOL_LIMITS)
 
     async def _send(
-        self, plan: _RequestPlan, content: bytes, headers: Mapping[str, str], stream: bool
+        self,
+        plan: _RequestPlan,
+        content: bytes | None,
+        headers: Mapping[str, str],
+        stream: bool,
+        method: str = "POST",
     ) -> httpx.Response:
         while True:
             request = self._http.build_request(
-                "POST", plan.url, content=content, headers=headers, timeout=self._timeout
+                method, plan.url, content=content, headers=headers, timeout=self._timeout
             )
             try:
                 response = await self._http.send(request, stream=stream)
@@ -417,6 +449,12 @@ class AsyncTokenHubClient(_BaseClient):
         plan = self._plan(path, submit=submit, base_url=base_url)
         response = await self._send(plan, _encode(body), self._merge_headers(headers), False)
         return _decode_json(response)
+
+    async def list_models(self) -> list[RemoteModel]:
+        """Async :meth:`TokenHubClient.list_models`."""
+        plan = self._plan(MODELS_PATH, submit=False, base_url=None)
+        response = await self._send(plan, None, self._headers, False, method="GET")
+        return parse_model_list(_decode_json(response))
 
     async def chat_completions(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         """Async :meth:`TokenHubClient.chat_completions`."""

@@ -15,9 +15,10 @@ import typer
 from rich.console import Console
 from rich.table import Column, Table
 
-from .._catalog import list_models
+from .._catalog import ModelInfo, list_models, model_data
 from .._chat import ChatStreamNormalizer, StreamDelta, build_chat_request
 from .._config import HOSTS
+from .._remote_models import RemoteModel
 from .._version import __version__
 from ._common import (
     EXIT_CODES_HELP,
@@ -227,37 +228,82 @@ class ModelKindChoice(str, enum.Enum):
 
 @app.command()
 def models(
+    ctx: typer.Context,
     kind: Annotated[
         ModelKindChoice | None,
         typer.Option("--kind", help="Only models of this kind.", show_default=False),
     ] = None,
+    remote: Annotated[
+        bool,
+        typer.Option(
+            "--remote",
+            help="Also ask the gateway which models this key may call (GET /v1/models).",
+        ),
+    ] = False,
     json_output: JsonFlag = False,
 ) -> None:
-    """List the documented TokenHub models (custom ep-... service ids work too)."""
+    """List the models in the package's model data (custom ep-... service ids work too).
+
+    With --remote, the account's list from the gateway is shown beside it: a model the gateway
+    does not list cannot be called with this key.
+    """
     found = list_models(kind.value if kind is not None else None)
+    served: dict[str, RemoteModel] | None = None
+    if remote:
+        state = command_state(ctx, json_output)
+        with state.client() as client:
+            served = {m.id.lower(): m for m in client.list_models()}
     if json_output:
-        print_json([asdict(m) for m in found])
+        document: dict[str, Any] | list[dict[str, Any]] = [
+            m.model_dump(mode="json") for m in found
+        ]
+        if served is not None:
+            document = {
+                "local": document,
+                "remote": [{**m.raw, "id": m.id, "status": m.status} for m in served.values()],
+            }
+        print_json(document)
         return
+    Console().print(_models_table(found, served))
+    if served is not None:
+        local = {m.id.lower() for m in found}
+        extra = [m for key, m in served.items() if key not in local]
+        if extra:
+            Console().print(
+                "Served but not in the package's data (they get the safe defaults): "
+                + ", ".join(f"{m.id} ({m.status or '?'})" for m in extra),
+                soft_wrap=True,
+            )
+
+
+def _models_table(found: list[ModelInfo], served: dict[str, RemoteModel] | None) -> Table:
+    columns: list[Column | str] = [Column("model", no_wrap=True), "kind", "name", "status"]
+    columns += ["context", "thinking", "tools"]
+    if served is not None:
+        columns.append("gateway says")
     table = Table(
-        Column("model", no_wrap=True),
-        "kind",
-        "name",
-        "context",
-        "reasoning",
-        "tools",
-        caption="Context windows are conservative defaults where the docs give none.",
+        *columns,
+        caption=f"Model data as of {model_data().as_of.isoformat()}; "
+        "sources: hunyuan_tokenhub/models.json.",
     )
     for m in found:
-        chat_model = m.kind == "chat"
-        table.add_row(
+        chat = m.chat
+        row = [
             m.id,
             m.kind,
             m.display_name,
-            f"{m.context_window:,}" if chat_model else "",
-            "yes" if m.reasoning else "",
+            m.status + (f" {m.retired_on.isoformat()}" if m.retired_on else ""),
+            f"{m.context_window:,}" if chat is not None else "",
+            chat.thinking.default if chat is not None else "",
             "yes" if m.supports_tools else "",
-        )
-    Console().print(table)
+        ]
+        if served is not None:
+            remote_model = served.get(m.id.lower())
+            row.append(
+                (remote_model.status or "listed") if remote_model is not None else "not listed"
+            )
+        table.add_row(*row)
+    return table
 
 
 @app.command()

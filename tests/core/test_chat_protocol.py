@@ -13,7 +13,6 @@ from hunyuan_tokenhub._chat import (
     InvalidToolCall,
     ToolCall,
     build_chat_payload,
-    build_chat_request,
     format_assistant_message,
     format_tool_call,
     json_object_from_text,
