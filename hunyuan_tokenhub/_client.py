@@ -226,7 +226,7 @@ class TokenHubClient(_BaseClient):
 
             with TokenHubClient() as client:  # key from TOKENHUB_API_KEY
                 reply = client.chat_completions(
-                    {"model": "hunyuan-2.0-instruct-20251111",
+                    {"model": "deepseek-v4-flash",
                      "messages": [{"role": "user", "content": "Hi"}]}
                 )
                 print(reply["choices"][0]["message"]["content"])

@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "hunyuan-2.0-instruct-20251111"
+DEFAULT_MODEL = "deepseek-v4-flash"
 # Fields passed through to the core clients' settings, under the same names.
 _CLIENT_FIELDS = ("api_key", "base_url", "region", "fallback_base_urls", "timeout", "max_retries")
 
@@ -75,7 +75,7 @@ class Hunyuan(FunctionCallingLLM):
             from llama_index.core.llms import ChatMessage
             from llama_index_hunyuan import Hunyuan
 
-            llm = Hunyuan(model="hunyuan-2.0-instruct-20251111", temperature=0.3)
+            llm = Hunyuan(model="deepseek-v4-flash", temperature=0.3)
             print(llm.complete("计算 1+1").text)
 
             for chunk in llm.stream_chat([ChatMessage(role="user", content="Write a haiku")]):
@@ -83,7 +83,7 @@ class Hunyuan(FunctionCallingLLM):
 
     With tools (``FunctionAgent``, ``chat_with_tools``, ``structured_predict``) it uses TokenHub
     function calling; parallel calls and ``tool_required``/``tool_choice`` are supported.
-    Thinking models (``deepseek-r1-0528``, ``hunyuan-2.0-thinking-20251109``...) give their
+    Thinking models (``kimi-k2.6``, ``deepseek-v4-pro``, ``minimax-m2.7``...) give their
     reasoning as a ``ThinkingBlock`` and, while streaming, as ``additional_kwargs
     ["thinking_delta"]``; it is sent back per the model's rule in the model data
     (``reasoning_passback``). ``thinking`` switches the thinking mode and ``reasoning_effort``

@@ -33,7 +33,7 @@ from ._common import (
 )
 from ._jobs import register as register_generation_commands
 
-DEFAULT_CHAT_MODEL = "hunyuan-2.0-instruct-20251111"
+DEFAULT_CHAT_MODEL = "deepseek-v4-flash"
 
 app = typer.Typer(
     name=PROG,
