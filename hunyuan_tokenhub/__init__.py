@@ -6,7 +6,8 @@ Importing this package never imports LangChain or LlamaIndex; the adapters live 
 
 from typing import TYPE_CHECKING
 
-from ._catalog import ModelInfo, get_model_info, list_models
+from ._catalog import ModelInfo, get_model_info, list_models, register_model, unregister_model
+from ._chat import build_chat_request
 from ._client import AsyncTokenHubClient, TokenHubClient
 from ._config import HOSTS, ClientSettings, resolve_settings
 from ._exceptions import (
@@ -22,6 +23,9 @@ from ._exceptions import (
     JobError,
     JobFailedError,
     JobTimeoutError,
+    ModelNotAvailableError,
+    ModelNotEnabledError,
+    ModelNotFoundError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -30,6 +34,8 @@ from ._exceptions import (
     SubmitTimeoutError,
     TokenHubError,
 )
+from ._remote_models import RemoteModel
+from ._thinking import Notices, ReasoningTagSplitter
 from ._version import __version__
 
 __all__ = [
@@ -49,18 +55,27 @@ __all__ = [
     "JobFailedError",
     "JobTimeoutError",
     "ModelInfo",
+    "ModelNotAvailableError",
+    "ModelNotEnabledError",
+    "ModelNotFoundError",
     "NotFoundError",
+    "Notices",
     "PermissionDeniedError",
     "RateLimitError",
+    "ReasoningTagSplitter",
+    "RemoteModel",
     "ServiceUnavailableError",
     "StreamError",
     "SubmitTimeoutError",
     "TokenHubClient",
     "TokenHubError",
     "__version__",
+    "build_chat_request",
     "get_model_info",
     "list_models",
+    "register_model",
     "resolve_settings",
+    "unregister_model",
 ]
 
 # Generation jobs (image, video, 3D); the full API lives in hunyuan_tokenhub.jobs. They are

@@ -30,6 +30,7 @@ from ._exceptions import (
 )
 from ._failover import HostPool
 from ._network import guard_pools, guarded
+from ._remote_models import MODELS_PATH, RemoteModel, parse_model_list
 from ._retry import FAILOVER_STATUS, RetryPolicy, is_connect_failure, parse_retry_after
 from ._sse import SSEDecoder
 from ._version import __version__
@@ -64,6 +65,16 @@ def _decode_json(status_code: int, content: bytes, request_id: str | None) -> di
             body=data,
         )
     return data
+
+
+def _requested_model(request: httpx.Request) -> str | None:
+    """The ``model`` a JSON request body named (read only when an error answer needs it)."""
+    try:
+        body = json.loads(request.content)
+    except (ValueError, httpx.RequestNotRead):
+        return None
+    model = body.get("model") if isinstance(body, dict) else None
+    return model if isinstance(model, str) else None
 
 
 def _transport_error(
@@ -136,7 +147,10 @@ class _Redactor:
 
     def status_error(self, response: httpx.Response) -> APIError:
         return error_from_response(
-            response.status_code, self.bytes(response.content), self.headers(response.headers)
+            response.status_code,
+            self.bytes(response.content),
+            self.headers(response.headers),
+            model=_requested_model(response.request),
         )
 
 
@@ -381,7 +395,7 @@ class TokenHubClient(_BaseClient):
 
             with TokenHubClient() as client:  # key from TOKENHUB_API_KEY
                 reply = client.chat_completions(
-                    {"model": "hunyuan-2.0-instruct-20251111",
+                    {"model": "deepseek-v4-flash",
                      "messages": [{"role": "user", "content": "Hi"}]}
                 )
                 print(reply["choices"][0]["message"]["content"])
@@ -427,13 +441,18 @@ class TokenHubClient(_BaseClient):
         )
 
     def _send(
-        self, plan: _RequestPlan, content: bytes, headers: Mapping[str, str], stream: bool
+        self,
+        plan: _RequestPlan,
+        content: bytes | None,
+        headers: Mapping[str, str],
+        stream: bool,
+        method: str = "POST",
     ) -> tuple[httpx.Response, float]:
         """The successful response and its deadline (``time.monotonic()``)."""
         while True:
             expires_at = time.monotonic() + self.settings.timeout
             request = self._http.build_request(
-                "POST", plan.url, content=content, headers=headers, timeout=self._timeout
+                method, plan.url, content=content, headers=headers, timeout=self._timeout
             )
             response = None
             try:
@@ -473,6 +492,12 @@ class TokenHubClient(_BaseClient):
         """
         plan = self._plan(path, submit=submit, base_url=base_url, headers=headers)
         return self._post(plan, body, self._merge_headers(headers))
+
+    def list_models(self) -> list[RemoteModel]:
+        """``GET /models``: the models this key may call, with their ``status``."""
+        plan = self._plan(MODELS_PATH, submit=False)
+        response, _ = self._send(plan, None, self._headers, stream=False, method="GET")
+        return parse_model_list(plan.redactor.decode_json(response))
 
     def chat_completions(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         """``POST /chat/completions`` without streaming; returns the parsed response."""
@@ -576,13 +601,18 @@ class AsyncTokenHubClient(_BaseClient):
         )
 
     async def _send(
-        self, plan: _RequestPlan, content: bytes, headers: Mapping[str, str], stream: bool
+        self,
+        plan: _RequestPlan,
+        content: bytes | None,
+        headers: Mapping[str, str],
+        stream: bool,
+        method: str = "POST",
     ) -> tuple[httpx.Response, float]:
         """Async :meth:`TokenHubClient._send`."""
         while True:
             expires_at = time.monotonic() + self.settings.timeout
             request = self._http.build_request(
-                "POST", plan.url, content=content, headers=headers, timeout=self._timeout
+                method, plan.url, content=content, headers=headers, timeout=self._timeout
             )
             response = None
             try:
@@ -618,6 +648,12 @@ class AsyncTokenHubClient(_BaseClient):
         """Async :meth:`TokenHubClient.post_json`."""
         plan = self._plan(path, submit=submit, base_url=base_url, headers=headers)
         return await self._post(plan, body, self._merge_headers(headers))
+
+    async def list_models(self) -> list[RemoteModel]:
+        """Async :meth:`TokenHubClient.list_models`."""
+        plan = self._plan(MODELS_PATH, submit=False)
+        response, _ = await self._send(plan, None, self._headers, stream=False, method="GET")
+        return parse_model_list(plan.redactor.decode_json(response))
 
     async def chat_completions(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         """Async :meth:`TokenHubClient.chat_completions`."""

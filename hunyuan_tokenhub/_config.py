@@ -16,19 +16,31 @@ from pydantic import SecretStr
 
 from ._exceptions import ConfigurationError
 
-Region = Literal["cn", "intl"]
+Region = Literal["cn", "intl", "ap-guangzhou", "ap-singapore"]
 
 API_KEY_ENV_VARS = ("TOKENHUB_API_KEY", "HUNYUAN_API_KEY")
 BASE_URL_ENV_VAR = "TOKENHUB_BASE_URL"
 REGION_ENV_VAR = "TOKENHUB_REGION"
 
-# ../shared/TOKENHUB_API.md §1: each site has a default host and a backup to use when the
-# default cannot be reached.
+# Each site has a default host and a backup to use "when the default address is unavailable".
+# cn / intl: the Chinese site's mainland and overseas hosts
+# (https://cloud.tencent.com/document/product/1823/130078, read 2026-12-01).
+# ap-guangzhou / ap-singapore: the International site's (tencentcloud.com accounts) hosts
+# (https://www.tencentcloud.com/zh/document/product/1300/78941, updated 2026-05-13, read
+# 2026-12-01). A key works only on the site that issued it.
 HOSTS: Mapping[str, tuple[str, tuple[str, ...]]] = {
     "cn": ("https://tokenhub.tencentmaas.com/v1", ("https://tokenhub.tencentmaas.cn/v1",)),
     "intl": (
         "https://tokenhub-intl.tencentmaas.com/v1",
         ("https://tokenhub-intl.tencentmaas.cn/v1",),
+    ),
+    "ap-guangzhou": (
+        "https://tokenhub.tencentcloudmaas.com/v1",
+        ("https://tokenhub.tencentcloudmaas.tech/v1",),
+    ),
+    "ap-singapore": (
+        "https://tokenhub-intl.tencentcloudmaas.com/v1",
+        ("https://tokenhub-intl.tencentcloudmaas.tech/v1",),
     ),
 }
 

@@ -26,7 +26,7 @@ class HunyuanGenerationToolkit(GenerationSettings, BaseToolkit):
             from langchain_hunyuan import ChatHunyuan, HunyuanGenerationToolkit
 
             tools = HunyuanGenerationToolkit(download_dir="media/").get_tools()
-            agent = create_agent(ChatHunyuan(model="hunyuan-2.0-instruct-20251111"), tools)
+            agent = create_agent(ChatHunyuan(model="deepseek-v4-flash"), tools)
             agent.invoke({"messages": [("user", "Draw a lighthouse at dawn")]})
 
     ``image_model``, ``video_model`` and ``model_3d`` choose each tool's model (default: the

@@ -43,6 +43,7 @@ from hunyuan_tokenhub._chat import (
     tool_names,
 )
 from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
+from hunyuan_tokenhub._thinking import Notices, forced_tool_choice_allowed
 
 from .utils import (
     ChatStreamAssembler,
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "hunyuan-2.0-instruct-20251111"
+DEFAULT_MODEL = "deepseek-v4-flash"
 # Fields passed through to the core clients' settings, under the same names.
 _CLIENT_FIELDS = (
     "api_key",
@@ -83,7 +84,7 @@ class Hunyuan(FunctionCallingLLM):
             from llama_index.core.llms import ChatMessage
             from llama_index_hunyuan import Hunyuan
 
-            llm = Hunyuan(model="hunyuan-2.0-instruct-20251111", temperature=0.3)
+            llm = Hunyuan(model="deepseek-v4-flash", temperature=0.3)
             print(llm.complete("计算 1+1").text)
 
             for chunk in llm.stream_chat([ChatMessage(role="user", content="Write a haiku")]):
@@ -91,10 +92,11 @@ class Hunyuan(FunctionCallingLLM):
 
     With tools (``FunctionAgent``, ``chat_with_tools``, ``structured_predict``) it uses TokenHub
     function calling; parallel calls and ``tool_required``/``tool_choice`` are supported.
-    Thinking models (``deepseek-r1-0528``, ``hunyuan-2.0-thinking-20251109``...) give their
+    Thinking models (``kimi-k2.6``, ``deepseek-v4-pro``, ``minimax-m2.7``...) give their
     reasoning as a ``ThinkingBlock`` and, while streaming, as ``additional_kwargs
-    ["thinking_delta"]``; it is sent back per the model's catalogue policy
-    (``reasoning_passback``). Token usage (with cached and reasoning tokens) is in
+    ["thinking_delta"]``; it is sent back per the model's rule in the model data
+    (``reasoning_passback``). ``thinking`` switches the thinking mode and ``reasoning_effort``
+    sets its depth. Token usage (with cached and reasoning tokens) is in
     ``response.additional_kwargs`` and ``response.raw["usage"]``, for streams on the last chunk.
 
     Only parameters you set are sent (``temperature``, ``parallel_tool_calls``...). Other
@@ -115,13 +117,20 @@ class Hunyuan(FunctionCallingLLM):
         default=None,
         description="Defaults to TOKENHUB_BASE_URL, else the region's host (with its backup).",
     )
-    region: str | None = Field(default=None, description='"cn" (default) or "intl".')
+    region: str | None = Field(
+        default=None,
+        description='"cn" (default), "intl", "ap-guangzhou" or "ap-singapore" (see README).',
+    )
     fallback_base_urls: list[str] | None = Field(
         default=None, description="Hosts tried when base_url cannot be reached."
     )
     temperature: float | None = Field(default=None, description="Sent only when set; [0, 2].")
     top_p: float | None = Field(default=None, description="Sent only when set; [0, 1].")
-    max_tokens: int | None = Field(default=None, description="Maximum output tokens.")
+    max_tokens: int | None = Field(
+        default=None,
+        alias="max_completion_tokens",
+        description="Maximum output tokens, sent under the name the model wants.",
+    )
     stop: list[str] | str | None = Field(default=None, description="Up to 4 stop sequences.")
     seed: int | None = Field(default=None, description="Sampling seed.")
     timeout: float | None = Field(
@@ -172,14 +181,24 @@ class Hunyuan(FunctionCallingLLM):
         description="Always True (TokenHub has no legacy completions endpoint); accepted so "
         "that OpenAILike settings carry over.",
     )
+    thinking: bool | None = Field(
+        default=None,
+        description="Thinking mode: None keeps the model's default, True/False switch it (per "
+        "call too); turning off a model that always thinks fails early.",
+    )
+    reasoning_effort: str | None = Field(
+        default=None,
+        description="none, minimal, low, medium, high or xhigh (checked before sending).",
+    )
     reasoning_passback: ReasoningPassback | None = Field(
-        default=None, description="Override the catalogue's reasoning pass-back policy."
+        default=None, description="Override the model's reasoning pass-back rule."
     )
 
     # A misspelt setting must fail, not be silently ignored.
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     _clients: AdapterClients = PrivateAttr()
+    _notices: Notices = PrivateAttr(default_factory=Notices)
     _http_clients: tuple[httpx.Client | None, httpx.AsyncClient | None] = PrivateAttr()
 
     def __init__(
@@ -205,8 +224,10 @@ class Hunyuan(FunctionCallingLLM):
             self.model,
             [{"role": "user", "content": ""}],
             body,
+            thinking=self.thinking,
             reasoning_passback=self.reasoning_passback,
             extra_body=extra_body,
+            notices=self._notices,
         )
 
     @classmethod
@@ -266,6 +287,7 @@ class Hunyuan(FunctionCallingLLM):
             "max_tokens": self.max_tokens,
             "stop": self.stop,
             "seed": self.seed,
+            "reasoning_effort": self.reasoning_effort,
             **self.additional_kwargs,
         }
         extra_body = {**(body.pop("extra_body", None) or {}), **(self.extra_body or {})}
@@ -286,20 +308,23 @@ class Hunyuan(FunctionCallingLLM):
             model,
             to_openai_message_dicts(messages),
             body,
+            thinking=self.thinking,
             reasoning_passback=self.reasoning_passback,
             stream=stream,
             stream_usage=bool(stream_usage),
             extra_body=extra_body,
+            notices=self._notices,
         )
 
     def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         payload = self._payload(messages, kwargs, stream=False)
-        return chat_response_from_completion(self._clients.sync().chat_completions(payload))
+        response = self._clients.sync().chat_completions(payload)
+        return chat_response_from_completion(response, payload["model"])
 
     async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         payload = self._payload(messages, kwargs, stream=False)
         response = await self._clients.for_running_loop().chat_completions(payload)
-        return chat_response_from_completion(response)
+        return chat_response_from_completion(response, payload["model"])
 
     def _stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
         # The payload is built (and validated) now, so bad input fails at the call, not at the
@@ -415,9 +440,9 @@ class Hunyuan(FunctionCallingLLM):
         return chat_kwargs
 
     def _required_tool_choice(self) -> str:
-        if get_model_info(self.model).supports_forced_tool_choice:
+        if forced_tool_choice_allowed(get_model_info(self.model), self.thinking):
             return "required"
-        logger.debug("%s rejects a forced tool_choice; sending 'auto' instead", self.model)
+        logger.debug("%s may be thinking: a forced tool_choice is sent as 'auto'", self.model)
         return "auto"
 
     def chat_with_tools(

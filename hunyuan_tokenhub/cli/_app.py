@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -15,9 +15,10 @@ import typer
 from rich.console import Console
 from rich.table import Column, Table
 
-from .._catalog import list_models
-from .._chat import ChatStreamNormalizer, build_chat_payload
+from .._catalog import ModelInfo, list_models, model_data
+from .._chat import ChatStreamNormalizer, StreamDelta, build_chat_request
 from .._config import HOSTS
+from .._remote_models import RemoteModel
 from .._version import __version__
 from ._common import (
     EXIT_CODES_HELP,
@@ -32,7 +33,7 @@ from ._common import (
 )
 from ._jobs import register as register_generation_commands
 
-DEFAULT_CHAT_MODEL = "hunyuan-2.0-instruct-20251111"
+DEFAULT_CHAT_MODEL = "deepseek-v4-flash"
 
 app = typer.Typer(
     name=PROG,
@@ -111,18 +112,27 @@ def connection_options(
     )
 
 
-def _stream_reply(chunks: Iterable[Mapping[str, Any]], *, echo: bool) -> dict[str, Any]:
+def _deltas(
+    normalizer: ChatStreamNormalizer, chunks: Iterable[Mapping[str, Any]]
+) -> Iterator[StreamDelta]:
+    for chunk in chunks:
+        delta = normalizer.feed(chunk)
+        if delta is not None:
+            yield delta
+    tail = normalizer.finish()
+    if tail is not None:
+        yield tail
+
+
+def _stream_reply(chunks: Iterable[Mapping[str, Any]], *, model: str, echo: bool) -> dict[str, Any]:
     """Collect a streamed reply; with ``echo``, the answer goes to stdout as it arrives and a
     thinking model's reasoning to stderr (dimmed), so that piping stdout keeps only the answer.
     """
-    normalizer = ChatStreamNormalizer()
+    normalizer = ChatStreamNormalizer(model=model)
     content: list[str] = []
     reasoning: list[str] = []
     thoughts = stderr()
-    for chunk in chunks:
-        delta = normalizer.feed(chunk)
-        if delta is None:
-            continue
+    for delta in _deltas(normalizer, chunks):
         if delta.reasoning_content:
             if echo and not reasoning:
                 thoughts.print("Thinking:", style="bold dim")
@@ -168,6 +178,18 @@ def chat(
     max_tokens: Annotated[
         int | None, typer.Option(help="Most tokens to generate.", show_default=False)
     ] = None,
+    thinking: Annotated[
+        bool | None,
+        typer.Option(
+            "--thinking/--no-thinking",
+            help="Switch the model's thinking mode (default: the model's own).",
+            show_default=False,
+        ),
+    ] = None,
+    reasoning_effort: Annotated[
+        str | None,
+        typer.Option(help="none, minimal, low, medium, high or xhigh.", show_default=False),
+    ] = None,
     json_output: JsonFlag = False,
 ) -> None:
     """Send one message and stream the answer to the terminal.
@@ -179,15 +201,21 @@ def chat(
     messages = [{"role": "user", "content": read_prompt(prompt)}]
     if system:
         messages.insert(0, {"role": "system", "content": system})
-    payload = build_chat_payload(
+    payload = build_chat_request(
         model,
         messages,
-        {"temperature": temperature, "max_tokens": max_tokens},
+        {
+            "temperature": temperature,
+            "max_tokens": max_tokens,
+            "reasoning_effort": reasoning_effort,
+        },
+        thinking=thinking,
         stream=True,
         stream_usage=True,
     )
     with state.client() as client:
-        reply = _stream_reply(client.stream_chat_completions(payload), echo=not json_output)
+        chunks = client.stream_chat_completions(payload)
+        reply = _stream_reply(chunks, model=model, echo=not json_output)
     if json_output:
         # Stream chunks need not name the model (the documented ones don't).
         print_json({**reply, "model": reply["model"] or model})
@@ -205,37 +233,82 @@ class ModelKindChoice(str, enum.Enum):
 
 @app.command()
 def models(
+    ctx: typer.Context,
     kind: Annotated[
         ModelKindChoice | None,
         typer.Option("--kind", help="Only models of this kind.", show_default=False),
     ] = None,
+    remote: Annotated[
+        bool,
+        typer.Option(
+            "--remote",
+            help="Also ask the gateway which models this key may call (GET /v1/models).",
+        ),
+    ] = False,
     json_output: JsonFlag = False,
 ) -> None:
-    """List the documented TokenHub models (custom ep-... service ids work too)."""
+    """List the models in the package's model data (custom ep-... service ids work too).
+
+    With --remote, the account's list from the gateway is shown beside it: a model the gateway
+    does not list cannot be called with this key.
+    """
     found = list_models(kind.value if kind is not None else None)
+    served: dict[str, RemoteModel] | None = None
+    if remote:
+        state = command_state(ctx, json_output)
+        with state.client() as client:
+            served = {m.id.lower(): m for m in client.list_models()}
     if json_output:
-        print_json([asdict(m) for m in found])
+        document: dict[str, Any] | list[dict[str, Any]] = [
+            m.model_dump(mode="json") for m in found
+        ]
+        if served is not None:
+            document = {
+                "local": document,
+                "remote": [{**m.raw, "id": m.id, "status": m.status} for m in served.values()],
+            }
+        print_json(document)
         return
+    Console().print(_models_table(found, served))
+    if served is not None:
+        local = {m.id.lower() for m in found}
+        extra = [m for key, m in served.items() if key not in local]
+        if extra:
+            Console().print(
+                "Served but not in the package's data (they get the safe defaults): "
+                + ", ".join(f"{m.id} ({m.status or '?'})" for m in extra),
+                soft_wrap=True,
+            )
+
+
+def _models_table(found: list[ModelInfo], served: dict[str, RemoteModel] | None) -> Table:
+    columns: list[Column | str] = [Column("model", no_wrap=True), "kind", "name", "status"]
+    columns += ["context", "thinking", "tools"]
+    if served is not None:
+        columns.append("gateway says")
     table = Table(
-        Column("model", no_wrap=True),
-        "kind",
-        "name",
-        "context",
-        "reasoning",
-        "tools",
-        caption="Context windows are conservative defaults where the docs give none.",
+        *columns,
+        caption=f"Model data as of {model_data().as_of.isoformat()}; "
+        "sources: hunyuan_tokenhub/models.json.",
     )
     for m in found:
-        chat_model = m.kind == "chat"
-        table.add_row(
+        chat = m.chat
+        row = [
             m.id,
             m.kind,
             m.display_name,
-            f"{m.context_window:,}" if chat_model else "",
-            "yes" if m.reasoning else "",
+            m.status + (f" {m.retired_on.isoformat()}" if m.retired_on else ""),
+            f"{m.context_window:,}" if chat is not None else "",
+            chat.thinking.default if chat is not None else "",
             "yes" if m.supports_tools else "",
-        )
-    Console().print(table)
+        ]
+        if served is not None:
+            remote_model = served.get(m.id.lower())
+            row.append(
+                (remote_model.status or "listed") if remote_model is not None else "not listed"
+            )
+        table.add_row(*row)
+    return table
 
 
 @app.command()

@@ -21,7 +21,7 @@ def test_chat_streams_the_answer_to_stdout(
     assert "2" in result.stdout
     sent = emulator.requests[-1].json
     assert sent["stream"] is True
-    assert sent["model"] == "hunyuan-2.0-instruct-20251111"
+    assert sent["model"] == "deepseek-v4-flash"
     assert sent["messages"] == [
         {"role": "system", "content": "你是一个有帮助的 AI 助手。"},
         {"role": "user", "content": "计算 1+1"},

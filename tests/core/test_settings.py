@@ -54,10 +54,33 @@ def test_international_region_from_argument_and_environment() -> None:
     assert from_env.fallback_base_urls == ("https://tokenhub-intl.tencentmaas.cn/v1",)
 
 
+@pytest.mark.parametrize(
+    ("region", "primary", "backup"),
+    [
+        (
+            "ap-guangzhou",
+            "https://tokenhub.tencentcloudmaas.com/v1",
+            "https://tokenhub.tencentcloudmaas.tech/v1",
+        ),
+        (
+            "AP-Singapore",
+            "https://tokenhub-intl.tencentcloudmaas.com/v1",
+            "https://tokenhub-intl.tencentcloudmaas.tech/v1",
+        ),
+    ],
+)
+def test_international_site_regions_have_their_tech_backup(
+    region: str, primary: str, backup: str
+) -> None:
+    settings = resolve_settings(api_key="k", region=region, env={})
+    assert (settings.base_url, settings.fallback_base_urls) == (primary, (backup,))
+
+
 def test_unknown_region_is_rejected_with_allowed_values() -> None:
     with pytest.raises(ConfigurationError) as info:
         resolve_settings(api_key="k", region="eu", env={})
-    assert "cn" in str(info.value) and "intl" in str(info.value)
+    for region in ("cn", "intl", "ap-guangzhou", "ap-singapore"):
+        assert region in str(info.value)
 
 
 def test_explicit_base_url_has_no_fallback_unless_given() -> None:

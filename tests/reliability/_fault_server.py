@@ -79,7 +79,7 @@ def chat_chunk(content: str) -> str:
     chunk = {
         "id": "chatcmpl-fault",
         "object": "chat.completion.chunk",
-        "model": "hunyuan-2.0-instruct-20251111",
+        "model": "deepseek-v4-flash",
         "choices": [{"index": 0, "delta": {"content": content}, "finish_reason": None}],
     }
     return f"data: {json.dumps(chunk)}\n\n"
@@ -89,7 +89,7 @@ def chat_completion(content: str) -> dict[str, Any]:
     return {
         "id": "chatcmpl-fault",
         "object": "chat.completion",
-        "model": "hunyuan-2.0-instruct-20251111",
+        "model": "deepseek-v4-flash",
         "choices": [
             {
                 "index": 0,

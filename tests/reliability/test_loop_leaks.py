@@ -20,7 +20,7 @@ from tests.reliability._fault_server import open_sockets, settle
 from tests.reliability.conftest import API_KEY
 
 RUNS = 15
-MODEL = "hunyuan-2.0-instruct-20251111"
+MODEL = "deepseek-v4-flash"
 FAST_JOBS = {"poll_interval": 0.005, "max_poll_interval": 0.02}
 
 
