@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -36,12 +36,6 @@ from tests.reliability.conftest import API_KEY, CHAT
 TIMEOUT = 0.5
 # Far above TIMEOUT plus scheduling noise, far below the hostile server's own duration.
 BOUND = 2.5
-
-
-@pytest.fixture
-def server() -> Iterator[FaultServer]:
-    with FaultServer() as fault_server:
-        yield fault_server
 
 
 def _client(server: FaultServer, **settings: Any) -> TokenHubClient:

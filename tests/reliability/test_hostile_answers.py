@@ -10,7 +10,6 @@ import asyncio
 import json
 import random
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +39,6 @@ from tests.reliability.conftest import API_KEY, CHAT
 
 SEED = 20261201
 DROPS = 60
-
-
-@pytest.fixture
-def server() -> Iterator[FaultServer]:
-    with FaultServer() as fault_server:
-        yield fault_server
 
 
 # ------------------------------------------------------------------------- random drops

@@ -37,12 +37,6 @@ ECHO = f"Authorization: Bearer {API_KEY}"
 HTML_ECHO = f"<html><pre>Request headers:\n{ECHO}\nUser-Agent: x</pre></html>".encode()
 
 
-@pytest.fixture
-def server() -> Iterator[FaultServer]:
-    with FaultServer() as fault_server:
-        yield fault_server
-
-
 @pytest.fixture(autouse=True)
 def debug_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
     caplog.set_level(logging.DEBUG)

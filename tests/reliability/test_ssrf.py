@@ -8,7 +8,6 @@ before any connection, and the connection must go to the very address that was c
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,13 +57,11 @@ def _result(url: str) -> JobResult:
     )
 
 
-@pytest.fixture
-def server() -> Iterator[FaultServer]:
-    with FaultServer() as fault_server:
-        fault_server.script = by_path(
-            {"/file.png": send(response_bytes(200, b"PNG", {"Content-Type": "image/png"}))}
-        )
-        yield fault_server
+@pytest.fixture(autouse=True)
+def serve_a_file(server: FaultServer) -> None:
+    server.script = by_path(
+        {"/file.png": send(response_bytes(200, b"PNG", {"Content-Type": "image/png"}))}
+    )
 
 
 @pytest.fixture
