@@ -105,26 +105,26 @@ class _Redactor:
     reaches an exception, a log, a tool's output or a stored result, whatever the server sent.
     """
 
-    __slots__ = ("_secrets",)
+    __slots__ = ("_encoded", "_secrets")
 
     def __init__(self, headers: Mapping[str, str], api_key: str) -> None:
         candidates = {api_key}
         for name, value in headers.items():
             if name.lower() == "authorization":
                 candidates.add(value.removeprefix("Bearer ").strip())
-        self._secrets = tuple(s.encode() for s in candidates if len(s) >= _MIN_SECRET_LENGTH)
+        self._secrets = tuple(s for s in candidates if len(s) >= _MIN_SECRET_LENGTH)
+        self._encoded = tuple(s.encode() for s in self._secrets)
 
     def bytes(self, content: bytes) -> bytes:
-        for secret in self._secrets:
+        for secret in self._encoded:
             if secret in content:
                 content = content.replace(secret, _REDACTED)
         return content
 
     def text(self, text: str) -> str:
         for secret in self._secrets:
-            plain = secret.decode()
-            if plain in text:
-                text = text.replace(plain, _REDACTED.decode())
+            if secret in text:
+                text = text.replace(secret, _REDACTED.decode())
         return text
 
     def headers(self, headers: httpx.Headers) -> dict[str, str]:
@@ -132,14 +132,14 @@ class _Redactor:
 
     def error(self, error: APIError) -> APIError:
         for secret in self._secrets:
-            scrub_secret(error, secret.decode())
+            scrub_secret(error, secret)
         return error
 
     def cause(self, exc: BaseException) -> BaseException | None:
         """``exc`` to chain as a cause, or ``None`` when its text quotes a secret (an HTTP
         parser error may quote the server's bytes, which may echo the key)."""
         text = str(exc)
-        return None if any(s.decode() in text for s in self._secrets) else exc
+        return None if any(secret in text for secret in self._secrets) else exc
 
     def decode_json(self, response: httpx.Response) -> dict[str, Any]:
         content = self.bytes(response.content)
