@@ -257,9 +257,9 @@ def _effective_thinking(value: Any, served: ServedModel) -> bool:
     if not isinstance(kind, str):
         raise EmulatorError(
             400,
-            "'thinking' must be an object like {\"type\": \"enabled\"}; "
+            '\'thinking\' must be an object like {"type": "enabled"}; '
             f"got {json.dumps(value, ensure_ascii=False)}.",
-            message_zh="thinking 参数格式错误，应为 {\"type\": \"enabled\"} 形式的对象。",
+            message_zh='thinking 参数格式错误，应为 {"type": "enabled"} 形式的对象。',
             param="thinking",
         )
     if served.thinking == "never":
@@ -344,8 +344,7 @@ def _check_reasoning_passback(
             if "reasoning_content" in message:
                 raise EmulatorError(
                     400,
-                    "reasoning_content must not be sent back to this model "
-                    f"(messages[{index}]).",
+                    f"reasoning_content must not be sent back to this model (messages[{index}]).",
                     source="upstream",
                     param=f"messages[{index}].reasoning_content",
                 )

@@ -136,7 +136,13 @@ def _deepseek_v4(model_id: str, created: int, *extra_sources: str) -> ServedMode
         passback="deepseek",
         rejects_image_parts=True,
         created=created,
-        sources=(THINKING_CN, INTERLEAVED_INTL, DEEPSEEK_THINKING, DEEPSEEK_TEXT_ONLY, *extra_sources),
+        sources=(
+            THINKING_CN,
+            INTERLEAVED_INTL,
+            DEEPSEEK_THINKING,
+            DEEPSEEK_TEXT_ONLY,
+            *extra_sources,
+        ),
     )
 
 
