@@ -57,7 +57,6 @@ from ._chat import (
     QUIRKS,
     QUIRKS_HEADER,
     UNKNOWN_MODEL_CODE,
-    ChatPolicy,
 )
 from ._emulator import CHAT_ROUTE, MODELS_ROUTE, TokenHubEmulator
 from ._faults import Fault, FaultRegistry
@@ -93,13 +92,7 @@ from ._jobs import (
     result_data,
 )
 from ._recorder import RecordedRequest, RequestLog
-from ._served_models import (
-    SERVED_CHAT_MODELS,
-    FixedTemperature,
-    ServedModel,
-    ThinkingSwitch,
-    served_chat_model,
-)
+from ._served_models import SERVED_CHAT_MODELS, ServedModel, served_chat_model
 
 __all__ = [
     "CHAT_ROUTE",
@@ -118,14 +111,12 @@ __all__ = [
     "QUIRKS_HEADER",
     "SERVED_CHAT_MODELS",
     "UNKNOWN_MODEL_CODE",
-    "ChatPolicy",
     "EmulatorError",
     "EmulatorRequest",
     "EmulatorResponse",
     "Fault",
     "FaultRegistry",
     "FileSettings",
-    "FixedTemperature",
     "Handler",
     "HostName",
     "Job",
@@ -141,7 +132,6 @@ __all__ = [
     "Route",
     "Router",
     "ServedModel",
-    "ThinkingSwitch",
     "TokenHubEmulator",
     "error_body",
     "file_bytes",
