@@ -204,15 +204,17 @@ SERVED_CHAT_MODELS: Final[tuple[ServedModel, ...]] = (
     _deepseek_v4("deepseek-v4-pro", _MAY_2026),
     _deepseek_v4("deepseek-v4-flash-202605", _JUNE_2026, VENDOR_DIRECT_IDS),
     _deepseek_v4("deepseek-v4-pro-202606", _JUNE_2026, VENDOR_DIRECT_IDS),
-    # deepseek-v3.2: THINKING_CN says default "disabled", the DeepSeek guide DEEPSEEK_CN says
-    # "可开关(默认开启)". The stricter reading (on) is served.
+    # deepseek-v3.2: the thinking guides (THINKING_CN, THINKING_INTL) say default "disabled",
+    # as DeepSeek's own API does; the DeepSeek guide DEEPSEEK_CN says "可开关(默认开启)". Two
+    # pages and the vendor's default against one: off is served. Clients must still not rely
+    # on it (send the switch, or treat thinking as possibly on).
     ServedModel(
         "deepseek-v3.2",
         vendor="deepseek",
-        thinking="on",
+        thinking="off",
         passback="deepseek",
         rejects_image_parts=True,
-        sources=(THINKING_CN, DEEPSEEK_CN, DEEPSEEK_THINKING, TEXT_GENERATION_INTL),
+        sources=(THINKING_CN, THINKING_INTL, DEEPSEEK_CN, DEEPSEEK_THINKING, TEXT_GENERATION_INTL),
     ),
     # GLM: thinking on by default, switchable (THINKING_CN); 5V-Turbo takes images
     # (MODEL_TABLE_INTL).

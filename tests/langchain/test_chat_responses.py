@@ -15,7 +15,6 @@ from hunyuan_tokenhub import (
     APIConnectionError,
     BadRequestError,
     InternalServerError,
-    PermissionDeniedError,
     RateLimitError,
     StreamError,
 )
@@ -420,10 +419,10 @@ def test_retries_are_the_core_clients(make_llm: MakeLLM, emulator: TokenHubEmula
     assert len(chat_bodies(emulator)) == 3
 
 
-def test_unknown_model_is_permission_denied(make_llm: MakeLLM) -> None:
-    with pytest.raises(PermissionDeniedError) as caught:
+def test_unknown_model_is_the_gateways_400004(make_llm: MakeLLM) -> None:
+    with pytest.raises(BadRequestError) as caught:
         make_llm(model="gpt-4o").invoke("hi")
-    assert caught.value.status_code == 403
+    assert (caught.value.status_code, caught.value.code) == (400, "400004")
 
 
 @pytest.mark.parametrize(
