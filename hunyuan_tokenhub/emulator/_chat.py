@@ -93,7 +93,6 @@ class ChatRequest:
 
     chat: ChatInput
     served: ServedModel
-    thinking: bool
     stream: bool
     include_usage: bool
 
@@ -212,7 +211,7 @@ def parse_chat_request(body: dict[str, Any], policy: ChatPolicy | None = None) -
         stop=stop,
         response_format=response_format,
     )
-    return ChatRequest(chat, served, thinking, stream, include_usage)
+    return ChatRequest(chat, served, stream, include_usage)
 
 
 def resolve_served_model(model: str, policy: ChatPolicy) -> ServedModel:
