@@ -196,6 +196,24 @@ _NOT_IN_2026_TABLES = (
     "absent from every 2026-05/06 TokenHub model table (131208, 1300/80632, the vendor guides)"
 )
 
+
+def _retired_thinking_model(
+    model_id: str, vendor: str, passback: PassbackRule, source: str
+) -> ServedModel:
+    """A seed-era thinking-only id (always on) that today's tables no longer list."""
+    return _retired(
+        ServedModel(
+            model_id,
+            vendor=vendor,
+            thinking="always",
+            switch=ENABLED_ONLY,
+            passback=passback,
+            sources=(source,),
+        ),
+        _NOT_IN_2026_TABLES,
+    )
+
+
 SERVED_CHAT_MODELS: Final[tuple[ServedModel, ...]] = (
     # DeepSeek. V4 thinks by default (THINKING_CN); thinking mode rejects a forced
     # tool_choice ("Thinking mode does not support this tool_choice") and needs every tool-call
@@ -298,32 +316,12 @@ SERVED_CHAT_MODELS: Final[tuple[ServedModel, ...]] = (
         _NOT_IN_2026_TABLES,
     ),
     # deepseek-reasoner answers 400 when reasoning_content comes back in the input.
-    _retired(
-        ServedModel(
-            "deepseek-r1-0528",
-            vendor="deepseek",
-            thinking="always",
-            switch=ENABLED_ONLY,
-            passback="reject",
-            sources=(DEEPSEEK_REASONER,),
-        ),
-        _NOT_IN_2026_TABLES,
-    ),
+    _retired_thinking_model("deepseek-r1-0528", "deepseek", "reject", DEEPSEEK_REASONER),
     _retired(
         ServedModel("deepseek-v3-0324", vendor="deepseek", thinking="never"),
         _NOT_IN_2026_TABLES,
     ),
-    _retired(
-        ServedModel(
-            "kimi-k2-thinking-turbo",
-            vendor="moonshot",
-            thinking="always",
-            switch=ENABLED_ONLY,
-            passback="kimi",
-            sources=(KIMI_PASSBACK_400,),
-        ),
-        _NOT_IN_2026_TABLES,
-    ),
+    _retired_thinking_model("kimi-k2-thinking-turbo", "moonshot", "kimi", KIMI_PASSBACK_400),
     _retired(
         ServedModel("kimi-k2-turbo-preview", vendor="moonshot", thinking="never"),
         _NOT_IN_2026_TABLES,
