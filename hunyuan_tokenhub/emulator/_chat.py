@@ -181,11 +181,9 @@ def parse_chat_request(body: dict[str, Any], policy: ChatPolicy | None = None) -
     _check_fixed_temperature(body.get("temperature"), served, thinking)
     _check_range(body, "top_p", 0.0, 1.0)
     _check_reasoning_effort(body.get("reasoning_effort"), served)
-    max_tokens = body.get("max_tokens")
-    if max_tokens is not None and (
-        not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1
-    ):
-        raise EmulatorError(400, "'max_tokens' must be a positive integer.", param="max_tokens")
+    # OpenAI's newer name is accepted too (Kimi's newest models want it); the smaller wins.
+    limits = [_positive_int(body, name) for name in ("max_tokens", "max_completion_tokens")]
+    max_tokens = min((limit for limit in limits if limit is not None), default=None)
     seed = body.get("seed")
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
         raise EmulatorError(400, "'seed' must be an integer.", param="seed")
@@ -486,6 +484,13 @@ def _validate_assistant_calls(message: dict[str, Any], where: str) -> list[str]:
             )
         ids.append(call["id"])
     return ids
+
+
+def _positive_int(body: dict[str, Any], name: str) -> int | None:
+    value = body.get(name)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+        raise EmulatorError(400, f"'{name}' must be a positive integer.", param=name)
+    return value
 
 
 def _optional_bool(body: dict[str, Any], name: str, default: bool) -> bool:

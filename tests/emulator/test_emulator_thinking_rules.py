@@ -340,6 +340,14 @@ def test_reasoning_effort_values(client: httpx.Client) -> None:
     assert "Invalid reasoning_effort 'off'" in error_of(response)["message"]
 
 
+def test_max_completion_tokens_limits_the_answer_like_max_tokens(client: httpx.Client) -> None:
+    payload = {"model": "glm-5", "messages": [user("tell me a long story")]}
+    capped = client.post("/chat/completions", json={**payload, "max_completion_tokens": 2})
+    assert capped.json()["choices"][0]["finish_reason"] == "length"
+    bad = client.post("/chat/completions", json={**payload, "max_completion_tokens": 0})
+    assert "'max_completion_tokens' must be a positive integer" in error_of(bad)["message"]
+
+
 # Images ------------------------------------------------------------------------------------
 
 
