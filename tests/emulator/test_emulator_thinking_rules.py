@@ -295,6 +295,46 @@ def test_a_tool_loop_with_reasoning_passed_back_runs(client: httpx.Client) -> No
     assert "sunny" in answer["content"]
 
 
+def _switch_states(model_id: str) -> list[dict[str, Any]]:
+    served = served_chat_model(model_id)
+    assert served is not None
+    return [{}, *({"thinking": {"type": value}} for value in sorted(served.switch.accepted))]
+
+
+AGENT_CASES = [
+    (model.id, extra)
+    for model in SERVED_CHAT_MODELS
+    for extra in _switch_states(model.id)
+    if model.thinking != "never" or not extra
+]
+
+
+@pytest.mark.parametrize(("model", "extra"), AGENT_CASES)
+def test_multi_turn_agent_conversation_runs_on_every_served_model(
+    client: httpx.Client, model: str, extra: dict[str, Any]
+) -> None:
+    """Tools in turn 1, a new question in turn 2, tools again: every answer sent back as
+    received (its reasoning_content included, except to deepseek-reasoner, which refuses it)
+    is accepted."""
+    served = served_chat_model(model)
+    assert served is not None
+    messages: list[dict[str, Any]] = []
+    for question in ("weather in Beijing?", "and the weather in Shanghai?"):
+        messages.append(user(question))
+        payload = {"model": model, "messages": messages, "tools": [WEATHER_TOOL], **extra}
+        call = message_of(client.post("/chat/completions", json=payload))
+        assert call["tool_calls"], call
+        if served.passback == "reject":
+            call.pop("reasoning_content")
+        messages += [
+            call,
+            {"role": "tool", "tool_call_id": call["tool_calls"][0]["id"], "content": "sunny"},
+        ]
+        answer = message_of(client.post("/chat/completions", json=payload))
+        assert "sunny" in answer["content"] and not answer.get("tool_calls")
+        messages.append({"role": "assistant", "content": answer["content"]})
+
+
 # Fixed temperature and reasoning_effort ----------------------------------------------------
 
 
