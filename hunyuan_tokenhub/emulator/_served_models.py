@@ -217,19 +217,22 @@ def _retired_thinking_model(
 SERVED_CHAT_MODELS: Final[tuple[ServedModel, ...]] = (
     # DeepSeek. V4 thinks by default (THINKING_CN); thinking mode rejects a forced
     # tool_choice ("Thinking mode does not support this tool_choice") and needs every tool-call
-    # turn's reasoning_content back "in all subsequent user turns" (DEEPSEEK_THINKING).
+    # turn's reasoning_content back "in all subsequent user turns" (DEEPSEEK_THINKING). The
+    # TokenHub DeepSeek guide (DEEPSEEK_CN) says only content needs writing back; the vendor's
+    # rule is enforced anyway (sending it back is what both accept), certainly right for the
+    # vendor-direct ids.
     _deepseek_v4("deepseek-v4-flash", _MAY_2026),
     _deepseek_v4("deepseek-v4-pro", _MAY_2026),
     _deepseek_v4("deepseek-v4-flash-202605", _JUNE_2026, VENDOR_DIRECT_IDS),
     _deepseek_v4("deepseek-v4-pro-202606", _JUNE_2026, VENDOR_DIRECT_IDS),
-    # deepseek-v3.2: the thinking guides (THINKING_CN, THINKING_INTL) say default "disabled",
-    # as DeepSeek's own API does; the DeepSeek guide DEEPSEEK_CN says "可开关(默认开启)". Two
-    # pages and the vendor's default against one: off is served. Clients must still not rely
-    # on it (send the switch, or treat thinking as possibly on).
+    # deepseek-v3.2: the thinking guides (THINKING_CN, THINKING_INTL) say default "disabled";
+    # the DeepSeek guides (DEEPSEEK_CN and its intl twin 1300/80633) say "可开关(默认开启)", as
+    # DeepSeek's own API now defaults to enabled (DEEPSEEK_THINKING). Two pages against two:
+    # the stricter reading (on) is served, so a client that forces tool_choice is caught.
     ServedModel(
         "deepseek-v3.2",
         vendor="deepseek",
-        thinking="off",
+        thinking="on",
         passback="deepseek",
         rejects_image_parts=True,
         sources=(THINKING_CN, THINKING_INTL, DEEPSEEK_CN, DEEPSEEK_THINKING, TEXT_GENERATION_INTL),

@@ -45,7 +45,9 @@ def _script_sse(emulator: TokenHubEmulator, *chunks: dict[str, Any]) -> None:
 
 def test_invoke_message_and_metadata(make_llm: MakeLLM) -> None:
     # A prompt no other test sends: the emulator's prompt cache lives as long as the session.
-    reply = make_llm(model="deepseek-v3.2").invoke("173+25")
+    # Thinking switched off: deepseek-v3.2 may think by default (the TokenHub pages disagree).
+    thinking_off = {"thinking": {"type": "disabled"}}
+    reply = make_llm(model="deepseek-v3.2", extra_body=thinking_off).invoke("173+25")
     assert isinstance(reply, AIMessage)
     assert reply.content == "173+25=198"
     assert reply.response_metadata["model_name"] == "deepseek-v3.2"
