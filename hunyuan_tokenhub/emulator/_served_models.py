@@ -35,6 +35,7 @@ DEEPSEEK_CN: Final = "https://cloud.tencent.com/document/product/1823/132248"
 DEEPSEEK_THINKING: Final = "https://api-docs.deepseek.com/guides/thinking_mode"
 DEEPSEEK_REASONER: Final = "https://api-docs.deepseek.com/guides/reasoning_model"
 VENDOR_DIRECT_IDS: Final = "https://intl.cloud.tencent.com/document/product/1300/81317"
+HY_GUIDE_INTL: Final = "https://intl.cloud.tencent.com/document/product/1300/80695"
 HY3_QUICKSTART: Final = "https://github.com/Tencent-Hunyuan/Hy3/blob/main/quickstart.md"
 MINIMAX_M3_SWITCH: Final = "https://github.com/CherryHQ/cherry-studio/pull/15787"
 MINIMAX_ON_TOKENHUB: Final = "https://github.com/BerriAI/litellm/pull/38100"
@@ -270,6 +271,14 @@ SERVED_CHAT_MODELS: Final[tuple[ServedModel, ...]] = (
         thinking="off",
         created=_JUNE_2026,
         sources=(HY3_QUICKSTART, THINKING_CN, INTERLEAVED_CN),
+    ),
+    # Hy-MT2: "fast-thinking" translation models, no thinking switch (HY_GUIDE_INTL).
+    ServedModel(
+        "hy-mt2-plus",
+        vendor="tencent",
+        thinking="never",
+        created=_JUNE_2026,
+        sources=(HY_GUIDE_INTL,),
     ),
     _retired(
         ServedModel(
