@@ -494,6 +494,22 @@ def test_reset_forgets_the_gateway_knobs(emu: TokenHubEmulator) -> None:
     )
 
 
+def test_rate_limit_fault_is_the_gateways_429006(
+    emu: TokenHubEmulator, client: httpx.Client
+) -> None:
+    emu.faults.add(route="/v1/chat/completions", status=429, retry_after=2, times=1)
+
+    response = chat(client, model="hy3", messages=[user("hi")])
+    assert (response.status_code, response.headers["retry-after"]) == (429, "2")
+    error = error_of(response)
+    assert (error["type"], error["code"], error["source"]) == (
+        "rate_limit_error",
+        "429006",
+        "gateway",
+    )
+    assert error["message_zh"].startswith("当前模型服务繁忙")
+
+
 # GET /v1/models ----------------------------------------------------------------------------
 
 
