@@ -49,7 +49,6 @@ Cheat sheet (``emu`` is a started ``TokenHubEmulator``):
 """
 
 from ._chat import (
-    DEEPSEEK_FORCED_TOOL_CHOICE,
     DEEPSEEK_MISSING_REASONING,
     KIMI_MISSING_REASONING,
     MALFORMED_CHUNK_TEMPLATE,
@@ -92,7 +91,12 @@ from ._jobs import (
     result_data,
 )
 from ._recorder import RecordedRequest, RequestLog
-from ._served_models import SERVED_CHAT_MODELS, ServedModel, served_chat_model
+from ._served_models import (
+    DEEPSEEK_FORCED_TOOL_CHOICE,
+    SERVED_CHAT_MODELS,
+    ServedModel,
+    served_chat_model,
+)
 
 __all__ = [
     "CHAT_ROUTE",

@@ -61,7 +61,6 @@ KIMI_MISSING_REASONING: Final = (
 DEEPSEEK_MISSING_REASONING: Final = (
     "The `reasoning_content` in the thinking mode must be passed back to the API."
 )
-DEEPSEEK_FORCED_TOOL_CHOICE: Final = "Thinking mode does not support this tool_choice"
 UNKNOWN_MODEL_CODE: Final = "400004"
 PLAN_GATED_CODE: Final = "403002"
 
@@ -272,11 +271,10 @@ def _effective_thinking(value: Any, served: ServedModel) -> bool:
         )
     if kind not in served.switch.accepted:
         allowed = ", ".join(sorted(served.switch.accepted))
-        if served.vendor == "minimax":
-            # MiniMax's own wording (MINIMAX_M3_SWITCH), passed through by the gateway.
+        if served.switch.refusal:
             raise EmulatorError(
                 400,
-                f'invalid params, invalid thinking.type: "{kind}" (allowed: {allowed})',
+                served.switch.refusal.format(kind=kind, allowed=allowed),
                 source="upstream",
                 param="thinking.type",
             )
@@ -320,9 +318,9 @@ def _check_unforced_tool_choice(tool_choice: Any, served: ServedModel) -> None:
     """Thinking mode takes ``auto`` and ``none`` only (INTERLEAVED_INTL)."""
     if tool_choice != "required" and not isinstance(tool_choice, dict):
         return
-    if served.vendor == "deepseek":
+    if served.forced_tool_choice_refusal:
         raise EmulatorError(
-            400, DEEPSEEK_FORCED_TOOL_CHOICE, source="upstream", param="tool_choice"
+            400, served.forced_tool_choice_refusal, source="upstream", param="tool_choice"
         )
     raise EmulatorError(
         400,

@@ -48,6 +48,9 @@ DEEPSEEK_TEXT_ONLY: Final = "https://github.com/1jehuang/jcode/issues/310"
 MODELS_LIST: Final = "https://github.com/Tencent-Hunyuan/Hy3/blob/main/quickstart.md"
 RETIRED_LEGACY_HUNYUAN: Final = "https://cloud.tencent.com/document/product/1729/131925"
 
+#: DeepSeek's 400 for a forced tool_choice in thinking mode (DEEPSEEK_TOOL_CHOICE_400).
+DEEPSEEK_FORCED_TOOL_CHOICE: Final = "Thinking mode does not support this tool_choice"
+
 #: ``reasoning_effort`` values the gateway accepts for any model (TokenHub documents
 #: low/medium/high, 1823/131208; the OpenAI set around them is accepted liberally).
 REASONING_EFFORTS: Final = frozenset({"none", "minimal", "low", "medium", "high", "xhigh"})
@@ -61,10 +64,15 @@ _JUNE_2026: Final = 1780790400  # 2026-06-07 (vendor-direct ids, minimax-m3, hy3
 
 @dataclass(frozen=True)
 class ThinkingSwitch:
-    """The ``thinking.type`` values a model takes: which turn reasoning on, which off."""
+    """The ``thinking.type`` values a model takes: which turn reasoning on, which off.
+
+    ``refusal`` is the vendor's 400 message for another value (``{kind}``, ``{allowed}``
+    filled in), passed through by the gateway; empty for the gateway's own wording.
+    """
 
     on: frozenset[str] = frozenset({"enabled"})
     off: frozenset[str] = frozenset({"disabled"})
+    refusal: str = ""
 
     @property
     def accepted(self) -> frozenset[str]:
@@ -74,10 +82,13 @@ class ThinkingSwitch:
 ENABLED_DISABLED: Final = ThinkingSwitch()
 #: MiniMax's OpenAI-compatible endpoint: "invalid thinking.type: "enabled" (allowed:
 #: adaptive, disabled)" (MINIMAX_M3_SWITCH); TokenHub forwards it (MINIMAX_ON_TOKENHUB).
-ADAPTIVE_DISABLED: Final = ThinkingSwitch(on=frozenset({"adaptive"}))
+_MINIMAX_REFUSAL: Final = 'invalid params, invalid thinking.type: "{kind}" (allowed: {allowed})'
+ADAPTIVE_DISABLED: Final = ThinkingSwitch(on=frozenset({"adaptive"}), refusal=_MINIMAX_REFUSAL)
 #: MiniMax M2.5/M2.7 think always (THINKING_CN: "enabled 不支持关闭") and MiniMax rejects
 #: ``enabled`` (MINIMAX_ON_TOKENHUB), so only ``adaptive`` passes.
-ADAPTIVE_ONLY: Final = ThinkingSwitch(on=frozenset({"adaptive"}), off=frozenset())
+ADAPTIVE_ONLY: Final = ThinkingSwitch(
+    on=frozenset({"adaptive"}), off=frozenset(), refusal=_MINIMAX_REFUSAL
+)
 ENABLED_ONLY: Final = ThinkingSwitch(off=frozenset())
 
 
@@ -107,12 +118,16 @@ class ServedModel:
     """
 
     id: str
-    vendor: str
     thinking: ThinkingDefault
     switch: ThinkingSwitch = ENABLED_DISABLED
     passback: PassbackRule = "none"
+    #: The vendor's 400 message for a forced ``tool_choice`` in thinking mode, passed
+    #: through by the gateway; empty for the gateway's own wording.
+    forced_tool_choice_refusal: str = ""
     fixed_temperature: FixedTemperature | None = None
     reasoning_efforts: frozenset[str] = REASONING_EFFORTS
+    #: Takes image parts, per the TokenHub pages. The gateway's answer to images sent to a
+    #: text-only model is documented only for DeepSeek (``rejects_image_parts``).
     image_input: bool = False
     #: A text-only model whose API refuses image parts with a 400 (DeepSeek's does:
     #: "unknown variant `image_url`, expected `text`", DEEPSEEK_TEXT_ONLY). For other
@@ -132,9 +147,9 @@ class ServedModel:
 def _deepseek_v4(model_id: str, created: int, *extra_sources: str) -> ServedModel:
     return ServedModel(
         model_id,
-        vendor="deepseek",
         thinking="on",
         passback="deepseek",
+        forced_tool_choice_refusal=DEEPSEEK_FORCED_TOOL_CHOICE,
         rejects_image_parts=True,
         created=created,
         sources=(
@@ -150,7 +165,6 @@ def _deepseek_v4(model_id: str, created: int, *extra_sources: str) -> ServedMode
 def _glm(model_id: str, *, image_input: bool = False) -> ServedModel:
     return ServedModel(
         model_id,
-        vendor="zhipu",
         thinking="on",
         image_input=image_input,
         created=_MAY_2026,
@@ -165,7 +179,6 @@ def _kimi(model_id: str) -> ServedModel:
     # leaving temperature out is safe under both pages.
     return ServedModel(
         model_id,
-        vendor="moonshot",
         thinking="on",
         passback="kimi",
         fixed_temperature=FixedTemperature(thinking=1.0, non_thinking=0.6),
@@ -180,7 +193,6 @@ def _minimax_m2(model_id: str) -> ServedModel:
     # API puts <think>...</think> in content. The quirk switch reproduces that.
     return ServedModel(
         model_id,
-        vendor="minimax",
         thinking="always",
         switch=ADAPTIVE_ONLY,
         think_tags=True,
@@ -199,16 +211,16 @@ _NOT_IN_2026_TABLES = (
 
 
 def _retired_thinking_model(
-    model_id: str, vendor: str, passback: PassbackRule, source: str
+    model_id: str, passback: PassbackRule, source: str, forced_tool_choice_refusal: str = ""
 ) -> ServedModel:
     """A seed-era thinking-only id (always on) that today's tables no longer list."""
     return _retired(
         ServedModel(
             model_id,
-            vendor=vendor,
             thinking="always",
             switch=ENABLED_ONLY,
             passback=passback,
+            forced_tool_choice_refusal=forced_tool_choice_refusal,
             sources=(source,),
         ),
         _NOT_IN_2026_TABLES,
@@ -232,9 +244,9 @@ SERVED_CHAT_MODELS: Final[tuple[ServedModel, ...]] = (
     # the stricter reading (on) is served, so a client that forces tool_choice is caught.
     ServedModel(
         "deepseek-v3.2",
-        vendor="deepseek",
         thinking="on",
         passback="deepseek",
+        forced_tool_choice_refusal=DEEPSEEK_FORCED_TOOL_CHOICE,
         rejects_image_parts=True,
         sources=(THINKING_CN, THINKING_INTL, DEEPSEEK_CN, DEEPSEEK_THINKING, TEXT_GENERATION_INTL),
     ),
@@ -256,7 +268,6 @@ SERVED_CHAT_MODELS: Final[tuple[ServedModel, ...]] = (
     # on TokenHub (MINIMAX_ON_TOKENHUB). Its TokenHub default is undocumented; on is served.
     ServedModel(
         "minimax-m3",
-        vendor="minimax",
         thinking="on",
         switch=ADAPTIVE_DISABLED,
         created=_JUNE_2026,
@@ -267,7 +278,6 @@ SERVED_CHAT_MODELS: Final[tuple[ServedModel, ...]] = (
     # (INTERLEAVED_CN).
     ServedModel(
         "hy3",
-        vendor="tencent",
         thinking="off",
         created=_JUNE_2026,
         sources=(HY3_QUICKSTART, THINKING_CN, INTERLEAVED_CN),
@@ -275,7 +285,6 @@ SERVED_CHAT_MODELS: Final[tuple[ServedModel, ...]] = (
     # Hy-MT2: "fast-thinking" translation models, no thinking switch (HY_GUIDE_INTL).
     ServedModel(
         "hy-mt2-plus",
-        vendor="tencent",
         thinking="never",
         created=_JUNE_2026,
         sources=(HY_GUIDE_INTL,),
@@ -283,7 +292,6 @@ SERVED_CHAT_MODELS: Final[tuple[ServedModel, ...]] = (
     _retired(
         ServedModel(
             "hy3-preview",
-            vendor="tencent",
             thinking="off",
             created=_APRIL_2026,
             sources=(THINKING_CN, INTERLEAVED_CN),
@@ -294,7 +302,6 @@ SERVED_CHAT_MODELS: Final[tuple[ServedModel, ...]] = (
     _retired(
         ServedModel(
             "hunyuan-2.0-thinking-20251109",
-            vendor="tencent",
             thinking="always",
             switch=ENABLED_ONLY,
             sources=(THINKING_CN, RETIRED_LEGACY_HUNYUAN),
@@ -305,7 +312,6 @@ SERVED_CHAT_MODELS: Final[tuple[ServedModel, ...]] = (
     _retired(
         ServedModel(
             "hunyuan-2.0-instruct-20251111",
-            vendor="tencent",
             thinking="never",
             sources=(RETIRED_LEGACY_HUNYUAN,),
         ),
@@ -313,29 +319,31 @@ SERVED_CHAT_MODELS: Final[tuple[ServedModel, ...]] = (
         + _NOT_IN_2026_TABLES,
     ),
     _retired(
-        ServedModel("hunyuan-role-latest", vendor="tencent", thinking="never"),
+        ServedModel("hunyuan-role-latest", thinking="never"),
         _NOT_IN_2026_TABLES,
     ),
     # Seed-era DeepSeek and Kimi ids.
     _retired(
         ServedModel(
             "deepseek-v3.1-terminus",
-            vendor="deepseek",
             thinking="off",
             passback="deepseek",
+            forced_tool_choice_refusal=DEEPSEEK_FORCED_TOOL_CHOICE,
             sources=(DEEPSEEK_THINKING,),
         ),
         _NOT_IN_2026_TABLES,
     ),
     # deepseek-reasoner answers 400 when reasoning_content comes back in the input.
-    _retired_thinking_model("deepseek-r1-0528", "deepseek", "reject", DEEPSEEK_REASONER),
+    _retired_thinking_model(
+        "deepseek-r1-0528", "reject", DEEPSEEK_REASONER, DEEPSEEK_FORCED_TOOL_CHOICE
+    ),
     _retired(
-        ServedModel("deepseek-v3-0324", vendor="deepseek", thinking="never"),
+        ServedModel("deepseek-v3-0324", thinking="never"),
         _NOT_IN_2026_TABLES,
     ),
-    _retired_thinking_model("kimi-k2-thinking-turbo", "moonshot", "kimi", KIMI_PASSBACK_400),
+    _retired_thinking_model("kimi-k2-thinking-turbo", "kimi", KIMI_PASSBACK_400),
     _retired(
-        ServedModel("kimi-k2-turbo-preview", vendor="moonshot", thinking="never"),
+        ServedModel("kimi-k2-turbo-preview", thinking="never"),
         _NOT_IN_2026_TABLES,
     ),
 )
@@ -343,7 +351,7 @@ SERVED_CHAT_MODELS: Final[tuple[ServedModel, ...]] = (
 #: Rules for an id the table does not list but the emulator was told to serve (``ep-...``
 #: custom services, ``extra_chat_models``): nothing is known, so everything is accepted and
 #: thinking stays off unless switched on.
-GENERIC_SERVICE: Final = ServedModel("", vendor="custom", thinking="off")
+GENERIC_SERVICE: Final = ServedModel("", thinking="off")
 
 _BY_ID: Final = {model.id: model for model in SERVED_CHAT_MODELS}
 
