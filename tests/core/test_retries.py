@@ -73,7 +73,7 @@ def test_rate_limit_error_after_retries_carries_retry_after(
     with pytest.raises(RateLimitError) as info:
         client.chat_completions(CHAT)
     assert info.value.retry_after == 1.0
-    assert info.value.code == "rate_limit_exceeded"
+    assert info.value.code == "429006"
     assert chat_requests(emulator) == 3
 
 
