@@ -42,7 +42,8 @@ from ._requests import (
     YoutuTemplateToVideoRequest,
 )
 from ._results import URL_LIFETIMES, JobAsset, JobKind, JobResult, JobState, JobStatus
-from ._slots import JobSlots
+from ._redis_slots import RedisJobSlots
+from ._slots import JOB_SLOTS_URL_ENV_VAR, JobSlots, SlotStore, open_job_slots
 from ._status import normalize_state
 from .backends import (
     DEFAULT_BACKEND,
@@ -64,6 +65,7 @@ __all__ = [
     "DEFAULT_MAX_INPUT_BYTES",
     "DEFAULT_POLL_INTERVALS",
     "DEFAULT_TIMEOUTS",
+    "JOB_SLOTS_URL_ENV_VAR",
     "URL_LIFETIMES",
     "AsyncJobClient",
     "BackendOptions",
@@ -95,6 +97,8 @@ __all__ = [
     "MediaPolicy",
     "ModelRoute",
     "PollSchedule",
+    "RedisJobSlots",
+    "SlotStore",
     "ProgressCallback",
     "SubmitTimeoutError",
     "VideoImage",
@@ -109,6 +113,7 @@ __all__ = [
     "download",
     "get_backend",
     "normalize_state",
+    "open_job_slots",
     "register_backend",
 ]
 
