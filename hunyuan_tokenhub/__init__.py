@@ -31,6 +31,7 @@ from ._exceptions import (
     SubmitTimeoutError,
     TokenHubError,
 )
+from ._rate_limit import RedisRateLimit
 from ._version import __version__
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedisRateLimit",
     "ServiceUnavailableError",
     "SharedLimitsUnavailableError",
     "StreamError",

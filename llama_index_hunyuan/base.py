@@ -43,6 +43,7 @@ from hunyuan_tokenhub._chat import (
     tool_names,
 )
 from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
+from hunyuan_tokenhub._rate_limit import RateLimiter
 
 from .utils import (
     ChatStreamAssembler,
@@ -155,8 +156,15 @@ class Hunyuan(FunctionCallingLLM):
         default=None, description="Override the catalogue's reasoning pass-back policy."
     )
 
+    rate_limiter: RateLimiter | None = Field(
+        default=None,
+        exclude=True,
+        description="Called before each request (acquire/aacquire), e.g. LangChain's "
+        "InMemoryRateLimiter or langchain_hunyuan.RedisRateLimiter shared by many workers.",
+    )
+
     # A misspelt setting must fail, not be silently ignored.
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
 
     _clients: AdapterClients = PrivateAttr()
     _http_clients: tuple[httpx.Client | None, httpx.AsyncClient | None] = PrivateAttr()
@@ -271,12 +279,22 @@ class Hunyuan(FunctionCallingLLM):
             extra_body=extra_body,
         )
 
+    def _wait_turn(self) -> None:
+        if self.rate_limiter is not None:
+            self.rate_limiter.acquire()
+
+    async def _await_turn(self) -> None:
+        if self.rate_limiter is not None:
+            await self.rate_limiter.aacquire()
+
     def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         payload = self._payload(messages, kwargs, stream=False)
+        self._wait_turn()
         return chat_response_from_completion(self._clients.sync().chat_completions(payload))
 
     async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         payload = self._payload(messages, kwargs, stream=False)
+        await self._await_turn()
         response = await self._clients.for_running_loop().chat_completions(payload)
         return chat_response_from_completion(response)
 
@@ -285,6 +303,7 @@ class Hunyuan(FunctionCallingLLM):
         # first iteration.
         payload = self._payload(messages, kwargs, stream=True)
         client = self._clients.sync()
+        self._wait_turn()
 
         def gen() -> ChatResponseGen:
             assembler = ChatStreamAssembler(payload["model"])
@@ -301,6 +320,7 @@ class Hunyuan(FunctionCallingLLM):
     ) -> ChatResponseAsyncGen:
         payload = self._payload(messages, kwargs, stream=True)
         client = self._clients.for_running_loop()
+        await self._await_turn()
 
         async def gen() -> ChatResponseAsyncGen:
             assembler = ChatStreamAssembler(payload["model"])

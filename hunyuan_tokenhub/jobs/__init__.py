@@ -25,6 +25,7 @@ from ._polling import (
     PollSchedule,
     SubmitTimeoutError,
 )
+from ._redis_slots import RedisJobSlots
 from ._requests import (
     ExtraParam,
     Hunyuan3DExpressRequest,
@@ -42,7 +43,6 @@ from ._requests import (
     YoutuTemplateToVideoRequest,
 )
 from ._results import URL_LIFETIMES, JobAsset, JobKind, JobResult, JobState, JobStatus
-from ._redis_slots import RedisJobSlots
 from ._slots import JOB_SLOTS_URL_ENV_VAR, JobSlots, SlotStore, open_job_slots
 from ._status import normalize_state
 from .backends import (
@@ -97,9 +97,9 @@ __all__ = [
     "MediaPolicy",
     "ModelRoute",
     "PollSchedule",
+    "ProgressCallback",
     "RedisJobSlots",
     "SlotStore",
-    "ProgressCallback",
     "SubmitTimeoutError",
     "VideoImage",
     "ViewImage",

@@ -97,7 +97,9 @@ class _JobClientBase:
         self.backend = get_backend(backend).configure(backend_options)
         self.media = MediaPolicy(allowed_local_dirs, max_bytes=max_input_bytes)
         self._owns_slots = slots is None
-        self.slots = slots if slots is not None else open_job_slots(max_concurrent_jobs, url=job_slots_url)
+        self.slots = (
+            slots if slots is not None else open_job_slots(max_concurrent_jobs, url=job_slots_url)
+        )
         self.poll_interval = poll_interval
         self.max_poll_interval = max_poll_interval
         self.timeout = timeout

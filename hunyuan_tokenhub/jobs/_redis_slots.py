@@ -19,6 +19,7 @@ leases from one background thread every third of the lease time while the job ru
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
@@ -281,8 +282,10 @@ class RedisJobSlots(SlotStore):
                 wake_key = self._wake_key(family, lease.token)
                 self.link.wait_for_push(wake_key, self._block_for(retry_ms, remaining))
         except BaseException:
-            # Leave the queue, and give back a slot whose grant reply may have been lost.
-            self.give_back(lease)
+            # Leave the queue, and give back a slot whose grant reply may have been lost; if
+            # Redis is down, the entry lapses on its own.
+            with contextlib.suppress(SharedLimitsUnavailableError):
+                self.link.run(_RELEASE, self._keys(family), self._release_args(lease))
             raise
         self.keeper.hold(lease)
         return lease
@@ -308,7 +311,9 @@ class RedisJobSlots(SlotStore):
                 await self.link.await_push(wake_key, self._block_for(retry_ms, remaining))
         except BaseException:
             # Shielded: a second cancellation must not leave the token queued or holding.
-            await asyncio.shield(self.give_back_async(lease))
+            with contextlib.suppress(SharedLimitsUnavailableError):
+                abandon = self.link.arun(_RELEASE, self._keys(family), self._release_args(lease))
+                await asyncio.shield(abandon)
             raise
         self.keeper.hold(lease)
         return lease

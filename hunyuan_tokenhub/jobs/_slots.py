@@ -123,11 +123,13 @@ class SlotStore(ABC):
     def active(self, family: str) -> int:
         """Slots of ``family`` held right now."""
 
+    @abstractmethod
     def close(self) -> None:
-        """Close connections to where the slots live (none for in-process slots)."""
+        """Close connections to where the slots live."""
 
+    @abstractmethod
     async def aclose(self) -> None:
-        """Close the running event loop's connections (none for in-process slots)."""
+        """Close the running event loop's connections to where the slots live."""
 
     @abstractmethod
     def acquire(self, family: str, *, default_limit: int, timeout: float | None) -> SlotLease:
@@ -227,6 +229,12 @@ class JobSlots(SlotStore):
                 self.hand_over(family)
             raise
         return _LocalLease(self, family)
+
+    def close(self) -> None:
+        """Nothing to close: these slots live in this process."""
+
+    async def aclose(self) -> None:
+        """Nothing to close: these slots live in this process."""
 
     def hand_over(self, family: str) -> None:
         """Give a slot back, handing it to the longest waiter if there is one."""
