@@ -27,10 +27,17 @@ from llama_index.core.base.llms.types import (
     MessageRole,
     ToolCallBlock,
 )
-from llama_index.core.bridge.pydantic import ConfigDict, Field, PrivateAttr, SecretStr
+from llama_index.core.bridge.pydantic import (
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    field_validator,
+)
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.llms.llm import ToolSelection
+from llama_index.core.rate_limiter import BaseRateLimiter
 from typing_extensions import Self
 
 from hunyuan_tokenhub._adapter_clients import AdapterClients
@@ -63,6 +70,20 @@ DEFAULT_MODEL = "hunyuan-2.0-instruct-20251111"
 _CLIENT_FIELDS = ("api_key", "base_url", "region", "fallback_base_urls", "timeout", "max_retries")
 
 
+class _TurnTaker(BaseRateLimiter):
+    """A LangChain-style limiter (``acquire``/``aacquire``, e.g. ``RedisRateLimiter``) as the
+    limiter LlamaIndex calls before each request."""
+
+    def __init__(self, limiter: RateLimiter) -> None:
+        self.limiter = limiter
+
+    def acquire(self, num_tokens: int = 0) -> None:
+        self.limiter.acquire()
+
+    async def async_acquire(self, num_tokens: int = 0) -> None:
+        await self.limiter.aacquire()
+
+
 class Hunyuan(FunctionCallingLLM):
     """LlamaIndex LLM for Tencent TokenHub: Hunyuan, DeepSeek, GLM, Kimi and MiniMax models.
 
@@ -88,6 +109,9 @@ class Hunyuan(FunctionCallingLLM):
     ["thinking_delta"]``; it is sent back per the model's catalogue policy
     (``reasoning_passback``). Token usage (with cached and reasoning tokens) is in
     ``response.additional_kwargs`` and ``response.raw["usage"]``, for streams on the last chunk.
+
+    ``rate_limiter`` takes LlamaIndex's limiters and LangChain's, such as
+    ``langchain_hunyuan.RedisRateLimiter`` whose budget every worker process shares.
 
     Only parameters you set are sent (``temperature``, ``parallel_tool_calls``...). Other
     request fields go in ``additional_kwargs`` (merged into the body; an ``"extra_body"`` key
@@ -156,15 +180,22 @@ class Hunyuan(FunctionCallingLLM):
         default=None, description="Override the catalogue's reasoning pass-back policy."
     )
 
-    rate_limiter: RateLimiter | None = Field(
-        default=None,
-        exclude=True,
-        description="Called before each request (acquire/aacquire), e.g. LangChain's "
-        "InMemoryRateLimiter or langchain_hunyuan.RedisRateLimiter shared by many workers.",
-    )
-
     # A misspelt setting must fail, not be silently ignored.
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("rate_limiter")
+    @classmethod
+    def _limiter_llama_index_calls(cls, limiter: Any) -> Any:
+        """LlamaIndex's own limiters as they are; LangChain's (``RedisRateLimiter``, shared by
+        many workers) adapted, so both frameworks' models can share one budget."""
+        if limiter is None or isinstance(limiter, BaseRateLimiter):
+            return limiter
+        if isinstance(limiter, RateLimiter):
+            return _TurnTaker(limiter)
+        raise ValueError(
+            "rate_limiter: expected a LlamaIndex rate limiter (acquire/async_acquire) or a "
+            f"LangChain one such as RedisRateLimiter (acquire/aacquire), got {type(limiter)!r}"
+        )
 
     _clients: AdapterClients = PrivateAttr()
     _http_clients: tuple[httpx.Client | None, httpx.AsyncClient | None] = PrivateAttr()
@@ -279,22 +310,12 @@ class Hunyuan(FunctionCallingLLM):
             extra_body=extra_body,
         )
 
-    def _wait_turn(self) -> None:
-        if self.rate_limiter is not None:
-            self.rate_limiter.acquire()
-
-    async def _await_turn(self) -> None:
-        if self.rate_limiter is not None:
-            await self.rate_limiter.aacquire()
-
     def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         payload = self._payload(messages, kwargs, stream=False)
-        self._wait_turn()
         return chat_response_from_completion(self._clients.sync().chat_completions(payload))
 
     async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         payload = self._payload(messages, kwargs, stream=False)
-        await self._await_turn()
         response = await self._clients.for_running_loop().chat_completions(payload)
         return chat_response_from_completion(response)
 
@@ -303,7 +324,6 @@ class Hunyuan(FunctionCallingLLM):
         # first iteration.
         payload = self._payload(messages, kwargs, stream=True)
         client = self._clients.sync()
-        self._wait_turn()
 
         def gen() -> ChatResponseGen:
             assembler = ChatStreamAssembler(payload["model"])
@@ -320,7 +340,6 @@ class Hunyuan(FunctionCallingLLM):
     ) -> ChatResponseAsyncGen:
         payload = self._payload(messages, kwargs, stream=True)
         client = self._clients.for_running_loop()
-        await self._await_turn()
 
         async def gen() -> ChatResponseAsyncGen:
             assembler = ChatStreamAssembler(payload["model"])
