@@ -13,7 +13,12 @@ from llama_index.core.llms import ChatMessage
 from hunyuan_tokenhub import RedisRateLimit, SharedLimitsUnavailableError
 from hunyuan_tokenhub.emulator import TokenHubEmulator
 from hunyuan_tokenhub.jobs import RedisJobSlots
-from langchain_hunyuan import ChatHunyuan, HunyuanImageGenerationTool, RedisRateLimiter
+from langchain_hunyuan import (
+    ChatHunyuan,
+    HunyuanGenerationToolkit,
+    HunyuanImageGenerationTool,
+    RedisRateLimiter,
+)
 from llama_index_hunyuan import Hunyuan
 from tests.shared_limits.conftest import API_KEY, CLIENT_OPTIONS
 
@@ -153,3 +158,16 @@ def test_a_tool_raises_an_unreachable_redis_instead_of_telling_the_agent(
     with pytest.raises(SharedLimitsUnavailableError, match="shared job slots"):
         tool.invoke({"type": "tool_call", "id": "c", "name": tool.name, "args": {"prompt": "x"}})
     assert not emulator.requests
+
+
+def test_the_toolkit_gives_every_tool_the_limiter_and_one_redis_store(
+    redis_url: str, emulator: TokenHubEmulator
+) -> None:
+    limiter = RedisRateLimiter(redis_url, requests_per_second=10, name="toolkit")
+    tools = HunyuanGenerationToolkit(
+        api_key=API_KEY, base_url=emulator.base_url, rate_limiter=limiter, job_slots_url=redis_url
+    ).get_tools()
+    assert len(tools) == 3
+    assert all(tool.rate_limiter is limiter for tool in tools)  # type: ignore[attr-defined]
+    stores = {id(tool.slots) for tool in tools}  # type: ignore[attr-defined]
+    assert len(stores) == 1 and isinstance(tools[0].slots, RedisJobSlots)  # type: ignore[attr-defined]
