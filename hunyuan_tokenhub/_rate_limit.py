@@ -97,7 +97,7 @@ class RedisRateLimit:
 
     def __repr__(self) -> str:
         return (
-            f"RedisRateLimit({self.link.masked_url!r}, requests_per_second="
+            f"{type(self).__name__}({self.link.masked_url!r}, requests_per_second="
             f"{self.requests_per_second}, max_bucket_size={self.max_bucket_size})"
         )
 

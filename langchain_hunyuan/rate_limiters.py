@@ -9,7 +9,7 @@ from hunyuan_tokenhub import RedisRateLimit
 __all__ = ["RedisRateLimiter"]
 
 
-class RedisRateLimiter(BaseRateLimiter):
+class RedisRateLimiter(RedisRateLimit, BaseRateLimiter):
     """``InMemoryRateLimiter``'s budget, shared by every worker process and machine using ``url``.
 
     Example:
@@ -27,35 +27,7 @@ class RedisRateLimiter(BaseRateLimiter):
 
     The same object (or one with the same URL and ``name`` in another process) may be given to
     ``ChatHunyuan``, the generation tools (``rate_limiter=``) and LlamaIndex's ``Hunyuan``: they
-    then share one budget. The rule and its Redis state live in
-    :class:`hunyuan_tokenhub.RedisRateLimit` (``limit`` here); an unreachable Redis raises
-    :class:`~hunyuan_tokenhub.SharedLimitsUnavailableError` at the first call.
+    then share one budget. It is :class:`hunyuan_tokenhub.RedisRateLimit` (same arguments, the
+    rule and its Redis state) declared a LangChain ``BaseRateLimiter``; an unreachable Redis
+    raises :class:`~hunyuan_tokenhub.SharedLimitsUnavailableError` at the first call.
     """
-
-    def __init__(
-        self,
-        url: str,
-        *,
-        requests_per_second: float,
-        max_bucket_size: int = 1,
-        name: str = "default",
-        namespace: str = "hunyuan-tokenhub",
-    ) -> None:
-        self.limit = RedisRateLimit(
-            url,
-            requests_per_second=requests_per_second,
-            max_bucket_size=max_bucket_size,
-            name=name,
-            namespace=namespace,
-        )
-
-    def __repr__(self) -> str:
-        return f"RedisRateLimiter({self.limit!r})"
-
-    def acquire(self, *, blocking: bool = True) -> bool:
-        """Wait for this request's turn in the shared budget (see ``BaseRateLimiter``)."""
-        return self.limit.acquire(blocking=blocking)
-
-    async def aacquire(self, *, blocking: bool = True) -> bool:
-        """Async :meth:`acquire`."""
-        return await self.limit.aacquire(blocking=blocking)

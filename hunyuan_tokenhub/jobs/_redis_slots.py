@@ -191,6 +191,37 @@ class _LeaseKeeper:
                     self.forget(lease)
 
 
+def _release_args(store: RedisJobSlots, lease: _RedisLease) -> list[Any]:
+    return [lease.token, lease.limit, store.lease_ms, store.wake_prefix(lease.family)]
+
+
+class _Wait:
+    """One acquire: its lease-to-be, deadline, and what each attempt sends."""
+
+    def __init__(self, store: RedisJobSlots, lease: _RedisLease, timeout: float | None) -> None:
+        self.store = store
+        self.lease = lease
+        self.deadline = None if timeout is None else time.monotonic() + timeout
+        self.keys = store.keys(lease.family)
+        prefix = store.wake_prefix(lease.family)
+        self.wake_key = prefix + lease.token
+        self.acquire_args = [lease.token, lease.limit, store.lease_ms, store.lease_ms, prefix]
+        self.release_args = _release_args(store, lease)
+
+    def after(self, reply: list[int]) -> float:
+        """0 once an attempt holds the slot, else how long to block for a wake-up;
+        :class:`SlotWaitTimeout` when the time is up."""
+        granted, retry_ms = reply
+        if granted:
+            return 0.0
+        remaining = None if self.deadline is None else self.deadline - time.monotonic()
+        if remaining is not None and remaining <= 0:
+            raise SlotWaitTimeout(self.lease.family)
+        # Check in well before the waiter entry lapses, and when the oldest lease may lapse.
+        window = min(retry_ms / 1000, self.store.lease_seconds / 3, MAX_BLOCK_SECONDS)
+        return max(0.001, window if remaining is None else min(window, remaining))
+
+
 class RedisJobSlots(SlotStore):
     """Job slots shared through Redis by every worker process and machine using ``url``.
 
@@ -235,100 +266,73 @@ class RedisJobSlots(SlotStore):
     def __repr__(self) -> str:
         return f"RedisJobSlots({self.link.masked_url!r}, lease_seconds={self.lease_seconds})"
 
-    def _keys(self, family: str) -> list[str]:
+    def keys(self, family: str) -> list[str]:
+        """The Redis keys of ``family``'s slots (holders, queue, waiters, tickets)."""
         base = self._base(family)
         return [f"{base}:holders", f"{base}:queue", f"{base}:waiters", f"{base}:tickets"]
 
     def _base(self, family: str) -> str:
         return f"{self.namespace}:slots:{{{family}}}"
 
-    def _wake_key(self, family: str, token: str) -> str:
-        return f"{self._base(family)}:wake:{token}"
+    def wake_prefix(self, family: str) -> str:
+        """Where a waiter of ``family`` is woken: this prefix and its token."""
+        return f"{self._base(family)}:wake:"
 
     @property
-    def _lease_ms(self) -> int:
+    def lease_ms(self) -> int:
+        """The lease time (also a waiter's check-in time) in milliseconds."""
         return max(1, round(self.lease_seconds * 1000))
-
-    def _acquire_args(self, token: str, limit: int, family: str) -> list[Any]:
-        return [token, limit, self._lease_ms, self._lease_ms, f"{self._base(family)}:wake:"]
-
-    def _release_args(self, lease: _RedisLease) -> list[Any]:
-        return [lease.token, lease.limit, self._lease_ms, f"{self._base(lease.family)}:wake:"]
-
-    def _block_for(self, retry_ms: int, remaining: float | None) -> float:
-        # Check in well before the waiter entry lapses, and when the oldest lease may lapse.
-        window = min(retry_ms / 1000, self.lease_seconds / 3, MAX_BLOCK_SECONDS)
-        return window if remaining is None else min(window, remaining)
 
     def active(self, family: str) -> int:
         """Unexpired leases of ``family`` held right now, by any worker."""
-        return int(self.link.run(_ACTIVE, self._keys(family), []))
+        return int(self.link.run(_ACTIVE, self.keys(family), []))
+
+    def _wait(self, family: str, default_limit: int, timeout: float | None) -> _Wait:
+        limit = self.limit(family, default_limit)
+        return _Wait(self, _RedisLease(self, family, uuid.uuid4().hex, limit), timeout)
 
     def acquire(self, family: str, *, default_limit: int, timeout: float | None) -> SlotLease:
         """Block until a slot of ``family`` is held; :class:`SlotWaitTimeout` after ``timeout``."""
-        limit = self.limit(family, default_limit)
-        lease = _RedisLease(self, family, uuid.uuid4().hex, limit)
-        deadline = None if timeout is None else time.monotonic() + timeout
+        wait = self._wait(family, default_limit, timeout)
         try:
-            while True:
-                granted, retry_ms = self.link.run(
-                    _ACQUIRE, self._keys(family), self._acquire_args(lease.token, limit, family)
-                )
-                if granted:
-                    break
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
-                    raise SlotWaitTimeout(family)
-                wake_key = self._wake_key(family, lease.token)
-                self.link.wait_for_push(wake_key, self._block_for(retry_ms, remaining))
+            while block := wait.after(self.link.run(_ACQUIRE, wait.keys, wait.acquire_args)):
+                self.link.wait_for_push(wait.wake_key, block)
         except BaseException:
             # Leave the queue, and give back a slot whose grant reply may have been lost; if
             # Redis is down, the entry lapses on its own.
             with contextlib.suppress(SharedLimitsUnavailableError):
-                self.link.run(_RELEASE, self._keys(family), self._release_args(lease))
+                self.link.run(_RELEASE, wait.keys, wait.release_args)
             raise
-        self.keeper.hold(lease)
-        return lease
+        self.keeper.hold(wait.lease)
+        return wait.lease
 
     async def acquire_async(
         self, family: str, *, default_limit: int, timeout: float | None
     ) -> SlotLease:
         """Async :meth:`acquire`; cancelling the awaiting task leaves the queue at once."""
-        limit = self.limit(family, default_limit)
-        lease = _RedisLease(self, family, uuid.uuid4().hex, limit)
-        deadline = None if timeout is None else time.monotonic() + timeout
+        wait = self._wait(family, default_limit, timeout)
         try:
-            while True:
-                granted, retry_ms = await self.link.arun(
-                    _ACQUIRE, self._keys(family), self._acquire_args(lease.token, limit, family)
-                )
-                if granted:
-                    break
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
-                    raise SlotWaitTimeout(family)
-                wake_key = self._wake_key(family, lease.token)
-                await self.link.await_push(wake_key, self._block_for(retry_ms, remaining))
+            while block := wait.after(await self.link.arun(_ACQUIRE, wait.keys, wait.acquire_args)):
+                await self.link.await_push(wait.wake_key, block)
         except BaseException:
             # Shielded: a second cancellation must not leave the token queued or holding.
             with contextlib.suppress(SharedLimitsUnavailableError):
-                abandon = self.link.arun(_RELEASE, self._keys(family), self._release_args(lease))
-                await asyncio.shield(abandon)
+                await asyncio.shield(self.link.arun(_RELEASE, wait.keys, wait.release_args))
             raise
-        self.keeper.hold(lease)
-        return lease
+        self.keeper.hold(wait.lease)
+        return wait.lease
 
     def give_back(self, lease: _RedisLease) -> None:
         """Release ``lease`` in Redis; a failure is logged (the lease lapses on its own)."""
         try:
-            self.link.run(_RELEASE, self._keys(lease.family), self._release_args(lease))
+            self.link.run(_RELEASE, self.keys(lease.family), _release_args(self, lease))
         except SharedLimitsUnavailableError as exc:
             self._release_failed(lease, exc)
 
     async def give_back_async(self, lease: _RedisLease) -> None:
         """Async :meth:`give_back`."""
         try:
-            await self.link.arun(_RELEASE, self._keys(lease.family), self._release_args(lease))
+            await self.link.arun(_RELEASE, self.keys(lease.family), _release_args(self, lease))
         except SharedLimitsUnavailableError as exc:
             self._release_failed(lease, exc)
 
@@ -344,7 +348,7 @@ class RedisJobSlots(SlotStore):
     def renew(self, lease: _RedisLease) -> bool:
         """Extend ``lease`` by ``lease_seconds``; False once it has lapsed (keeper thread)."""
         try:
-            kept = self.link.run(_RENEW, self._keys(lease.family), [lease.token, self._lease_ms])
+            kept = self.link.run(_RENEW, self.keys(lease.family), [lease.token, self.lease_ms])
         except SharedLimitsUnavailableError as exc:
             logger.warning("could not renew a %s job slot lease: %s", lease.family, exc)
             return True  # Redis may come back before the lease lapses: keep trying.

@@ -164,8 +164,17 @@ def test_a_shared_rate_limit_holds_eight_workers_to_the_rate(
 ) -> None:
     rate, each = 40.0, 10
     workers_to_stop.append(
-        _start("rate", "--processes", str(WORKERS), "--redis", redis_url, "--rate", str(rate),
-               "--count", str(each))
+        _start(
+            "rate",
+            "--processes",
+            str(WORKERS),
+            "--redis",
+            redis_url,
+            "--rate",
+            str(rate),
+            "--count",
+            str(each),
+        )
     )
     _release_when_ready(redis_url, WORKERS)
     turns = sorted(e["at"] for e in _events(workers_to_stop) if e["event"] == "turn")

@@ -41,7 +41,7 @@ def _closed_port() -> int:
 def _queue_length(url: str, slots: RedisJobSlots, family: str) -> int:
     client = redis.Redis.from_url(url)
     try:
-        return int(client.zcard(f"{slots.namespace}:slots:{{{family}}}:queue"))
+        return int(client.zcard(slots.keys(family)[1]))
     finally:
         client.close()
 
@@ -136,9 +136,8 @@ def test_a_waiter_that_stopped_checking_in_loses_its_place(redis_url: str) -> No
     slots = RedisJobSlots(redis_url, lease_seconds=0.5)
     # A waiter that queued and died (its process was killed before its turn came).
     holder = slots.acquire(FAMILY, default_limit=1, timeout=1)
-    granted, _ = slots.link.run(
-        _ACQUIRE, slots._keys(FAMILY), slots._acquire_args("dead-waiter", 1, FAMILY)
-    )
+    dead = slots._wait(FAMILY, 1, None)
+    granted, _ = slots.link.run(_ACQUIRE, dead.keys, dead.acquire_args)
     assert granted == 0
     holder.release()
     started = time.monotonic()
@@ -202,7 +201,9 @@ def test_sync_and_async_clients_share_one_redis_store(
         active.append(slots.active(_family(IMAGE)))
 
     async def twin() -> str:
-        async with AsyncJobClient(base_url=emulator.base_url, slots=slots, **CLIENT_OPTIONS) as jobs:  # type: ignore[arg-type]
+        async with AsyncJobClient(
+            base_url=emulator.base_url, slots=slots, **CLIENT_OPTIONS
+        ) as jobs:  # type: ignore[arg-type]
             done = await asyncio.gather(
                 *(jobs.generate(IMAGE, prompt=f"a{i}", on_progress=watch) for i in range(2))
             )
@@ -236,8 +237,12 @@ def test_an_unreachable_redis_fails_at_first_use_naming_the_masked_url(
 
 async def test_an_unreachable_redis_fails_async_clients_too(emulator: TokenHubEmulator) -> None:
     url = f"redis://127.0.0.1:{_closed_port()}/0"
-    async with AsyncJobClient(base_url=emulator.base_url, job_slots_url=url, **CLIENT_OPTIONS) as jobs:  # type: ignore[arg-type]
-        with pytest.raises(SharedLimitsUnavailableError, match=r"shared job slots: Redis at redis://127"):
+    async with AsyncJobClient(
+        base_url=emulator.base_url, job_slots_url=url, **CLIENT_OPTIONS
+    ) as jobs:  # type: ignore[arg-type]
+        with pytest.raises(
+            SharedLimitsUnavailableError, match=r"shared job slots: Redis at redis://127"
+        ):
             await jobs.generate(IMAGE, prompt="x")
     assert not emulator.requests
 
@@ -264,4 +269,3 @@ def test_open_job_slots_chooses_by_url_and_env(monkeypatch: pytest.MonkeyPatch) 
 def test_urls_are_shown_with_the_password_masked(url: str, shown: str) -> None:
     assert mask_url(url) == shown
     assert shown in repr(RedisJobSlots(url))
-
