@@ -28,7 +28,8 @@ def _missing(reason: str) -> None:
     pytest.skip(f"{reason}: tests of limits shared through Redis need it")
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port nothing listens on (right now)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -55,7 +56,7 @@ def running_redis(directory: Path) -> Iterator[str]:
         _missing('redis-py is not installed (pip install "hunyuan-tokenhub[redis]")')
     assert binary is not None
     for _attempt in range(3):  # another process may take the free port before the server does
-        port = _free_port()
+        port = free_port()
         log = (directory / f"redis-{port}.log").open("wb")
         server = subprocess.Popen(
             [

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import threading
 import time
 import uuid
@@ -162,9 +163,14 @@ class _LeaseKeeper:
         self._leases: dict[str, _RedisLease] = {}
         self._wake = threading.Condition()
         self._thread: threading.Thread | None = None
+        self._pid = os.getpid()
 
     def hold(self, lease: _RedisLease) -> None:
         with self._wake:
+            if self._pid != os.getpid():
+                # A forked child (gunicorn --preload) has neither the parent's thread nor its
+                # leases: start afresh.
+                self._pid, self._leases, self._thread = os.getpid(), {}, None
             self._leases[lease.token] = lease
             if self._thread is None:
                 self._thread = threading.Thread(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 
 import pytest
@@ -19,15 +18,10 @@ from langchain_hunyuan import (
     RedisRateLimiter,
 )
 from llama_index_hunyuan import Hunyuan
+from tests.redis_server import free_port
 from tests.shared_limits.conftest import API_KEY, CLIENT_OPTIONS
 
 CHAT_MODEL = "hunyuan-2.0-instruct-20251111"
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_a_burst_then_one_turn_per_interval(redis_url: str) -> None:
@@ -63,7 +57,7 @@ def test_bad_settings_fail_at_construction(options: dict[str, float], message: s
 
 def test_an_unreachable_redis_fails_at_the_first_call_with_the_masked_url() -> None:
     limiter = RedisRateLimiter(
-        f"redis://:s3cret-pass@127.0.0.1:{_closed_port()}/0", requests_per_second=1
+        f"redis://:s3cret-pass@127.0.0.1:{free_port()}/0", requests_per_second=1
     )
     with pytest.raises(
         SharedLimitsUnavailableError, match=r"rate limit 'default': Redis at redis://:\*\*\*@"
@@ -155,7 +149,7 @@ def test_a_tool_raises_an_unreachable_redis_instead_of_telling_the_agent(
     tool = HunyuanImageGenerationTool(
         api_key=API_KEY,
         base_url=emulator.base_url,
-        job_slots_url=f"redis://127.0.0.1:{_closed_port()}/0",
+        job_slots_url=f"redis://127.0.0.1:{free_port()}/0",
     )
     with pytest.raises(SharedLimitsUnavailableError, match="shared job slots"):
         tool.invoke({"type": "tool_call", "id": "c", "name": tool.name, "args": {"prompt": "x"}})

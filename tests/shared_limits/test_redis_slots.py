@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
 from typing import Any
@@ -26,16 +25,11 @@ from hunyuan_tokenhub.jobs import (
 )
 from hunyuan_tokenhub.jobs._redis_slots import _ACQUIRE
 from hunyuan_tokenhub.jobs._slots import SlotWaitTimeout
+from tests.redis_server import free_port
 from tests.shared_limits.conftest import CLIENT_OPTIONS
 
 FAMILY = "test-family"
 IMAGE = "hy-image-v3.0"
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _queue_length(url: str, slots: RedisJobSlots, family: str) -> int:
@@ -225,7 +219,7 @@ def test_sync_and_async_clients_share_one_redis_store(
 def test_an_unreachable_redis_fails_at_first_use_naming_the_masked_url(
     emulator: TokenHubEmulator,
 ) -> None:
-    url = f"redis://:s3cret-pass@127.0.0.1:{_closed_port()}/0"
+    url = f"redis://:s3cret-pass@127.0.0.1:{free_port()}/0"
     with JobClient(base_url=emulator.base_url, job_slots_url=url, **CLIENT_OPTIONS) as jobs:  # type: ignore[arg-type]
         with pytest.raises(SharedLimitsUnavailableError) as info:
             jobs.generate(IMAGE, prompt="x")
@@ -236,7 +230,7 @@ def test_an_unreachable_redis_fails_at_first_use_naming_the_masked_url(
 
 
 async def test_an_unreachable_redis_fails_async_clients_too(emulator: TokenHubEmulator) -> None:
-    url = f"redis://127.0.0.1:{_closed_port()}/0"
+    url = f"redis://127.0.0.1:{free_port()}/0"
     async with AsyncJobClient(
         base_url=emulator.base_url, job_slots_url=url, **CLIENT_OPTIONS
     ) as jobs:  # type: ignore[arg-type]
@@ -269,3 +263,20 @@ def test_open_job_slots_chooses_by_url_and_env(monkeypatch: pytest.MonkeyPatch) 
 def test_urls_are_shown_with_the_password_masked(url: str, shown: str) -> None:
     assert mask_url(url) == shown
     assert shown in repr(RedisJobSlots(url))
+
+
+def test_the_llama_index_tool_spec_takes_a_slots_url(
+    redis_url: str, emulator: TokenHubEmulator
+) -> None:
+    from llama_index_hunyuan import HunyuanGenerationToolSpec
+
+    spec = HunyuanGenerationToolSpec(
+        api_key=CLIENT_OPTIONS["api_key"],  # type: ignore[arg-type]
+        base_url=emulator.base_url,
+        job_slots_url=redis_url,
+        poll_interval=0.005,
+    )
+    jobs = spec._clients.sync()
+    assert isinstance(jobs.slots, RedisJobSlots)
+    assert spec.generate_image(prompt="a koi pond").urls
+    assert jobs.slots.active(_family(IMAGE)) == 0
