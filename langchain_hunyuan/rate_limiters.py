@@ -22,7 +22,7 @@ class RedisRateLimiter(RedisRateLimit, BaseRateLimiter):
                 os.environ.get("REDIS_URL", "redis://localhost:6379/0"),
                 requests_per_second=5, max_bucket_size=5, name="tokenhub-chat",
             )
-            llm = ChatHunyuan(model="hunyuan-2.0-instruct-20251111", rate_limiter=limiter)
+            llm = ChatHunyuan(model="deepseek-v3.2", rate_limiter=limiter)
             print(llm.invoke("Hello").content)
 
     The same object (or one with the same URL and ``name`` in another process) may be given to

@@ -21,7 +21,7 @@ from llama_index_hunyuan import Hunyuan
 from tests.redis_server import free_port
 from tests.shared_limits.conftest import API_KEY, CLIENT_OPTIONS
 
-CHAT_MODEL = "hunyuan-2.0-instruct-20251111"
+CHAT_MODEL = "deepseek-v3.2"
 
 
 def test_a_burst_then_one_turn_per_interval(redis_url: str) -> None:
