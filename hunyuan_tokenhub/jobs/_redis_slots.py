@@ -193,8 +193,9 @@ class _LeaseKeeper:
                     return
                 held = list(self._leases.values())
             for lease in held:
-                if not self._store.renew(lease):
-                    self.forget(lease)
+                # A lease released meanwhile is not renewed either: only a held one lapsed.
+                if not self._store.renew(lease) and self.forget(lease):
+                    self._store.lapsed(lease)
 
 
 def _release_args(store: RedisJobSlots, lease: _RedisLease) -> list[Any]:
@@ -352,20 +353,22 @@ class RedisJobSlots(SlotStore):
         )
 
     def renew(self, lease: _RedisLease) -> bool:
-        """Extend ``lease`` by ``lease_seconds``; False once it has lapsed (keeper thread)."""
+        """Extend ``lease`` by ``lease_seconds``; False once it is not held any more."""
         try:
             kept = self.link.run(_RENEW, self.keys(lease.family), [lease.token, self.lease_ms])
+            return bool(kept)
         except SharedLimitsUnavailableError as exc:
             logger.warning("could not renew a %s job slot lease: %s", lease.family, exc)
             return True  # Redis may come back before the lease lapses: keep trying.
-        if not kept:
-            logger.warning(
-                "a %s job slot lease lapsed before it was renewed (process paused for more "
-                "than %.0f s?); another worker may start a job of that family meanwhile",
-                lease.family,
-                self.lease_seconds,
-            )
-        return bool(kept)
+
+    def lapsed(self, lease: _RedisLease) -> None:
+        """Say that a held lease lapsed before its renewal (the keeper has let it go)."""
+        logger.warning(
+            "a %s job slot lease lapsed before it was renewed (process paused for more than "
+            "%.0f s?); another worker may start a job of that family meanwhile",
+            lease.family,
+            self.lease_seconds,
+        )
 
     def close(self) -> None:
         """Close the sync Redis connections (held leases stay held)."""

@@ -126,6 +126,24 @@ def test_a_held_lease_is_renewed_until_released(redis_url: str) -> None:
     slots.close()
 
 
+def test_a_lease_lost_while_held_is_reported_once(
+    redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    slots = RedisJobSlots(redis_url, lease_seconds=0.3)
+    lease = slots.acquire(FAMILY, default_limit=1, timeout=1)
+    # As if this process had been paused past its lease and another worker took the slot.
+    client = redis.Redis.from_url(redis_url)
+    client.delete(slots.keys(FAMILY)[0])
+    client.close()
+    with caplog.at_level("WARNING", logger="hunyuan_tokenhub"):
+        time.sleep(0.5)  # more than one renewal period
+    lapsed = [r for r in caplog.records if "lapsed before it was renewed" in r.getMessage()]
+    assert len(lapsed) == 1
+    lease.release()  # nothing left to give back: no error
+    assert slots.active(FAMILY) == 0
+    slots.close()
+
+
 def test_a_waiter_that_stopped_checking_in_loses_its_place(redis_url: str) -> None:
     slots = RedisJobSlots(redis_url, lease_seconds=0.5)
     # A waiter that queued and died (its process was killed before its turn came).
