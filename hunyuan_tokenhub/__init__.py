@@ -30,10 +30,12 @@ from ._exceptions import (
     PermissionDeniedError,
     RateLimitError,
     ServiceUnavailableError,
+    SharedLimitsUnavailableError,
     StreamError,
     SubmitTimeoutError,
     TokenHubError,
 )
+from ._rate_limit import RedisRateLimit
 from ._remote_models import RemoteModel
 from ._thinking import Notices, ReasoningTagSplitter
 from ._version import __version__
@@ -63,8 +65,10 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "ReasoningTagSplitter",
+    "RedisRateLimit",
     "RemoteModel",
     "ServiceUnavailableError",
+    "SharedLimitsUnavailableError",
     "StreamError",
     "SubmitTimeoutError",
     "TokenHubClient",

@@ -33,6 +33,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "ServiceUnavailableError",
+    "SharedLimitsUnavailableError",
     "StreamError",
     "SubmitTimeoutError",
     "TokenHubError",
@@ -73,6 +74,19 @@ class TokenHubError(Exception):
 
 class ConfigurationError(TokenHubError, ValueError):
     """A setting is missing or invalid (no API key, unknown region, ...)."""
+
+
+class SharedLimitsUnavailableError(TokenHubError):
+    """The store that shares job slots or a rate limit between workers (Redis) failed.
+
+    Raised at the first use, naming the store's URL (password masked); the package never falls
+    back to per-process limits, which would overshoot the account's again. ``url`` is that
+    masked URL.
+    """
+
+    def __init__(self, message: str, *, url: str) -> None:
+        self.url = url
+        super().__init__(message)
 
 
 class InvalidParameterError(TokenHubError, ValueError):

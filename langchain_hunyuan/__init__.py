@@ -10,8 +10,12 @@ Usage::
 
 from langchain_hunyuan.chat_models import ChatHunyuan
 
+# A request rate shared by many worker processes (needs the [redis] extra when used).
+from langchain_hunyuan.rate_limiters import RedisRateLimiter
+
 __all__ = [
     "ChatHunyuan",
+    "RedisRateLimiter",
 ]
 
 # Generation tools (image, video, 3D) and their toolkit.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from langchain_core.tools import BaseTool, BaseToolkit
 
-from hunyuan_tokenhub.jobs import JobKind, JobSlots
+from hunyuan_tokenhub.jobs import JobKind
 from hunyuan_tokenhub.jobs.tooling import default_tool_model
 from langchain_hunyuan.tools import (
     GenerationSettings,
@@ -33,8 +33,10 @@ class HunyuanGenerationToolkit(GenerationSettings, BaseToolkit):
     backend's first of that kind); ``include`` limits which tools are returned (default: every
     kind the backend offers). ``backend`` (else env ``HUNYUAN_BACKEND``) may be ``"aiart"``,
     ``"ai3d"`` or ``"tencentcloud"`` (with ``secret_id``/``secret_key``) instead of TokenHub.
-    The tools share one :class:`JobSlots`, so together they
-    never run more jobs of a family than the account allows.
+    The tools share one slot store, so together they never run more jobs of a family than the
+    account allows; with ``job_slots_url`` (or env ``HUNYUAN_JOB_SLOTS_URL``) set to a Redis
+    URL, every worker process does too, and ``rate_limiter`` (e.g. ``RedisRateLimiter``) spaces
+    their calls.
     """
 
     image_model: str | None = None
@@ -45,7 +47,7 @@ class HunyuanGenerationToolkit(GenerationSettings, BaseToolkit):
     def get_tools(self) -> list[BaseTool]:
         """The selected tools, each configured like this toolkit."""
         # One slot pool for all the tools: together they never exceed the account limits.
-        shared = {**self.generation_settings(), "slots": JobSlots(self.max_concurrent_jobs)}
+        shared = {**self.generation_settings(), "slots": self.open_job_slots()}
         makers: dict[str, tuple[type[BaseTool], str | None]] = {
             "image": (HunyuanImageGenerationTool, self.image_model),
             "video": (HunyuanVideoGenerationTool, self.video_model),

@@ -27,10 +27,17 @@ from llama_index.core.base.llms.types import (
     MessageRole,
     ToolCallBlock,
 )
-from llama_index.core.bridge.pydantic import ConfigDict, Field, PrivateAttr, SecretStr
+from llama_index.core.bridge.pydantic import (
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    field_validator,
+)
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.llms.llm import ToolSelection
+from llama_index.core.rate_limiter import BaseRateLimiter
 from typing_extensions import Self
 
 from hunyuan_tokenhub._adapter_clients import AdapterClients
@@ -43,6 +50,7 @@ from hunyuan_tokenhub._chat import (
     tool_names,
 )
 from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
+from hunyuan_tokenhub._rate_limit import RateLimiter
 from hunyuan_tokenhub._thinking import Notices, forced_tool_choice_allowed
 
 from .utils import (
@@ -72,6 +80,20 @@ _CLIENT_FIELDS = (
 )
 
 
+class _TurnTaker(BaseRateLimiter):
+    """A LangChain-style limiter (``acquire``/``aacquire``, e.g. ``RedisRateLimiter``) as the
+    limiter LlamaIndex calls before each request."""
+
+    def __init__(self, limiter: RateLimiter) -> None:
+        self.limiter = limiter
+
+    def acquire(self, num_tokens: int = 0) -> None:
+        self.limiter.acquire()
+
+    async def async_acquire(self, num_tokens: int = 0) -> None:
+        await self.limiter.aacquire()
+
+
 class Hunyuan(FunctionCallingLLM):
     """LlamaIndex LLM for Tencent TokenHub: Hunyuan, DeepSeek, GLM, Kimi and MiniMax models.
 
@@ -98,6 +120,9 @@ class Hunyuan(FunctionCallingLLM):
     (``reasoning_passback``). ``thinking`` switches the thinking mode and ``reasoning_effort``
     sets its depth. Token usage (with cached and reasoning tokens) is in
     ``response.additional_kwargs`` and ``response.raw["usage"]``, for streams on the last chunk.
+
+    ``rate_limiter`` takes LlamaIndex's limiters and LangChain's, such as
+    ``langchain_hunyuan.RedisRateLimiter`` whose budget every worker process shares.
 
     Only parameters you set are sent (``temperature``, ``parallel_tool_calls``...). Other
     request fields go in ``additional_kwargs`` (merged into the body; an ``"extra_body"`` key
@@ -196,6 +221,20 @@ class Hunyuan(FunctionCallingLLM):
 
     # A misspelt setting must fail, not be silently ignored.
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @field_validator("rate_limiter")
+    @classmethod
+    def _limiter_llama_index_calls(cls, limiter: Any) -> Any:
+        """LlamaIndex's own limiters as they are; LangChain's (``RedisRateLimiter``, shared by
+        many workers) adapted, so both frameworks' models can share one budget."""
+        if limiter is None or isinstance(limiter, BaseRateLimiter):
+            return limiter
+        if isinstance(limiter, RateLimiter):
+            return _TurnTaker(limiter)
+        raise ValueError(
+            "rate_limiter: expected a LlamaIndex rate limiter (acquire/async_acquire) or a "
+            f"LangChain one such as RedisRateLimiter (acquire/aacquire), got {type(limiter)!r}"
+        )
 
     _clients: AdapterClients = PrivateAttr()
     _notices: Notices = PrivateAttr(default_factory=Notices)

@@ -47,19 +47,26 @@ DEEPSEEK_TOOL_CHOICE_400: Final = "https://github.com/osaurus-ai/osaurus/pull/19
 DEEPSEEK_TEXT_ONLY: Final = "https://github.com/1jehuang/jcode/issues/310"
 MODELS_LIST: Final = "https://github.com/Tencent-Hunyuan/Hy3/blob/main/quickstart.md"
 RETIRED_LEGACY_HUNYUAN: Final = "https://cloud.tencent.com/document/product/1729/131925"
+TOKENHUB_PLUGIN_2026_08: Final = "https://github.com/langgenius/dify-plugins/pull/2970"
+GLM_52_VENDOR: Final = "https://docs.together.ai/docs/glm-5.2-quickstart"
+HY4_ON_TOKENHUB: Final = "https://github.com/anomalyco/models.dev/pull/5519"
+HY_MT2_LIVE: Final = "https://github.com/theopenco/llmgateway/pull/3588"
+HY_GUIDE_CN: Final = "https://cloud.tencent.com/document/product/1823/132252"
 
 #: DeepSeek's 400 for a forced tool_choice in thinking mode (DEEPSEEK_TOOL_CHOICE_400).
 DEEPSEEK_FORCED_TOOL_CHOICE: Final = "Thinking mode does not support this tool_choice"
 
 #: ``reasoning_effort`` values the gateway accepts for any model (TokenHub documents
-#: low/medium/high, 1823/131208; the OpenAI set around them is accepted liberally).
-REASONING_EFFORTS: Final = frozenset({"none", "minimal", "low", "medium", "high", "xhigh"})
+#: low/medium/high, 1823/131208; the OpenAI set around them is accepted liberally, and "max"
+#: for the models that take it, TOKENHUB_PLUGIN_2026_08).
+REASONING_EFFORTS: Final = frozenset({"none", "minimal", "low", "medium", "high", "xhigh", "max"})
 
 # Listing dates for ``created`` in ``GET /v1/models``: when the id first appears in the
 # cited pages (the real values are not public).
 _APRIL_2026: Final = 1775001600  # 2026-04-01
 _MAY_2026: Final = 1779580800  # 2026-05-24 (131208, 132232, 132248 updated 2026-05-28)
 _JUNE_2026: Final = 1780790400  # 2026-06-07 (vendor-direct ids, minimax-m3, hy3)
+_AUGUST_2026: Final = 1785542400  # 2026-08-01 (glm-5.2/5.3, kimi-k3, kimi-k2.7-code, hy4)
 
 
 @dataclass(frozen=True)
@@ -261,6 +268,39 @@ SERVED_CHAT_MODELS: Final[tuple[ServedModel, ...]] = (
     # fixed temperature; images (KIMI_CN).
     _kimi("kimi-k2.5"),
     _kimi("kimi-k2.6"),
+    # GLM-5.3 and 5.3-Flash always think ("cannot be disabled; please use low, high, or max")
+    # and GLM-5.2 thinks by default (GLM_52_VENDOR), per the TokenHub plugin of 2026-08.
+    ServedModel(
+        "glm-5.3",
+        thinking="always",
+        switch=ENABLED_ONLY,
+        created=_AUGUST_2026,
+        sources=(TOKENHUB_PLUGIN_2026_08, INTERLEAVED_INTL),
+    ),
+    ServedModel(
+        "glm-5.3-flash",
+        thinking="always",
+        switch=ENABLED_ONLY,
+        image_input=True,
+        created=_AUGUST_2026,
+        sources=(TOKENHUB_PLUGIN_2026_08, INTERLEAVED_INTL),
+    ),
+    replace(
+        _glm("glm-5.2"), created=_AUGUST_2026, sources=(TOKENHUB_PLUGIN_2026_08, GLM_52_VENDOR)
+    ),
+    # Kimi K3 and K2.7 Code always think and take no sampling values of their own choosing
+    # (TOKENHUB_PLUGIN_2026_08); the pass-back rule is Kimi's.
+    *(
+        replace(
+            _kimi(model_id),
+            thinking="always",
+            switch=ENABLED_ONLY,
+            fixed_temperature=FixedTemperature(thinking=1.0, non_thinking=1.0),
+            created=_AUGUST_2026,
+            sources=(TOKENHUB_PLUGIN_2026_08, KIMI_CN, KIMI_PASSBACK_400),
+        )
+        for model_id in ("kimi-k3", "kimi-k2.7-code", "kimi-k2.7-code-highspeed")
+    ),
     # MiniMax.
     _minimax_m2("minimax-m2.5"),
     _minimax_m2("minimax-m2.7"),
@@ -288,6 +328,13 @@ SERVED_CHAT_MODELS: Final[tuple[ServedModel, ...]] = (
         thinking="never",
         created=_JUNE_2026,
         sources=(HY_GUIDE_INTL,),
+    ),
+    ServedModel("hy4-preview", thinking="off", created=_AUGUST_2026, sources=(HY4_ON_TOKENHUB,)),
+    *(
+        ServedModel(
+            model_id, thinking="never", created=_JUNE_2026, sources=(HY_GUIDE_CN, HY_MT2_LIVE)
+        )
+        for model_id in ("hy-mt2-pro", "hy-mt2-lite")
     ),
     _retired(
         ServedModel(

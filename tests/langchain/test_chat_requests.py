@@ -256,6 +256,8 @@ def test_history_round_trip(make_llm: MakeLLM, emulator: TokenHubEmulator) -> No
                     "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'},
                 }
             ],
+            # The default model thinks: tool-call turns from elsewhere carry an empty reasoning.
+            "reasoning_content": "",
         },
         {"role": "tool", "tool_call_id": "call_1", "content": "sunny"},
         {"role": "assistant", "content": "It is sunny."},
@@ -270,6 +272,7 @@ def test_history_round_trip(make_llm: MakeLLM, emulator: TokenHubEmulator) -> No
                     "function": {"name": "get_weather", "arguments": '{"city": "罗马"}'},
                 }
             ],
+            "reasoning_content": "",
         },
         {"role": "tool", "tool_call_id": "call_2", "content": "rainy"},
     ]

@@ -80,3 +80,22 @@ def test_forced_tool_choice_becomes_auto_with_one_warning(
             [get_weather], tool_choice="any"
         ).invoke("weather in Paris?")
     assert last_body(emulator)["tool_choice"] == "required"
+
+
+def test_minimax_think_block_in_content_becomes_reasoning(
+    make_llm: MakeLLM, emulator: TokenHubEmulator
+) -> None:
+    # MiniMax's own API writes <think>...</think> at the start of content; TokenHub does not
+    # say whether it separates it for M2.x, so the emulator can reproduce it.
+    emulator.set_quirks(["think_tags_in_content"])
+    llm = make_llm(model="minimax-m2.7")
+    reply = llm.invoke("计算 1+1")
+    assert "<think>" not in reply.text and reply.text
+    assert reply.additional_kwargs["reasoning_content"]
+    chunks = list(llm.stream("计算 1+1"))
+    streamed_text = "".join(c.text for c in chunks)
+    streamed_reasoning = "".join(c.additional_kwargs.get("reasoning_content", "") for c in chunks)
+    assert (streamed_text, streamed_reasoning) == (
+        reply.text,
+        reply.additional_kwargs["reasoning_content"],
+    )

@@ -49,3 +49,15 @@ def test_tool_required_is_auto_while_thinking_and_required_without(
     )
     thinking, plain = chat_bodies(emulator)
     assert (thinking["tool_choice"], plain["tool_choice"]) == ("auto", "required")
+
+
+def test_minimax_think_block_in_content_becomes_thinking(
+    make_llm: MakeLLM, emulator: TokenHubEmulator
+) -> None:
+    emulator.set_quirks(["think_tags_in_content"])
+    llm = make_llm("minimax-m2.5")
+    reply = llm.chat(HI)
+    thinking = "".join(b.content or "" for b in reply.message.blocks if b.block_type == "thinking")
+    assert thinking and "<think>" not in (reply.message.content or "")
+    *_, last = llm.stream_chat(HI)
+    assert last.message.content == reply.message.content

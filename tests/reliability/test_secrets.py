@@ -166,6 +166,11 @@ def test_no_key_in_pickles() -> None:
 
     for settings in (
         ChatHunyuan(api_key=API_KEY),
-        HunyuanGenerationToolkit(api_key=API_KEY, secret_id=API_KEY, secret_key=API_KEY),
+        HunyuanGenerationToolkit(
+            api_key=API_KEY,
+            secret_id=API_KEY,
+            secret_key=API_KEY,
+            job_slots_url=f"redis://:{API_KEY}@127.0.0.1:1/0",
+        ),
     ):
         assert API_KEY.encode() not in pickle.dumps(settings)
