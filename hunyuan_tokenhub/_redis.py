@@ -86,7 +86,8 @@ class RedisLink:
         self._lock = threading.Lock()
         self._sync: redis.Redis | None = None
         self._scripts: dict[str, Script] = {}
-        self._loops: PerLoop[_LoopClient] = PerLoop()
+        # A loop's connections are closed when the loop shuts down (see PerLoop).
+        self._loops: PerLoop[_LoopClient] = PerLoop(close=lambda each: each.client.aclose())
 
     def __repr__(self) -> str:
         return f"RedisLink({self.masked_url!r})"

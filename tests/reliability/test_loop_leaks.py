@@ -10,14 +10,19 @@ from __future__ import annotations
 import asyncio
 import gc
 import threading
+import warnings
 from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
 from hunyuan_tokenhub.emulator import JobTiming, TokenHubEmulator
+from tests.redis_server import redis_server_url, redis_url
 from tests.reliability._fault_server import open_sockets, settle
 from tests.reliability.conftest import API_KEY
+
+__all__ = ["redis_server_url", "redis_url"]  # fixtures
 
 RUNS = 15
 MODEL = "deepseek-v4-flash"
@@ -39,6 +44,17 @@ def live_loops() -> int:
 
 def resources() -> tuple[int, int, int]:
     return open_sockets(), threading.active_count(), live_loops()
+
+
+@contextmanager
+def closed_not_collected() -> Iterator[None]:
+    """Fails if a socket or transport was left for the garbage collector to close."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        yield
+        gc.collect()
+    unclosed = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    assert not unclosed, unclosed
 
 
 def nothing_left_since(before: tuple[int, int, int]) -> Callable[[], bool]:
@@ -109,8 +125,9 @@ def test_repeated_asyncio_run_leaves_no_socket_thread_or_loop(
     call = make_call(emulator)
     asyncio.run(call())  # first use: imports, lazy clients, the emulator's own pools
     before = resources()
-    for _ in range(RUNS):
-        asyncio.run(call())
+    with closed_not_collected():
+        for _ in range(RUNS):
+            asyncio.run(call())
     # The emulator's handler threads close their side a moment after the client's.
     assert settle(nothing_left_since(before)), (before, resources())
 
@@ -143,4 +160,17 @@ def test_cancelled_calls_leave_nothing_behind(emulator: TokenHubEmulator) -> Non
 
     for _ in range(RUNS):
         asyncio.run(cancel_midway())
+    assert settle(nothing_left_since(before)), (before, resources())
+
+
+def test_per_loop_redis_connections_close_with_their_loop(redis_url: str) -> None:
+    # Job slots and rate limits shared through Redis keep one async client per loop.
+    from hunyuan_tokenhub._redis import RedisLink
+
+    link = RedisLink(redis_url, purpose="leak test")
+    assert asyncio.run(link.arun("return 1", [], [])) == 1
+    before = resources()
+    with closed_not_collected():
+        for _ in range(RUNS):
+            asyncio.run(link.arun("return 1", [], []))
     assert settle(nothing_left_since(before)), (before, resources())
