@@ -145,7 +145,7 @@ def resolve_settings(
         fallbacks = tuple(_normalise_url(u, "fallback_base_urls") for u in fallback_base_urls)
 
     deadline, phases = _timeouts(timeout)
-    idle = phases.read or deadline if stream_idle_timeout is None else float(stream_idle_timeout)
+    idle = float(phases.read or deadline if stream_idle_timeout is None else stream_idle_timeout)
     if idle <= 0:
         raise ConfigurationError(f"stream_idle_timeout must be > 0 seconds, got {idle}")
     max_retries = DEFAULT_MAX_RETRIES if max_retries is None else int(max_retries)
@@ -173,7 +173,7 @@ def _timeouts(timeout: float | httpx.Timeout | None) -> tuple[float, httpx.Timeo
         finite = [p for p in phases if p is not None]
         if any(p <= 0 for p in finite):
             raise ConfigurationError(f"timeout phases must be > 0 seconds, got {timeout}")
-        return (max(finite) if finite else DEFAULT_TIMEOUT), timeout
+        return (float(max(finite)) if finite else DEFAULT_TIMEOUT), timeout
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float, type(None))):
         raise ConfigurationError(
             f"timeout must be seconds (a number) or an httpx.Timeout, got {timeout!r}"
