@@ -10,6 +10,7 @@ from ._catalog import ModelInfo, get_model_info, list_models, register_model, un
 from ._chat import build_chat_request
 from ._client import AsyncTokenHubClient, TokenHubClient
 from ._config import HOSTS, ClientSettings, resolve_settings
+from ._embeddings import EmbeddingResult, image_input
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -51,6 +52,7 @@ __all__ = [
     "BadRequestError",
     "ClientSettings",
     "ConfigurationError",
+    "EmbeddingResult",
     "InternalServerError",
     "InvalidParameterError",
     "JobError",
@@ -76,6 +78,7 @@ __all__ = [
     "__version__",
     "build_chat_request",
     "get_model_info",
+    "image_input",
     "list_models",
     "register_model",
     "resolve_settings",
