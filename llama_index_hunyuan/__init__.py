@@ -1,6 +1,7 @@
 """LlamaIndex integration for Tencent TokenHub.
 
-``Hunyuan`` is a ``FunctionCallingLLM`` for every TokenHub text model;
+``Hunyuan`` is a ``FunctionCallingLLM`` for every TokenHub text model; ``HunyuanEmbedding``
+embeds text (and images, with a multimodal model) for indexes and retrievers;
 ``HunyuanGenerationToolSpec`` turns Hunyuan image, video and 3D generation into agent tools.
 
 Usage::
@@ -12,11 +13,13 @@ Usage::
 """
 
 from .base import Hunyuan
+from .embeddings import HunyuanEmbedding
 from .tools import GenerationProgressEvent, GenerationToolError, HunyuanGenerationToolSpec
 
 __all__ = [
     "GenerationProgressEvent",
     "GenerationToolError",
     "Hunyuan",
+    "HunyuanEmbedding",
     "HunyuanGenerationToolSpec",
 ]
