@@ -1,6 +1,7 @@
 """The ``hunyuan-tokenhub`` command tree: global options, ``chat``, ``models``, ``emulator``.
 
-The generation commands (``image``, ``video``, ``3d``, ``job ...``) live in ``_jobs``.
+The generation commands (``image``, ``video``, ``3d``, ``job ...``) live in ``_jobs``,
+``embed`` in ``_embed``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from ._common import (
     read_prompt,
     stderr,
 )
+from ._embed import register as register_embed_command
 from ._jobs import register as register_generation_commands
 
 DEFAULT_CHAT_MODEL = "deepseek-v4-flash"
@@ -38,8 +40,8 @@ DEFAULT_CHAT_MODEL = "deepseek-v4-flash"
 app = typer.Typer(
     name=PROG,
     cls=ReportingGroup,
-    help="Tencent TokenHub from the terminal: chat, generate images, videos and 3D models, "
-    "resume generation jobs, list models, run the local emulator.\n\n" + EXIT_CODES_HELP,
+    help="Tencent TokenHub from the terminal: chat, embed, generate images, videos and 3D "
+    "models, resume generation jobs, list models, run the local emulator.\n\n" + EXIT_CODES_HELP,
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     add_completion=False,
@@ -222,10 +224,12 @@ def chat(
 
 
 register_generation_commands(app)
+register_embed_command(app)
 
 
 class ModelKindChoice(str, enum.Enum):
     chat = "chat"
+    embedding = "embedding"
     image = "image"
     video = "video"
     three_d = "3d"
@@ -298,7 +302,7 @@ def _models_table(found: list[ModelInfo], served: dict[str, RemoteModel] | None)
             m.kind,
             m.display_name,
             m.status + (f" {m.retired_on.isoformat()}" if m.retired_on else ""),
-            f"{m.context_window:,}" if chat is not None else "",
+            f"{m.context_window:,}" if chat is not None or m.embedding is not None else "",
             chat.thinking.default if chat is not None else "",
             "yes" if m.supports_tools else "",
         ]
