@@ -90,6 +90,16 @@ class HunyuanEmbeddings(BaseModel, Embeddings):
         )
         return self
 
+    def __getstate__(self) -> dict[Any, Any]:
+        # The settings, never the key nor your httpx clients: an unpickled copy reads the key
+        # from the environment again and uses the process's own connection pools.
+        secret = ("api_key", "http_client", "http_async_client")
+        fields = {k: getattr(self, k) for k in self.model_fields_set if k not in secret}
+        return {"fields": fields}
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        type(self).__init__(self, **state["fields"])
+
     def _options(self) -> dict[str, Any]:
         return {"model": self.model, "dimensions": self.dimensions, "batch_size": self.batch_size}
 

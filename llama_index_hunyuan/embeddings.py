@@ -103,6 +103,11 @@ class HunyuanEmbedding(MultiModalEmbedding):
     def class_name(cls) -> str:
         return "HunyuanEmbedding"
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The settings, never the key: an unpickled copy reads it from the environment again.
+        fields = {k: getattr(self, k) for k in self.model_fields_set if k != "api_key"}
+        return {"__dict__": fields}
+
     def _embed(self, inputs: list[EmbeddingInput]) -> list[Embedding]:
         client = self._clients.sync()
         return client.embed(inputs, model=self.model_name, batch_size=self.embed_batch_size).vectors

@@ -68,3 +68,30 @@ class TestHunyuanEmbeddingsLive(EmbeddingsIntegrationTests):
     @property
     def embedding_model_params(self) -> dict[str, Any]:
         return {"max_retries": 4}
+
+
+def test_settings_are_checked_at_construction() -> None:
+    # pydantic wraps the core's InvalidParameterError (a ValueError) in a ValidationError.
+    with pytest.raises(ValueError, match="dimensions: .* fixed output size"):
+        HunyuanEmbeddings(api_key="k", dimensions=512)
+    with pytest.raises(ValueError, match="not an embedding model"):
+        HunyuanEmbeddings(api_key="k", model="deepseek-v4-flash")
+    assert HunyuanEmbeddings(api_key="k", model="kinfra-text-embedding-4b", dimensions=2560)
+
+
+def test_no_key_in_repr_or_pickle_and_an_empty_list_sends_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import pickle
+
+    secret = "sk-embeddings-secret-1234"
+    with TokenHubEmulator(api_key=secret) as emulator:
+        embeddings = HunyuanEmbeddings(api_key=secret, base_url=emulator.base_url, batch_size=2)
+        assert secret not in repr(embeddings) and secret not in str(embeddings)
+        data = pickle.dumps(embeddings)
+        assert secret.encode() not in data
+        assert embeddings.embed_documents([]) == [] and len(emulator.requests) == 0
+        monkeypatch.setenv("TOKENHUB_API_KEY", secret)
+        restored = pickle.loads(data)
+        assert restored.batch_size == 2
+        assert restored.embed_query("hello") == embeddings.embed_query("hello")

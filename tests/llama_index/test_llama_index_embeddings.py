@@ -109,3 +109,17 @@ def test_an_image_for_a_text_model_fails_before_sending(
 def test_a_chat_model_is_refused_at_construction(emulator: TokenHubEmulator) -> None:
     with pytest.raises(InvalidParameterError, match="not an embedding model"):
         HunyuanEmbedding("deepseek-v4-flash", api_key=API_KEY, base_url=emulator.base_url)
+
+
+def test_pickle_never_holds_the_key(
+    make_embedding: Callable[..., HunyuanEmbedding], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pickle
+
+    embedding = make_embedding("kinfra-text-embedding-4b", embed_batch_size=16)
+    data = pickle.dumps(embedding)
+    assert API_KEY.encode() not in data
+    monkeypatch.setenv("TOKENHUB_API_KEY", API_KEY)
+    restored = pickle.loads(data)
+    assert (restored.model_name, restored.embed_batch_size) == ("kinfra-text-embedding-4b", 16)
+    assert restored.get_query_embedding("x") == embedding.get_query_embedding("x")
