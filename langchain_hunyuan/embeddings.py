@@ -10,7 +10,7 @@ from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 from typing_extensions import Self
 
-from hunyuan_tokenhub._adapter_clients import AdapterClients
+from hunyuan_tokenhub._adapter_clients import CLIENT_SETTINGS, AdapterClients
 from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
 from hunyuan_tokenhub._embeddings import DEFAULT_EMBEDDING_MODEL, EmbeddingPlan
 
@@ -73,14 +73,7 @@ class HunyuanEmbeddings(BaseModel, Embeddings):
     def _validate_settings(self) -> Self:
         # A bad key, host, model or dimensions fails here, naming the setting.
         self.api_key = resolve_api_key(self.api_key, os.environ)
-        settings: dict[str, Any] = {
-            "api_key": self.api_key,
-            "base_url": self.base_url,
-            "region": self.region,
-            "fallback_base_urls": self.fallback_base_urls,
-            "timeout": self.timeout,
-            "max_retries": self.max_retries,
-        }
+        settings = {name: getattr(self, name) for name in CLIENT_SETTINGS}
         resolve_settings(**settings)
         EmbeddingPlan.build(["probe"], **self._options())
         self._clients = AdapterClients(

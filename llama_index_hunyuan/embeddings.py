@@ -12,7 +12,7 @@ from llama_index.core.bridge.pydantic import ConfigDict, Field, PrivateAttr, Sec
 from llama_index.core.embeddings import MultiModalEmbedding
 from llama_index.core.schema import ImageType
 
-from hunyuan_tokenhub._adapter_clients import AdapterClients
+from hunyuan_tokenhub._adapter_clients import CLIENT_SETTINGS, AdapterClients
 from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
 from hunyuan_tokenhub._embeddings import (
     DEFAULT_EMBEDDING_MODEL,
@@ -20,8 +20,6 @@ from hunyuan_tokenhub._embeddings import (
     EmbeddingPlan,
     image_input,
 )
-
-_CLIENT_FIELDS = ("api_key", "base_url", "region", "fallback_base_urls", "timeout", "max_retries")
 
 
 class HunyuanEmbedding(MultiModalEmbedding):
@@ -90,7 +88,7 @@ class HunyuanEmbedding(MultiModalEmbedding):
         kwargs.setdefault("model_name", model)
         kwargs["api_key"] = resolve_api_key(api_key, os.environ)
         super().__init__(**kwargs)
-        settings = {name: getattr(self, name) for name in _CLIENT_FIELDS}
+        settings = {name: getattr(self, name) for name in CLIENT_SETTINGS}
         resolve_settings(**settings)
         EmbeddingPlan.build(["probe"], model=self.model_name)
         self._clients = AdapterClients(

@@ -93,12 +93,6 @@ class EmbeddingEndpoints:
     def text(self, request: EmulatorRequest) -> EmulatorResponse:
         body = request.json_object()
         model, dimensions = self._model(body, TEXT_ROUTE)
-        if "dimensions" in body:
-            raise _invalid(
-                "dimensions",
-                "the output size is fixed by the model",
-                "输出维度由模型决定，不支持自定义",
-            )
         if body.get("encoding_format", "float") != "float":
             raise _invalid("encoding_format", "only 'float' is supported", "仅支持 float")
         raw = body.get("input")
@@ -120,12 +114,6 @@ class EmbeddingEndpoints:
     def multimodal(self, request: EmulatorRequest) -> EmulatorResponse:
         body = request.json_object()
         model, dimensions = self._model(body, MULTIMODAL_ROUTE)
-        if "dimensions" in body:
-            raise _invalid(
-                "dimensions",
-                "the output size is fixed by the model",
-                "输出维度由模型决定，不支持自定义",
-            )
         items = body.get("input")
         if not isinstance(items, list) or not items:
             raise _invalid(
@@ -182,6 +170,13 @@ class EmbeddingEndpoints:
 
     @staticmethod
     def _model(body: dict[str, Any], route: str) -> tuple[str, int]:
+        """The model and its output size, or the gateway's refusal (``dimensions`` too)."""
+        if "dimensions" in body:
+            raise _invalid(
+                "dimensions",
+                "the output size is fixed by the model",
+                "输出维度由模型决定，不支持自定义",
+            )
         model = body.get("model")
         if not isinstance(model, str) or not model:
             raise _invalid("model", "model is required", "model 为必填参数")

@@ -72,7 +72,7 @@ class TestHunyuanEmbeddingsLive(EmbeddingsIntegrationTests):
 
 def test_settings_are_checked_at_construction() -> None:
     # pydantic wraps the core's InvalidParameterError (a ValueError) in a ValidationError.
-    with pytest.raises(ValueError, match="dimensions: .* fixed output size"):
+    with pytest.raises(ValueError, match=r"dimensions: .* fixed output size"):
         HunyuanEmbeddings(api_key="k", dimensions=512)
     with pytest.raises(ValueError, match="not an embedding model"):
         HunyuanEmbeddings(api_key="k", model="deepseek-v4-flash")
