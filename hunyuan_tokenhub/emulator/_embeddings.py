@@ -8,9 +8,9 @@ only add similarity, never take it away). An image counts as one
 
 The rules come from the vendor's page (https://cloud.tencent.com/document/product/1823/133515,
 read 2026-12-01): four models with fixed output sizes, 2,000 characters per text, ``float``
-only, no ``dimensions``. Errors use the gateway's body (``{"error": {"message", "message_zh",
-"code", "type", "source", "request_id"}}``) and codes
-(https://cloud.tencent.com/document/product/1823/131595, read 2026-12-01).
+only, no ``dimensions``. Refused parameters are ``400001`` ``invalid_request_error``
+(https://cloud.tencent.com/document/product/1823/131595, read 2026-12-01), unknown models the
+chat gateway's ``400004``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from ._chat import unknown_model_error
 from ._http import EmulatorError, EmulatorRequest, EmulatorResponse, json_response
 from ._text import count_tokens
 
@@ -42,31 +43,14 @@ _SERVICE_ID = re.compile(r"ep-[a-z0-9]+")
 _WORD = re.compile(r"[A-Za-z]+|\d+|[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
-class GatewayError(EmulatorError):
-    """A refusal in the gateway's documented error body."""
-
-    def __init__(self, status: int, code: str, message: str, message_zh: str) -> None:
-        super().__init__(status, message, code=code, type_="invalid_request_error")
-        self.message_zh = message_zh
-
-    def to_response(self, request_id: str) -> EmulatorResponse:
-        error = {
-            "message": self.message,
-            "message_zh": self.message_zh,
-            "code": self.code,
-            "type": self.type,
-            "source": "client",
-            "request_id": request_id,
-        }
-        return json_response({"error": error}, status=self.status)
-
-
-def _invalid(param: str, problem: str, problem_zh: str) -> GatewayError:
-    return GatewayError(
+def _invalid(param: str, problem: str, problem_zh: str) -> EmulatorError:
+    return EmulatorError(
         400,
-        "400001",
         f"invalid parameter '{param}': {problem}",
-        f"参数 '{param}' 不合法：{problem_zh}",
+        code="400001",
+        type_="invalid_request_error",
+        source="client",
+        message_zh=f"参数 '{param}' 不合法：{problem_zh}",
     )
 
 
@@ -184,9 +168,7 @@ class EmbeddingEndpoints:
             return model, EMBEDDING_MODELS["kinfra-text-embedding-0.6b"][1]
         known = EMBEDDING_MODELS.get(model)
         if known is None:
-            raise GatewayError(
-                400, "400004", f"model '{model}' not found", f"模型 '{model}' 不存在"
-            )
+            raise unknown_model_error(model)
         if known[0] != route:
             raise _invalid(
                 "model", f"{model} is served at {known[0]}", f"{model} 请调用 {known[0]}"

@@ -16,6 +16,7 @@ from hunyuan_tokenhub import (
     AsyncTokenHubClient,
     EmbeddingResult,
     InvalidParameterError,
+    ModelNotAvailableError,
     RateLimitError,
     TokenHubClient,
     get_model_info,
@@ -234,19 +235,24 @@ def test_image_input_forms(tmp_path: Path) -> None:
 def test_the_gateway_refusals_of_the_emulator(emulator: TokenHubEmulator) -> None:
     headers = {"Authorization": f"Bearer {API_KEY}"}
     base = {"model": "kinfra-text-embedding-0.6b", "input": ["x"]}
-    cases = [
-        ({**base, "dimensions": 256}, "400001"),
-        ({**base, "encoding_format": "base64"}, "400001"),
-        ({**base, "input": ["x" * 2001]}, "400001"),
-        ({**base, "model": "no-such-model"}, "400004"),
-        ({**base, "model": "kinfra-vl-embedding-2b"}, "400001"),
-    ]
-    for body, code in cases:
+    for body in (
+        {**base, "dimensions": 256},
+        {**base, "encoding_format": "base64"},
+        {**base, "input": ["x" * 2001]},
+        {**base, "model": "kinfra-vl-embedding-2b"},
+    ):
         reply = httpx.post(f"{emulator.base_url}/embeddings", headers=headers, json=body)
         error = reply.json()["error"]
-        assert reply.status_code == 400 and error["code"] == code
+        assert reply.status_code == 400 and error["code"] == "400001"
         assert set(error) == {"message", "message_zh", "code", "type", "source", "request_id"}
+        assert error["type"] == "invalid_request_error" and error["source"] == "client"
         assert error["request_id"] == reply.headers["x-request-id"]
+
+
+def test_an_unknown_model_is_the_gateways_400004(client: TokenHubClient) -> None:
+    with pytest.raises(ModelNotAvailableError) as caught:
+        client.embed(["x"], model="no-such-embedding-model")
+    assert (caught.value.status_code, caught.value.code) == (400, "400004")
 
 
 def test_the_async_client_embeds_the_same_vectors(
