@@ -38,7 +38,7 @@ EMBEDDING_MODELS: dict[str, tuple[str, int]] = {
 MAX_TEXT_CHARS = 2000
 #: Tokens billed per image: the emulator's own figure (the vendor publishes none).
 IMAGE_TOKENS = 256
-# A custom service id (ep-xxxxxxxx) stands for a text model here.
+# A custom service id (ep-xxxxxxxx) on either route.
 _SERVICE_ID = re.compile(r"ep-[a-z0-9]+")
 _WORD = re.compile(r"[A-Za-z]+|\d+|[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
@@ -164,8 +164,9 @@ class EmbeddingEndpoints:
         model = body.get("model")
         if not isinstance(model, str) or not model:
             raise _invalid("model", "model is required", "model 为必填参数")
-        if route == TEXT_ROUTE and _SERVICE_ID.fullmatch(model):
-            return model, EMBEDDING_MODELS["kinfra-text-embedding-0.6b"][1]
+        if _SERVICE_ID.fullmatch(model):
+            # A custom service answers with its base model's size: the smaller one of the route.
+            return model, min(size for path, size in EMBEDDING_MODELS.values() if path == route)
         known = EMBEDDING_MODELS.get(model)
         if known is None:
             raise unknown_model_error(model)

@@ -265,3 +265,21 @@ def test_the_async_client_embeds_the_same_vectors(
     result = asyncio.run(main())
     assert len(_sent(emulator, TEXT_ROUTE)) == 2
     assert result.vectors == client.embed(["same text", "another"]).vectors
+
+
+def test_a_custom_service_takes_its_base_models_rules(
+    client: TokenHubClient, emulator: TokenHubEmulator
+) -> None:
+    from hunyuan_tokenhub._catalog import register_model, unregister_model
+
+    register_model("ep-vl12345", based_on="kinfra-vl-embedding-2b")
+    try:
+        result = client.embed([image_input("https://e.com/a.png")], model="ep-vl12345")
+    finally:
+        unregister_model("ep-vl12345")
+    assert [r.path for r in emulator.requests] == [MULTIMODAL_ROUTE]
+    assert result.dimensions == 2048
+    # An id the data does not know is sent as text, so an image for it is refused first.
+    with pytest.raises(InvalidParameterError) as caught:
+        client.embed([image_input("https://e.com/a.png")], model="ep-unknown1")
+    assert caught.value.param == "input[0]" and len(emulator.requests) == 1
