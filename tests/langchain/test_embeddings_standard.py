@@ -5,7 +5,6 @@ against the emulator (always) and against the live TokenHub API (only with ``TOK
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,8 +13,8 @@ from langchain_tests.unit_tests import EmbeddingsUnitTests
 
 from hunyuan_tokenhub.emulator import TokenHubEmulator
 from langchain_hunyuan import HunyuanEmbeddings
+from tests.langchain._support import STANDARD_SUITE_KEY, EmulatorPerClass
 
-EMULATOR_KEY = "standard-suite-key"
 LIVE_KEY = os.environ.get("TOKENHUB_API_KEY")
 
 
@@ -37,23 +36,14 @@ class TestHunyuanEmbeddingsStandardUnit(EmbeddingsUnitTests):
         )
 
 
-class TestHunyuanEmbeddingsOnEmulator(EmbeddingsIntegrationTests):
-    base_url: str = ""
-
-    @pytest.fixture(autouse=True, scope="class")
-    @classmethod
-    def _emulator(cls) -> Iterator[None]:
-        with TokenHubEmulator(api_key=EMULATOR_KEY) as emulator:
-            cls.base_url = emulator.base_url
-            yield
-
+class TestHunyuanEmbeddingsOnEmulator(EmulatorPerClass, EmbeddingsIntegrationTests):
     @property
     def embeddings_class(self) -> type[HunyuanEmbeddings]:
         return HunyuanEmbeddings
 
     @property
     def embedding_model_params(self) -> dict[str, Any]:
-        return {"api_key": EMULATOR_KEY, "base_url": self.base_url, "max_retries": 0}
+        return {"api_key": STANDARD_SUITE_KEY, "base_url": self.base_url, "max_retries": 0}
 
 
 @pytest.mark.live
