@@ -62,3 +62,16 @@ def test_embed_reads_stdin(cli_on_emulator: RunCli) -> None:
 
     assert result.exit_code == ExitCode.OK, result.output
     assert json.loads(result.stdout)["embeddings"][0]["input"] == "(stdin)"
+
+
+def test_models_lists_the_embedding_models(cli: RunCli) -> None:
+    result = cli("models", "--kind", "embedding", "--json")
+
+    assert result.exit_code == ExitCode.OK, result.output
+    models = {m["id"]: m["embedding"]["dimensions"] for m in json.loads(result.stdout)}
+    assert models == {
+        "kinfra-text-embedding-0.6b": 1024,
+        "kinfra-text-embedding-4b": 2560,
+        "kinfra-vl-embedding-2b": 2048,
+        "kinfra-vl-embedding-8b": 4096,
+    }

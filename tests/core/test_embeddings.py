@@ -206,6 +206,8 @@ def test_multimodal_sends_one_request_per_input_with_content_items(
     assert url.startswith("data:image/png;base64,")
     assert bodies[2]["input"] == [{"type": "image_url", "image_url": {"url": url}}]
     assert len(result.vectors) == 3 and result.dimensions == 2048
+    # No length limit is documented for the multimodal endpoint: nothing is refused for it.
+    assert client.embed(["x" * 5000], model="kinfra-vl-embedding-2b").dimensions == 2048
     assert (
         result.vectors[2]
         == client.embed([image_input(png)], model="kinfra-vl-embedding-2b").vectors[0]
