@@ -285,3 +285,12 @@ def test_a_custom_service_takes_its_base_models_rules(
     with pytest.raises(InvalidParameterError) as caught:
         client.embed([image_input("https://e.com/a.png")], model="ep-unknown1")
     assert caught.value.param == "input[0]" and len(emulator.requests) == 1
+
+
+def test_a_batch_cut_off_after_sending_is_sent_again(
+    emulator: TokenHubEmulator, recorded_delays: list[float]
+) -> None:
+    emulator.faults.add(route=TEXT_ROUTE, drop_connection=True, times=1)
+    with TokenHubClient(api_key=API_KEY, base_url=emulator.base_url, max_retries=1) as client:
+        assert client.embed(["resent"]).dimensions == 1024
+    assert len(_sent(emulator, TEXT_ROUTE)) == 2
