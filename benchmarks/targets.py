@@ -72,6 +72,14 @@ def judge(rows: list[Row]) -> list[Verdict]:
             "ratio_peer",
         )
     )
+    verdicts.append(
+        _ratio_verdict(
+            "in process: HunyuanEmbeddings 1,000 texts <= 1.0x OpenAIEmbeddings",
+            _find(rows, lambda r: r.scenario == "7 embeddings" and "CPU" in r.metric),
+            1.0,
+            "ratio_peer",
+        )
+    )
     concurrency = _find(rows, lambda r: r.scenario.startswith("4 "))
     errors = [r for r in concurrency if r.metric.startswith("errors")]
     if errors and errors[0].ours[1] is not None:

@@ -7,8 +7,10 @@ Importing this package never imports LangChain or LlamaIndex; the adapters live 
 from typing import TYPE_CHECKING
 
 from ._catalog import ModelInfo, get_model_info, list_models, register_model, unregister_model
+from ._chat import build_chat_request
 from ._client import AsyncTokenHubClient, TokenHubClient
 from ._config import HOSTS, ClientSettings, resolve_settings
+from ._embeddings import EmbeddingResult, image_input
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -22,14 +24,21 @@ from ._exceptions import (
     JobError,
     JobFailedError,
     JobTimeoutError,
+    ModelNotAvailableError,
+    ModelNotEnabledError,
+    ModelNotFoundError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
     ServiceUnavailableError,
+    SharedLimitsUnavailableError,
     StreamError,
     SubmitTimeoutError,
     TokenHubError,
 )
+from ._rate_limit import RedisRateLimit
+from ._remote_models import RemoteModel
+from ._thinking import Notices, ReasoningTagSplitter
 from ._version import __version__
 
 __all__ = [
@@ -43,22 +52,33 @@ __all__ = [
     "BadRequestError",
     "ClientSettings",
     "ConfigurationError",
+    "EmbeddingResult",
     "InternalServerError",
     "InvalidParameterError",
     "JobError",
     "JobFailedError",
     "JobTimeoutError",
     "ModelInfo",
+    "ModelNotAvailableError",
+    "ModelNotEnabledError",
+    "ModelNotFoundError",
     "NotFoundError",
+    "Notices",
     "PermissionDeniedError",
     "RateLimitError",
+    "ReasoningTagSplitter",
+    "RedisRateLimit",
+    "RemoteModel",
     "ServiceUnavailableError",
+    "SharedLimitsUnavailableError",
     "StreamError",
     "SubmitTimeoutError",
     "TokenHubClient",
     "TokenHubError",
     "__version__",
+    "build_chat_request",
     "get_model_info",
+    "image_input",
     "list_models",
     "register_model",
     "resolve_settings",

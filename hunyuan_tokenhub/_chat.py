@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._catalog import ReasoningPassback, get_model_info, warn_if_retired
-from ._exceptions import APIError, InvalidParameterError
+from ._exceptions import APIError, InvalidParameterError, StreamError
 from ._thinking import (
     REASONING_PASSBACK_POLICIES,
     Notices,
@@ -604,7 +604,15 @@ def parse_completion(response: Mapping[str, Any], *, model: str | None = None) -
         tagged, content = splitter.split(content)
         if tagged:
             reasoning = (reasoning or "") + tagged
-    valid, invalid = parse_tool_calls(message.get("tool_calls"))
+    raw_calls = message.get("tool_calls")
+    problem = _tool_calls_problem(raw_calls)
+    if problem:
+        raise APIError(
+            f"malformed chat completion: choices[0].message.tool_calls{problem}",
+            request_id=_str_or_none(response.get("id")),
+            body=dict(response),
+        )
+    valid, invalid = parse_tool_calls(raw_calls)
     return ChatCompletion(
         id=_str_or_none(response.get("id")),
         model=_str_or_none(response.get("model")),
@@ -628,6 +636,25 @@ def _reasoning_splitter(model: str | None) -> ReasoningTagSplitter | None:
 
 def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _tool_calls_problem(raw_calls: Any) -> str | None:
+    """What is wrong with a ``tool_calls`` field's shape (suffix to its path), else ``None``.
+
+    ``None`` and a list of objects whose ``function`` (when present) is an object are fine;
+    what the entries hold is judged per call by :func:`parse_tool_call`.
+    """
+    if raw_calls is None:
+        return None
+    if not isinstance(raw_calls, list):
+        return f" is not a list (got {type(raw_calls).__name__})"
+    for position, raw in enumerate(raw_calls):
+        if not isinstance(raw, Mapping):
+            return f"[{position}] is not an object (got {type(raw).__name__})"
+        function = raw.get("function")
+        if function is not None and not isinstance(function, Mapping):
+            return f"[{position}].function is not an object (got {type(function).__name__})"
+    return None
 
 
 # ------------------------------------------------------------------------------ streaming
@@ -746,7 +773,7 @@ class ChatStreamNormalizer:
         choice = choices[0]
         if not isinstance(choice, dict):
             return None
-        finish = choice.get("finish_reason")
+        finish = _str_or_none(choice.get("finish_reason"))
         if finish:
             self.finish_reason = finish
         delta = choice.get("delta")
@@ -761,6 +788,13 @@ class ChatStreamNormalizer:
             if tagged:
                 reasoning = (reasoning or "") + tagged
         raw_calls = delta.get("tool_calls")
+        if raw_calls is not None and not isinstance(raw_calls, list):
+            raise StreamError(
+                "malformed stream chunk: choices[0].delta.tool_calls is not a list "
+                f"(got {type(raw_calls).__name__})",
+                request_id=self.id,
+                body=dict(chunk),
+            )
         calls = self._tool_call_deltas(raw_calls) if raw_calls else []
         if not content and reasoning is None and not calls:
             return None

@@ -9,9 +9,15 @@ Usage::
 """
 
 from langchain_hunyuan.chat_models import ChatHunyuan
+from langchain_hunyuan.embeddings import HunyuanEmbeddings
+
+# A request rate shared by many worker processes (needs the [redis] extra when used).
+from langchain_hunyuan.rate_limiters import RedisRateLimiter
 
 __all__ = [
     "ChatHunyuan",
+    "HunyuanEmbeddings",
+    "RedisRateLimiter",
 ]
 
 # Generation tools (image, video, 3D) and their toolkit.

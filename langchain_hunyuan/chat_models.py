@@ -52,7 +52,7 @@ from hunyuan_tokenhub._thinking import Notices, forced_tool_choice_allowed
 
 from ._messages import completion_to_message, delta_to_chunk, final_chunk, messages_to_wire
 
-DEFAULT_MODEL = "hunyuan-2.0-instruct-20251111"
+DEFAULT_MODEL = "deepseek-v4-flash"
 # LangChain's count_tokens_approximately default; TokenHub publishes no tokenizer.
 _CHARS_PER_TOKEN = 4.0
 
@@ -81,7 +81,7 @@ class ChatHunyuan(BaseChatModel):
 
             from langchain_hunyuan import ChatHunyuan
 
-            llm = ChatHunyuan(model="hunyuan-2.0-instruct-20251111", temperature=0.3)
+            llm = ChatHunyuan(model="deepseek-v4-flash", temperature=0.3)
             print(llm.invoke("计算 1+1").content)
 
             for chunk in llm.stream("Write a haiku about rain"):
@@ -94,10 +94,20 @@ class ChatHunyuan(BaseChatModel):
             reply = llm.bind_tools([get_weather]).invoke("北京今天天气怎么样?")
             print(reply.tool_calls)
 
-    Reasoning models (e.g. ``deepseek-r1-0528``, ``hunyuan-2.0-thinking-20251109``) return their
-    reasoning in ``additional_kwargs["reasoning_content"]`` and as a ``reasoning`` block in
-    ``content_blocks``. Whether it is sent back follows the model's catalogue policy
-    (``reasoning_passback``: ``"never"``, ``"tool_turns"`` or ``"always"``), overridable here.
+    Thinking models (most of TokenHub's, see ``hunyuan-tokenhub models``) return their reasoning
+    in ``additional_kwargs["reasoning_content"]`` and as a ``reasoning`` block in
+    ``content_blocks``. ``thinking=True``/``False`` switches thinking mode where the model allows
+    it; while it may be on, every tool-call turn carries its reasoning back and a forced
+    ``tool_choice`` is sent as ``"auto"`` (``reasoning_passback`` overrides the first).
+
+        .. code-block:: python
+
+            from langchain_hunyuan import ChatHunyuan
+
+            thinker = ChatHunyuan(model="kimi-k2.6", reasoning_effort="high")
+            reply = thinker.invoke("9.11 和 9.8 哪个大?")
+            print(reply.additional_kwargs.get("reasoning_content"), reply.content)
+            print(thinker.invoke("Hi", thinking=False).content)  # this call without thinking
     """
 
     # A misspelt setting fails instead of being ignored; API extras go in model_kwargs/extra_body.
@@ -126,10 +136,15 @@ class ChatHunyuan(BaseChatModel):
     """Sent under the name the model wants (``max_tokens`` or ``max_completion_tokens``)."""
     stop: list[str] | str | None = Field(default=None, alias="stop_sequences")
     seed: int | None = None
-    timeout: float | None = None
-    """Seconds per request (core default 60)."""
+    timeout: float | httpx.Timeout | None = None
+    """Overall deadline of one request in seconds (core default 600, room for reasoning): the
+    whole answer, or a stream's first chunk. An ``httpx.Timeout`` sets httpx's phases instead."""
+    stream_idle_timeout: float | None = None
+    """Longest wait for each next stream chunk (default: the read timeout)."""
     max_retries: int | None = None
     """Retries on 429, 5xx and connection errors (core default 2)."""
+    retry_sent_chat_requests: bool = False
+    """Also resend a request whose body was sent but got no answer (it may be billed twice)."""
     streaming: bool = False
     """Stream even for ``invoke`` (callbacks then receive every token)."""
     stream_usage: bool = True
@@ -304,6 +319,8 @@ class ChatHunyuan(BaseChatModel):
             "fallback_base_urls": self.fallback_base_urls,
             "timeout": self.timeout,
             "max_retries": self.max_retries,
+            "stream_idle_timeout": self.stream_idle_timeout,
+            "retry_sent_chat_requests": self.retry_sent_chat_requests,
         }
 
     def _sync_client(self) -> TokenHubClient:

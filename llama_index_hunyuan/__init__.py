@@ -1,6 +1,7 @@
 """LlamaIndex integration for Tencent TokenHub.
 
-``Hunyuan`` is a ``FunctionCallingLLM`` for every TokenHub text model;
+``Hunyuan`` is a ``FunctionCallingLLM`` for every TokenHub text model; ``HunyuanEmbedding``
+embeds text (and images, with a multimodal model) for indexes and retrievers;
 ``HunyuanGenerationToolSpec`` turns Hunyuan image, video and 3D generation into agent tools.
 
 Usage::
@@ -12,6 +13,7 @@ Usage::
 """
 
 from .base import Hunyuan
+from .embeddings import HunyuanEmbedding
 from .tools import (
     GenerationProgressEvent,
     GenerationToolError,
@@ -23,6 +25,7 @@ __all__ = [
     "GenerationProgressEvent",
     "GenerationToolError",
     "Hunyuan",
+    "HunyuanEmbedding",
     "HunyuanGenerationToolSpec",
     "JobProgressStreamEvent",
 ]

@@ -28,8 +28,8 @@ from hunyuan_tokenhub.jobs import (
     JobHandle,
     JobKind,
     JobResult,
-    JobSlots,
     JobStatus,
+    open_job_slots,
 )
 from hunyuan_tokenhub.jobs.tooling import (
     JOB_STATUS_TOOL_DESCRIPTION,
@@ -184,6 +184,8 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
     handle and expected duration (``raw_output`` is the ``JobHandle``), and one more tool,
     ``hunyuan_job_status`` (``job_status``/``ajob_status``), gives the progress or, once done,
     the result URLs: a video takes minutes, which an agent should not spend in one tool call.
+    ``job_slots_url`` (else env ``HUNYUAN_JOB_SLOTS_URL``), a ``redis://`` URL, shares the job
+    slots with every worker process using that Redis.
     """
 
     spec_functions: list[SPEC_FUNCTION_TYPE] = [  # noqa: RUF012 (BaseToolSpec's contract)
@@ -214,6 +216,7 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
         download_policy: DownloadPolicy | None = None,
         wait: bool = True,
         max_concurrent_jobs: int | Mapping[str, int] | None = None,
+        job_slots_url: str | None = None,
         on_progress: ProgressCallback | None = None,
         job_client: JobClient | None = None,
         async_job_client: AsyncJobClient | None = None,
@@ -258,7 +261,7 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
             # Plain http only when the service itself is on loopback (the emulator).
             "download_policy": download_policy or DownloadPolicy.for_service(base_url),
             # One pool of slots for both twins: together they never exceed the account limits.
-            "slots": JobSlots(max_concurrent_jobs),
+            "slots": open_job_slots(max_concurrent_jobs, url=job_slots_url),
         }
         self._clients = ToolJobClients(
             options, job_client=job_client, async_job_client=async_job_client

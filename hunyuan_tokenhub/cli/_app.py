@@ -1,6 +1,7 @@
 """The ``hunyuan-tokenhub`` command tree: global options, ``chat``, ``models``, ``emulator``.
 
-The generation commands (``image``, ``video``, ``3d``, ``job ...``) live in ``_jobs``.
+The generation commands (``image``, ``video``, ``3d``, ``job ...``) live in ``_jobs``,
+``embed`` in ``_embed``.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import typer
 from rich.console import Console
 from rich.table import Column, Table
 
-from .._catalog import ModelInfo, list_models
+from .._catalog import ModelInfo, list_models, model_data
 from .._chat import ChatStreamNormalizer, StreamDelta, build_chat_request
 from .._config import HOSTS
+from .._remote_models import RemoteModel
 from .._version import __version__
 from ._common import (
     EXIT_CODES_HELP,
@@ -30,15 +32,16 @@ from ._common import (
     read_prompt,
     stderr,
 )
+from ._embed import register as register_embed_command
 from ._jobs import register as register_generation_commands
 
-DEFAULT_CHAT_MODEL = "hunyuan-2.0-instruct-20251111"
+DEFAULT_CHAT_MODEL = "deepseek-v4-flash"
 
 app = typer.Typer(
     name=PROG,
     cls=ReportingGroup,
-    help="Tencent TokenHub from the terminal: chat, generate images, videos and 3D models, "
-    "resume generation jobs, list models, run the local emulator.\n\n" + EXIT_CODES_HELP,
+    help="Tencent TokenHub from the terminal: chat, embed, generate images, videos and 3D "
+    "models, resume generation jobs, list models, run the local emulator.\n\n" + EXIT_CODES_HELP,
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     add_completion=False,
@@ -81,7 +84,12 @@ def connection_options(
     ] = None,
     timeout: Annotated[
         float | None,
-        typer.Option("--timeout", min=0.001, help="Seconds per HTTP request. Default: 60."),
+        typer.Option(
+            "--timeout",
+            min=0.001,
+            help="Overall deadline of each HTTP request in seconds. "
+            "Default: 600 for chat, 60 for job calls.",
+        ),
     ] = None,
     backend: Annotated[
         str | None,
@@ -216,10 +224,12 @@ def chat(
 
 
 register_generation_commands(app)
+register_embed_command(app)
 
 
 class ModelKindChoice(str, enum.Enum):
     chat = "chat"
+    embedding = "embedding"
     image = "image"
     video = "video"
     three_d = "3d"
@@ -227,53 +237,62 @@ class ModelKindChoice(str, enum.Enum):
 
 @app.command()
 def models(
+    ctx: typer.Context,
     kind: Annotated[
         ModelKindChoice | None,
         typer.Option("--kind", help="Only models of this kind.", show_default=False),
     ] = None,
+    remote: Annotated[
+        bool,
+        typer.Option(
+            "--remote",
+            help="Also ask the gateway which models this key may call (GET /v1/models).",
+        ),
+    ] = False,
     json_output: JsonFlag = False,
 ) -> None:
-    """List the documented TokenHub models (custom ep-... service ids work too).
+    """List the models in the package's model data (custom ep-... service ids work too).
 
-    Generation models show the backends that offer them, how many of their jobs an account
-    runs at once, how long result links live, and whether their parameters are documented
-    (checked before sending) or passed through unchecked.
+    With --remote, the account's list from the gateway is shown beside it: a model the gateway
+    does not list cannot be called with this key. Generation models show the backends that
+    offer them, how many of their jobs an account runs at once, how long result links live, and
+    whether their parameters are documented (checked before sending) or passed through
+    unchecked.
     """
     found = list_models(kind.value if kind is not None else None)
+    served: dict[str, RemoteModel] | None = None
+    if remote:
+        state = command_state(ctx, json_output)
+        with state.client() as client:
+            served = {m.id.lower(): m for m in client.list_models()}
     if json_output:
-        print_json([m.model_dump(mode="json") for m in found])
+        document: dict[str, Any] | list[dict[str, Any]] = [m.model_dump(mode="json") for m in found]
+        if served is not None:
+            document = {
+                "local": document,
+                "remote": [{**m.raw, "id": m.id, "status": m.status} for m in served.values()],
+            }
+        print_json(document)
         return
     console = Console()
-    chat_models = [m for m in found if m.kind == "chat"]
-    if chat_models:
-        table = Table(
-            Column("model", no_wrap=True),
-            "name",
-            "status",
-            "context",
-            "reasoning",
-            "tools",
-            caption="Context windows are conservative defaults where the docs give none.",
-        )
-        for m in chat_models:
-            table.add_row(
-                m.id,
-                m.display_name,
-                m.status,
-                f"{m.context_window:,}",
-                "yes" if m.reasoning else "",
-                "yes" if m.supports_tools else "",
-            )
-        console.print(table)
     generation = [m for m in found if m.generation is not None]
+    others = [m for m in found if m.generation is None]
+    if others:
+        console.print(_models_table(others, served))
     if generation:
         console.print(_generation_table(generation))
     if kind is not None and kind is not ModelKindChoice.chat:
         for m in generation:
             console.print(f"{m.id} parameters: {_param_summary(m)}", markup=False, soft_wrap=True)
-    rest = [m for m in found if m.kind != "chat" and m.generation is None]
-    for m in rest:
-        console.print(f"{m.id} ({m.kind}) {m.display_name}", markup=False)
+    if served is not None:
+        local = {m.id.lower() for m in found}
+        extra = [m for key, m in served.items() if key not in local]
+        if extra:
+            console.print(
+                "Served but not in the package's data (they get the safe defaults): "
+                + ", ".join(f"{m.id} ({m.status or '?'})" for m in extra),
+                soft_wrap=True,
+            )
 
 
 def _param_summary(info: ModelInfo) -> str:
@@ -333,6 +352,36 @@ def _generation_table(found: Iterable[ModelInfo]) -> Table:
             lifetime,
             params,
         )
+    return table
+
+
+def _models_table(found: list[ModelInfo], served: dict[str, RemoteModel] | None) -> Table:
+    columns: list[Column | str] = [Column("model", no_wrap=True), "kind", "name", "status"]
+    columns += ["context", "thinking", "tools"]
+    if served is not None:
+        columns.append("gateway says")
+    table = Table(
+        *columns,
+        caption=f"Model data as of {model_data().as_of.isoformat()}; "
+        "sources: hunyuan_tokenhub/models.json.",
+    )
+    for m in found:
+        chat = m.chat
+        row = [
+            m.id,
+            m.kind,
+            m.display_name,
+            m.status + (f" {m.retired_on.isoformat()}" if m.retired_on else ""),
+            f"{m.context_window:,}" if chat is not None or m.embedding is not None else "",
+            chat.thinking.default if chat is not None else "",
+            "yes" if m.supports_tools else "",
+        ]
+        if served is not None:
+            remote_model = served.get(m.id.lower())
+            row.append(
+                (remote_model.status or "listed") if remote_model is not None else "not listed"
+            )
+        table.add_row(*row)
     return table
 
 

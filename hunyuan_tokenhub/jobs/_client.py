@@ -41,7 +41,7 @@ from ._polling import (
 )
 from ._requests import JobRequest
 from ._results import JobResult, JobStatus
-from ._slots import JobSlots, SlotWaitTimeout
+from ._slots import SlotLease, SlotStore, SlotWaitTimeout, open_job_slots
 from .backends import BackendOptions, HTTPCall, JobBackend, ModelRoute, get_backend
 
 __all__ = ["AsyncJobClient", "JobClient", "ProgressCallback"]
@@ -54,6 +54,10 @@ ProgressCallback = Callable[[JobStatus], Any]
 """Called with each new status (state or progress changed); async clients await a coroutine."""
 
 RequestLike = JobRequest | Mapping[str, Any] | None
+
+# A job call answers at once (a submit with an id, a query with a status): no request of it
+# needs the long deadline of a chat answer.
+JOB_REQUEST_TIMEOUT = 60.0
 
 
 def _backend_options(
@@ -78,6 +82,14 @@ def _backend_options(
     )
 
 
+class _HeldSlot:
+    """The slot a :meth:`JobClient.generate` call holds; a submit refused for the server's
+    concurrency limit gives it up and waits for a new one."""
+
+    def __init__(self, lease: SlotLease) -> None:
+        self.lease = lease
+
+
 class _JobClientBase:
     """Configuration and the decisions both twins share."""
 
@@ -89,7 +101,8 @@ class _JobClientBase:
         allowed_local_dirs: Sequence[str | os.PathLike[str]] | None,
         max_input_bytes: int,
         max_concurrent_jobs: int | Mapping[str, int] | None,
-        slots: JobSlots | None,
+        slots: SlotStore | None,
+        job_slots_url: str | None,
         poll_interval: float | None,
         max_poll_interval: float | None,
         timeout: float | None,
@@ -97,7 +110,10 @@ class _JobClientBase:
     ) -> None:
         self.backend = get_backend(backend).configure(backend_options)
         self.media = MediaPolicy(allowed_local_dirs, max_bytes=max_input_bytes)
-        self.slots = slots if slots is not None else JobSlots(max_concurrent_jobs)
+        self._owns_slots = slots is None
+        self.slots = (
+            slots if slots is not None else open_job_slots(max_concurrent_jobs, url=job_slots_url)
+        )
         self.poll_interval = poll_interval
         self.max_poll_interval = max_poll_interval
         self.timeout = timeout
@@ -181,13 +197,10 @@ class _JobClientBase:
             )
         return route
 
-    def _over_server_limit(self, route: ModelRoute, exc: APIError) -> bool:
-        """Whether a (retryable) refusal was for the account's concurrency limit; if so, the
-        family's client-side limit is lowered until the server accepts a submit again."""
-        if exc.code is None or not exc.code.endswith(CONCURRENCY_LIMIT_CODE_SUFFIX):
-            return False
-        self.slots.refused(route.family)
-        return True
+    @staticmethod
+    def _over_server_limit(exc: APIError) -> bool:
+        """Whether a (retryable) refusal was for the account's concurrency limit."""
+        return exc.code is not None and exc.code.endswith(CONCURRENCY_LIMIT_CODE_SUFFIX)
 
     @staticmethod
     def _no_slot(route: ModelRoute, deadline: Deadline) -> SubmitTimeoutError:
@@ -213,6 +226,9 @@ class JobClient(_JobClientBase):
 
     ``max_concurrent_jobs`` (an int for every family, or ``{family_or_model: n}``) limits jobs
     running at once through this client (defaults: 1 per family, 3 for hy-3d-3.0/3.1);
+    ``job_slots_url`` (else env ``HUNYUAN_JOB_SLOTS_URL``), a ``redis://`` URL, makes every
+    worker using that Redis share those limits (see :class:`RedisJobSlots`); ``slots`` passes
+    a store to share with other clients;
     ``allowed_local_dirs`` lets local files be sent as inline base64; ``timeout`` bounds a
     whole wait (defaults: 300 s images, 900 s video and 3D).
 
@@ -239,7 +255,8 @@ class JobClient(_JobClientBase):
         allowed_local_dirs: Sequence[str | os.PathLike[str]] | None = None,
         max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES,
         max_concurrent_jobs: int | Mapping[str, int] | None = None,
-        slots: JobSlots | None = None,
+        slots: SlotStore | None = None,
+        job_slots_url: str | None = None,
         poll_interval: float | None = None,
         max_poll_interval: float | None = None,
         timeout: float | None = None,
@@ -259,6 +276,7 @@ class JobClient(_JobClientBase):
             max_input_bytes=max_input_bytes,
             max_concurrent_jobs=max_concurrent_jobs,
             slots=slots,
+            job_slots_url=job_slots_url,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
             timeout=timeout,
@@ -269,7 +287,7 @@ class JobClient(_JobClientBase):
             api_key=self._transport_key(api_key),
             base_url=base_url,
             region=region,
-            timeout=request_timeout,
+            timeout=request_timeout or JOB_REQUEST_TIMEOUT,
             max_retries=max_retries,
         )
 
@@ -297,7 +315,7 @@ class JobClient(_JobClientBase):
         deadline: Deadline,
         poll_interval: float | None = None,
         *,
-        holds_slot: bool = False,
+        slot: _HeldSlot | None = None,
     ) -> dict[str, Any]:
         retry = SubmitRetry(route.model, self._schedule(route, poll_interval), deadline)
         while True:
@@ -307,13 +325,15 @@ class JobClient(_JobClientBase):
                 body = self._send(call)
             except APIError as exc:
                 delay = retry.on_error(exc)
-                if not (holds_slot and self._over_server_limit(route, exc)):
+                if slot is None or not self._over_server_limit(exc):
                     time.sleep(delay)
                     continue
-                # Wait in the (now lowered) queue here rather than be refused again there.
-                self.slots.release(route.family)
+                # Lower the family's limit and wait in its queue here rather than be refused
+                # again there.
+                self.slots.refused(route.family)
+                slot.lease.release()
                 time.sleep(delay)
-                self._acquire(route, deadline)
+                slot.lease = self._acquire(route, deadline)
             else:
                 self.slots.accepted(route.family)
                 return body
@@ -356,9 +376,9 @@ class JobClient(_JobClientBase):
         status, with the result once completed."""
         return self._query(*self._find_job(job, model))
 
-    def _acquire(self, route: ModelRoute, deadline: Deadline) -> None:
+    def _acquire(self, route: ModelRoute, deadline: Deadline) -> SlotLease:
         try:
-            self.slots.acquire(
+            return self.slots.acquire(
                 route.family, default_limit=route.max_concurrent_jobs, timeout=deadline.remaining
             )
         except SlotWaitTimeout:
@@ -425,24 +445,26 @@ class JobClient(_JobClientBase):
         """
         route, validated = self.prepare(model, request, **params)
         deadline = self._deadline(route, timeout)
-        self._acquire(route, deadline)
+        slot = _HeldSlot(self._acquire(route, deadline))
         try:
-            body = self._submit(route, validated, deadline, poll_interval, holds_slot=True)
+            body = self._submit(route, validated, deadline, poll_interval, slot=slot)
             if route.synchronous:
                 return route.wire.parse_sync(route, body)
             job_id = self._job_id(route, body)
             return self._wait(route, job_id, deadline, poll_interval, on_progress)
         finally:
-            self.slots.release(route.family)
+            slot.lease.release()
 
     def download(self, result: JobResult, directory: str | os.PathLike[str]) -> list[Path]:
         """Save every asset of ``result`` under ``directory`` (see :func:`download`)."""
         return download(result, directory, policy=self.download_policy)
 
     def close(self) -> None:
-        """Close the HTTP client if this object created it."""
+        """Close the HTTP client and the slot store's connections if this object created them."""
         if self._owns_http:
             self._http.close()
+        if self._owns_slots:
+            self.slots.close()
 
     def __enter__(self) -> JobClient:
         return self
@@ -495,7 +517,8 @@ class AsyncJobClient(_JobClientBase):
         allowed_local_dirs: Sequence[str | os.PathLike[str]] | None = None,
         max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES,
         max_concurrent_jobs: int | Mapping[str, int] | None = None,
-        slots: JobSlots | None = None,
+        slots: SlotStore | None = None,
+        job_slots_url: str | None = None,
         poll_interval: float | None = None,
         max_poll_interval: float | None = None,
         timeout: float | None = None,
@@ -515,6 +538,7 @@ class AsyncJobClient(_JobClientBase):
             max_input_bytes=max_input_bytes,
             max_concurrent_jobs=max_concurrent_jobs,
             slots=slots,
+            job_slots_url=job_slots_url,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
             timeout=timeout,
@@ -525,7 +549,7 @@ class AsyncJobClient(_JobClientBase):
             api_key=self._transport_key(api_key),
             base_url=base_url,
             region=region,
-            timeout=request_timeout,
+            timeout=request_timeout or JOB_REQUEST_TIMEOUT,
             max_retries=max_retries,
         )
 
@@ -553,7 +577,7 @@ class AsyncJobClient(_JobClientBase):
         deadline: Deadline,
         poll_interval: float | None = None,
         *,
-        holds_slot: bool = False,
+        slot: _HeldSlot | None = None,
     ) -> dict[str, Any]:
         retry = SubmitRetry(route.model, self._schedule(route, poll_interval), deadline)
         while True:
@@ -563,15 +587,17 @@ class AsyncJobClient(_JobClientBase):
                 body = await self._send(call)
             except APIError as exc:
                 delay = retry.on_error(exc)
-                if not (holds_slot and self._over_server_limit(route, exc)):
+                if slot is None or not self._over_server_limit(exc):
                     await asyncio.sleep(delay)
                     continue
-                # Wait in the (now lowered) queue here rather than be refused again there.
-                self.slots.release(route.family)
+                # Lower the family's limit and wait in its queue here rather than be refused
+                # again there.
+                await self.slots.refused_async(route.family)
+                await slot.lease.release_async()
                 await asyncio.sleep(delay)
-                await self._acquire(route, deadline)
+                slot.lease = await self._acquire(route, deadline)
             else:
-                self.slots.accepted(route.family)
+                await self.slots.accepted_async(route.family)
                 return body
 
     async def submit_job(
@@ -606,9 +632,9 @@ class AsyncJobClient(_JobClientBase):
         """Async :meth:`JobClient.query_job`."""
         return await self._query(*self._find_job(job, model))
 
-    async def _acquire(self, route: ModelRoute, deadline: Deadline) -> None:
+    async def _acquire(self, route: ModelRoute, deadline: Deadline) -> SlotLease:
         try:
-            await self.slots.acquire_async(
+            return await self.slots.acquire_async(
                 route.family, default_limit=route.max_concurrent_jobs, timeout=deadline.remaining
             )
         except SlotWaitTimeout:
@@ -670,24 +696,27 @@ class AsyncJobClient(_JobClientBase):
         """Async :meth:`JobClient.generate`."""
         route, validated = self.prepare(model, request, **params)
         deadline = self._deadline(route, timeout)
-        await self._acquire(route, deadline)
+        slot = _HeldSlot(await self._acquire(route, deadline))
         try:
-            body = await self._submit(route, validated, deadline, poll_interval, holds_slot=True)
+            body = await self._submit(route, validated, deadline, poll_interval, slot=slot)
             if route.synchronous:
                 return route.wire.parse_sync(route, body)
             job_id = self._job_id(route, body)
             return await self._wait(route, job_id, deadline, poll_interval, on_progress)
         finally:
-            self.slots.release(route.family)
+            # Shielded: a second cancellation must not keep the slot held.
+            await asyncio.shield(slot.lease.release_async())
 
     async def download(self, result: JobResult, directory: str | os.PathLike[str]) -> list[Path]:
         """Async :meth:`JobClient.download`."""
         return await adownload(result, directory, policy=self.download_policy)
 
     async def aclose(self) -> None:
-        """Close the HTTP client if this object created it."""
+        """Close the HTTP client and the slot store's connections if this object created them."""
         if self._owns_http:
             await self._http.aclose()
+        if self._owns_slots:
+            await self.slots.aclose()
 
     async def __aenter__(self) -> AsyncJobClient:
         return self

@@ -21,7 +21,7 @@ def test_chat_streams_the_answer_to_stdout(
     assert "2" in result.stdout
     sent = emulator.requests[-1].json
     assert sent["stream"] is True
-    assert sent["model"] == "hunyuan-2.0-instruct-20251111"
+    assert sent["model"] == "deepseek-v4-flash"
     assert sent["messages"] == [
         {"role": "system", "content": "你是一个有帮助的 AI 助手。"},
         {"role": "user", "content": "计算 1+1"},
@@ -210,3 +210,29 @@ def test_emulator_command_serves_until_terminated(cli: RunCli) -> None:
         _, errors = server.communicate(timeout=30)
     assert server.returncode == ExitCode.OK
     assert "TOKENHUB_BASE_URL" in errors
+
+
+def test_models_remote_shows_the_gateway_list_beside_the_data(
+    cli_on_emulator: RunCli, emulator: TokenHubEmulator
+) -> None:
+    result = cli_on_emulator("models", "--kind", "chat", "--remote", "--json")
+
+    assert result.exit_code == ExitCode.OK, result.output
+    document = json.loads(result.stdout)
+    assert [m["id"] for m in document["local"]] == [m.id for m in list_models("chat")]
+    remote = {m["id"]: m for m in document["remote"]}
+    assert remote["kimi-k2.6"]["status"] == "online"
+    assert emulator.requests[-1].method == "GET"
+    assert emulator.requests[-1].path == "/v1/models"
+
+
+def test_chat_thinking_switch_and_effort(
+    cli_on_emulator: RunCli, emulator: TokenHubEmulator
+) -> None:
+    result = cli_on_emulator(
+        "chat", "hi", "--model", "glm-5.2", "--no-thinking", "--reasoning-effort", "low"
+    )
+
+    assert result.exit_code == ExitCode.OK, result.output
+    sent = emulator.requests[-1].json
+    assert sent["thinking"] == {"type": "disabled"} and sent["reasoning_effort"] == "low"

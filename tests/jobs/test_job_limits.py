@@ -57,11 +57,10 @@ def test_a_server_limit_below_the_clients_lowers_it_until_a_submit_is_accepted(
 
 def test_slots_lowered_by_a_refusal_let_waiters_in_once_accepted() -> None:
     slots = JobSlots(3)
-    for _ in range(3):
-        slots.acquire("video", default_limit=1, timeout=0)
+    leases = [slots.acquire("video", default_limit=1, timeout=0) for _ in range(3)]
     slots.refused("video")  # the third submit was refused: 2 run on the server
     assert slots.limit("video", 1) == 2
-    slots.release("video")  # the refused job gave up its slot
+    leases[2].release()  # the refused job gave up its slot
     waiter = threading.Thread(target=slots.acquire, args=("video",), kwargs={
         "default_limit": 1, "timeout": 5})  # fmt: skip
     waiter.start()

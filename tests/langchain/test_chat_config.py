@@ -31,7 +31,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_defaults() -> None:
     llm = ChatHunyuan(api_key="k")
-    assert llm.model_name == "hunyuan-2.0-instruct-20251111"
+    assert llm.model_name == "deepseek-v4-flash"
     assert isinstance(llm.api_key, SecretStr)
     assert llm.stream_usage is True
     assert llm.streaming is False

@@ -23,7 +23,7 @@ from urllib.parse import quote
 from ..._catalog import GenerationFamily, ModelInfo
 from ..._exceptions import APIError
 from .._requests import JobRequest, request_type_for
-from .._results import JobAsset, JobResult, JobState, JobStatus, expiry, timestamp
+from .._results import JobAsset, JobResult, JobState, JobStatus, expiry, percentage, timestamp
 from .._status import find_error, normalize_state
 from ._base import CatalogRoutes, Endpoint, HTTPCall, JobBackend, ModelRoute, WireFormat
 
@@ -102,15 +102,6 @@ def _refused_in_body(body: Mapping[str, Any]) -> None:
         raise _answer_error("the submit was refused", body)
 
 
-def _progress(value: Any) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        return None
-    try:
-        return max(0, min(100, round(float(value))))
-    except ValueError:
-        return None
-
-
 class TokenHubWireFormat(WireFormat):
     """TokenHub's OpenAI-style job protocol, shared by every generation model."""
 
@@ -161,7 +152,7 @@ class TokenHubWireFormat(WireFormat):
             job_id=job_id,
             model=route.model,
             state=state,
-            progress=100 if state == "completed" else _progress(body.get("progress")),
+            progress=100 if state == "completed" else percentage(body.get("progress")),
             raw_status=None if raw_status is None else str(raw_status),
             error_code=code,
             error_message=message,
