@@ -75,6 +75,25 @@ def test_a_request_ends_by_its_deadline_however_the_server_drips(
 
 
 @pytest.mark.parametrize("script", [SLOW_BODY, SLOW_LORIS, silent], ids=["drip", "loris", "silent"])
+def test_a_get_ends_by_its_deadline_too(server: FaultServer, script: Script) -> None:
+    server.script = script
+    with _client(server, timeout=TIMEOUT) as client:
+        error, elapsed = _timed(lambda: client.get_json("/wand/hunyuan-video/tasks/t1"))
+    assert isinstance(error, APITimeoutError)
+    assert elapsed < BOUND
+
+
+@pytest.mark.parametrize("script", [SLOW_BODY, silent], ids=["drip", "silent"])
+async def test_an_async_get_ends_by_its_deadline_too(server: FaultServer, script: Script) -> None:
+    server.script = script
+    async with _async_client(server, timeout=TIMEOUT) as client:
+        start = time.monotonic()
+        with pytest.raises(APITimeoutError, match="deadline"):
+            await client.get_json("/wand/hunyuan-video/tasks/t1")
+    assert time.monotonic() - start < BOUND
+
+
+@pytest.mark.parametrize("script", [SLOW_BODY, SLOW_LORIS, silent], ids=["drip", "loris", "silent"])
 async def test_the_async_client_has_the_same_deadline(server: FaultServer, script: Script) -> None:
     server.script = script
     async with _async_client(server, timeout=TIMEOUT) as client:

@@ -161,6 +161,35 @@ def test_no_key_in_job_errors_results_or_what_the_agent_reads(
     assert_no_key(outcome, message, message.content, getattr(message, "artifact", None))
 
 
+WAND_ANSWERS = {
+    "failed-with-echo": {"task_id": "t1", "status": "failed", "error": {"message": ECHO}},
+    "result-url-with-key": {
+        "task_id": "t1",
+        "status": "succeeded",
+        "videos": [{"url": f"https://cdn.example.com/a.mp4?key={API_KEY}"}],
+    },
+}
+
+
+@pytest.mark.parametrize("answer", list(WAND_ANSWERS.values()), ids=list(WAND_ANSWERS))
+def test_no_key_in_wand_task_answers_read_with_get(
+    server: FaultServer, answer: dict[str, Any]
+) -> None:
+    # The wand video task is polled with GET (TokenHubClient.get_json): redacted like a POST.
+    server.script = by_path(
+        {
+            "/v1/wand/hunyuan-video/generation": send(json_response({"task_id": "t1"})),
+            "/v1/wand/hunyuan-video/tasks/": send(json_response(answer)),
+        }
+    )
+    with JobClient(api_key=API_KEY, base_url=server.base_url, poll_interval=0.01) as jobs:
+        try:
+            outcome: Any = jobs.generate("hy-video-v1.5", prompt="a paper boat")
+        except TokenHubError as exc:
+            outcome = exc
+    assert_no_key(outcome)
+
+
 def test_no_key_in_pickles() -> None:
     from langchain_hunyuan import ChatHunyuan, HunyuanGenerationToolkit
 
