@@ -593,7 +593,7 @@ class AsyncJobClient(_JobClientBase):
                 # Lower the family's limit and wait in its queue here rather than be refused
                 # again there.
                 await self.slots.refused_async(route.family)
-                await slot.lease.release_async()
+                await asyncio.shield(slot.lease.release_async())
                 await asyncio.sleep(delay)
                 slot.lease = await self._acquire(route, deadline)
             else:
