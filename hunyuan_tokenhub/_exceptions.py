@@ -18,6 +18,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConfigurationError",
+    "ContextLengthExceededError",
     "InternalServerError",
     "InvalidParameterError",
     "JobError",
@@ -136,6 +137,10 @@ class APIStatusError(APIError):
 
 class BadRequestError(APIStatusError):
     """HTTP 400 ``invalid_request_error``: the parameters were rejected."""
+
+
+class ContextLengthExceededError(BadRequestError):
+    """HTTP 400: the messages (plus ``max_tokens``) do not fit the model's context window."""
 
 
 class AuthenticationError(APIStatusError):
@@ -304,6 +309,20 @@ def parse_error_body(body: Any) -> tuple[str | None, str | None, str | None]:
     )
 
 
+# TokenHub does not publish its wording for a prompt longer than the context window. The models'
+# own APIs answer 400 with OpenAI's code context_length_exceeded or with DeepSeek's message
+# "This model's maximum context length is 131072 tokens. However, you requested ..." under the
+# generic code invalid_request_error (https://github.com/FoundationAgents/OpenManus/issues/79,
+# https://github.com/evalstate/fast-agent/issues/621, read 2026-12-01); either is recognised.
+_CONTEXT_OVERFLOW_CODES = frozenset({"context_length_exceeded"})
+_CONTEXT_OVERFLOW_PHRASES = ("maximum context length", "context length exceeded")
+
+
+def _is_context_overflow(code: str | None, message: str) -> bool:
+    lowered = message.lower()
+    return code in _CONTEXT_OVERFLOW_CODES or any(p in lowered for p in _CONTEXT_OVERFLOW_PHRASES)
+
+
 def error_from_response(
     status_code: int, content: bytes, headers: Mapping[str, str]
 ) -> APIStatusError:
@@ -317,6 +336,8 @@ def error_from_response(
     if message is None:
         message = body if isinstance(body, str) and body else f"HTTP {status_code}"
     cls = _STATUS_CLASSES.get(status_code)
+    if cls is BadRequestError and _is_context_overflow(code, message):
+        cls = ContextLengthExceededError
     if cls is None:
         cls = InternalServerError if status_code >= 500 else APIStatusError
     return cls(

@@ -50,6 +50,7 @@ from hunyuan_tokenhub._client import AsyncTokenHubClient, TokenHubClient
 from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
 from hunyuan_tokenhub._exceptions import InvalidParameterError
 
+from ._errors import standard_errors
 from ._messages import completion_to_message, delta_to_chunk, final_chunk, messages_to_wire
 
 DEFAULT_MODEL = "hunyuan-2.0-instruct-20251111"
@@ -345,7 +346,8 @@ class ChatHunyuan(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         payload = self._payload(messages, stop, kwargs, stream=False)
-        response = self._sync_client().chat_completions(payload)
+        with standard_errors():
+            response = self._sync_client().chat_completions(payload)
         return self._chat_result(parse_completion(response), payload["model"])
 
     async def _agenerate(
@@ -356,7 +358,8 @@ class ChatHunyuan(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         payload = self._payload(messages, stop, kwargs, stream=False)
-        response = await self._async_client().chat_completions(payload)
+        with standard_errors():
+            response = await self._async_client().chat_completions(payload)
         return self._chat_result(parse_completion(response), payload["model"])
 
     # LangChain's stream()/astream() fire on_llm_new_token for every chunk we yield, so the
@@ -371,10 +374,11 @@ class ChatHunyuan(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         payload = self._payload(messages, stop, kwargs, stream=True)
         normalizer = ChatStreamNormalizer()
-        for raw_chunk in self._sync_client().stream_chat_completions(payload):
-            delta = normalizer.feed(raw_chunk)
-            if delta is not None:
-                yield ChatGenerationChunk(message=delta_to_chunk(delta, normalizer.id))
+        with standard_errors():
+            for raw_chunk in self._sync_client().stream_chat_completions(payload):
+                delta = normalizer.feed(raw_chunk)
+                if delta is not None:
+                    yield ChatGenerationChunk(message=delta_to_chunk(delta, normalizer.id))
         yield ChatGenerationChunk(message=final_chunk(normalizer, payload["model"]))
 
     async def _astream(
@@ -386,10 +390,11 @@ class ChatHunyuan(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         payload = self._payload(messages, stop, kwargs, stream=True)
         normalizer = ChatStreamNormalizer()
-        async for raw_chunk in self._async_client().stream_chat_completions(payload):
-            delta = normalizer.feed(raw_chunk)
-            if delta is not None:
-                yield ChatGenerationChunk(message=delta_to_chunk(delta, normalizer.id))
+        with standard_errors():
+            async for raw_chunk in self._async_client().stream_chat_completions(payload):
+                delta = normalizer.feed(raw_chunk)
+                if delta is not None:
+                    yield ChatGenerationChunk(message=delta_to_chunk(delta, normalizer.id))
         yield ChatGenerationChunk(message=final_chunk(normalizer, payload["model"]))
 
     # -------------------------------------------------------------------- token counts
