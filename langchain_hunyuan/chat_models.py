@@ -237,7 +237,7 @@ class ChatHunyuan(BaseChatModel):
         # From the core's catalogue; TokenHub documents text-only content for its chat models
         # and no native structured output, so agents use tool-based structured output.
         info = get_model_info(self.model_name)
-        return ModelProfile(
+        profile = ModelProfile(
             name=info.display_name or info.id,
             max_input_tokens=info.context_window,
             max_output_tokens=info.max_output_tokens,
@@ -250,6 +250,9 @@ class ChatHunyuan(BaseChatModel):
             tool_call_streaming=info.supports_tools,
             structured_output=False,
         )
+        # Keys an older langchain-core does not know would warn each time a model is built.
+        known = ModelProfile.__annotations__
+        return cast(ModelProfile, {k: v for k, v in profile.items() if k in known})
 
     @property
     def _default_params(self) -> dict[str, Any]:

@@ -11,8 +11,16 @@ Usage::
     print(llm.complete("计算 1+1"))
 """
 
-from .base import Hunyuan
-from .tools import GenerationProgressEvent, GenerationToolError, HunyuanGenerationToolSpec
+from hunyuan_tokenhub._extras import require_extra
+
+require_extra("llama_index_hunyuan", "llama-index", "llama_index.core")
+
+from .base import Hunyuan  # noqa: E402
+from .tools import (  # noqa: E402
+    GenerationProgressEvent,
+    GenerationToolError,
+    HunyuanGenerationToolSpec,
+)
 
 __all__ = [
     "GenerationProgressEvent",
