@@ -258,6 +258,12 @@ def _check_number(payload: dict[str, Any], name: str, low: float, high: float) -
 def _validate_sampling(payload: dict[str, Any]) -> None:
     _check_number(payload, "temperature", 0.0, 2.0)
     _check_number(payload, "top_p", 0.0, 1.0)
+    n = payload.get("n")
+    if n is not None and n != 1:
+        # Every adapter returns one reply (choices[0]); more choices would be paid for and lost.
+        raise InvalidParameterError(
+            "n", f"got {n!r}; for several answers, send several requests", allowed=(1,)
+        )
     max_tokens = payload.get("max_tokens")
     if max_tokens is not None and (
         isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens <= 0
@@ -607,6 +613,10 @@ class ChatCompletion:
     created: int | None = None
     system_fingerprint: str | None = None
     raw_message: Mapping[str, Any] = field(default_factory=dict)
+    raw_usage: Mapping[str, Any] | None = None
+    """The ``usage`` object as the server sent it (ChatOpenAI's ``token_usage``)."""
+    logprobs: Mapping[str, Any] | None = None
+    """The choice's ``logprobs`` object, when the server sent one."""
 
 
 def parse_completion(response: Mapping[str, Any]) -> ChatCompletion:
@@ -637,11 +647,17 @@ def parse_completion(response: Mapping[str, Any]) -> ChatCompletion:
         created=_as_int(response.get("created")),
         system_fingerprint=_str_or_none(response.get("system_fingerprint")),
         raw_message=message,
+        raw_usage=_mapping_or_none(response.get("usage")),
+        logprobs=_mapping_or_none(choice.get("logprobs")),
     )
 
 
 def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _mapping_or_none(value: Any) -> Mapping[str, Any] | None:
+    return value if isinstance(value, Mapping) else None
 
 
 # ------------------------------------------------------------------------------ streaming

@@ -32,7 +32,15 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnableMap, Runn
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_function, convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    model_validator,
+)
 from typing_extensions import Self
 
 from hunyuan_tokenhub._adapter_clients import AdapterClients
@@ -114,8 +122,11 @@ class ChatHunyuan(BaseChatModel):
     """A documented model id or a custom service id ``ep-xxxxxxxx``."""
     api_key: SecretStr | None = None
     """Defaults to ``TOKENHUB_API_KEY``, then ``HUNYUAN_API_KEY`` (never another vendor's)."""
-    base_url: str | None = None
-    """Defaults to ``TOKENHUB_BASE_URL``, else the ``region``'s host (with its backup host)."""
+    base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("base_url", "api_base", "openai_api_base")
+    )
+    """Defaults to ``TOKENHUB_BASE_URL``, else the ``region``'s host (with its backup host).
+    ``api_base``/``openai_api_base`` (ChatOpenAI's names) are accepted."""
     region: str | None = None
     """``"cn"`` (default) or ``"intl"``; env ``TOKENHUB_REGION``."""
     fallback_base_urls: list[str] | None = None
@@ -125,8 +136,10 @@ class ChatHunyuan(BaseChatModel):
     max_tokens: int | None = None
     stop: list[str] | str | None = Field(default=None, alias="stop_sequences")
     seed: int | None = None
-    timeout: float | None = None
-    """Seconds per request (core default 60)."""
+    timeout: float | None = Field(
+        default=None, validation_alias=AliasChoices("timeout", "request_timeout")
+    )
+    """Seconds per request (core default 60); ``request_timeout`` (ChatOpenAI's) is accepted."""
     max_retries: int | None = None
     """Retries on 429, 5xx and connection errors (core default 2)."""
     streaming: bool = False
@@ -182,7 +195,12 @@ class ChatHunyuan(BaseChatModel):
                 name: value if name in _SHARED_ON_COPY else copy.deepcopy(value)
                 for name, value in fields.items()
             }
-        aliases = {f.alias: name for name, f in type(self).model_fields.items() if f.alias}
+        aliases = {
+            alias: name
+            for name, f in type(self).model_fields.items()
+            for alias in (f.alias, *getattr(f.validation_alias, "choices", ()))
+            if isinstance(alias, str)
+        }
         fields.update((aliases.get(key, key), value) for key, value in (update or {}).items())
         return type(self)(**fields)
 

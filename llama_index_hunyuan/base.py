@@ -28,6 +28,7 @@ from llama_index.core.base.llms.types import (
     ToolCallBlock,
 )
 from llama_index.core.bridge.pydantic import ConfigDict, Field, PrivateAttr, SecretStr
+from pydantic import AliasChoices
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.llms.llm import ToolSelection
@@ -104,7 +105,9 @@ class Hunyuan(FunctionCallingLLM):
     )
     base_url: str | None = Field(
         default=None,
-        description="Defaults to TOKENHUB_BASE_URL, else the region's host (with its backup).",
+        validation_alias=AliasChoices("base_url", "api_base"),
+        description="Defaults to TOKENHUB_BASE_URL, else the region's host (with its backup). "
+        "api_base (OpenAILike's name) is accepted.",
     )
     region: str | None = Field(default=None, description='"cn" (default) or "intl".')
     fallback_base_urls: list[str] | None = Field(
@@ -115,7 +118,11 @@ class Hunyuan(FunctionCallingLLM):
     max_tokens: int | None = Field(default=None, description="Maximum output tokens.")
     stop: list[str] | str | None = Field(default=None, description="Up to 4 stop sequences.")
     seed: int | None = Field(default=None, description="Sampling seed.")
-    timeout: float | None = Field(default=None, description="Seconds per request (core: 60).")
+    timeout: float | None = Field(
+        default=None,
+        validation_alias=AliasChoices("timeout", "request_timeout"),
+        description="Seconds per request (core: 60); request_timeout is accepted.",
+    )
     max_retries: int | None = Field(
         default=None,
         description="Retries on 429, 5xx and connection errors (core default 2); the only "
