@@ -28,10 +28,10 @@ from llama_index.core.base.llms.types import (
     ToolCallBlock,
 )
 from llama_index.core.bridge.pydantic import ConfigDict, Field, PrivateAttr, SecretStr
-from pydantic import AliasChoices
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.llms.llm import ToolSelection
+from pydantic import AliasChoices
 from typing_extensions import Self
 
 from hunyuan_tokenhub._adapter_clients import AdapterClients
