@@ -6,9 +6,6 @@ Importing this package never imports LangChain or LlamaIndex; the adapters live 
 
 from typing import TYPE_CHECKING
 
-from ._catalog import ModelInfo, get_model_info, list_models
-from ._client import AsyncTokenHubClient, TokenHubClient
-from ._config import HOSTS, ClientSettings, resolve_settings
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -65,9 +62,25 @@ __all__ = [
     "resolve_settings",
 ]
 
-# Generation jobs (image, video, 3D); the full API lives in hunyuan_tokenhub.jobs. They are
-# loaded on first use: building the jobs' pydantic request models is most of this package's
-# import time, and a chat-only application never needs them.
+# Everything else is loaded on first use, so that importing the package (or a submodule such as
+# the CLI's, whose --help needs none of it) costs no httpx or pydantic import; the generation
+# jobs' request models in particular are most of this package's import time, and a chat-only
+# application never needs them.
+_LAZY_NAMES = {
+    "ModelInfo": "_catalog",
+    "get_model_info": "_catalog",
+    "list_models": "_catalog",
+    "AsyncTokenHubClient": "_client",
+    "TokenHubClient": "_client",
+    "HOSTS": "_config",
+    "ClientSettings": "_config",
+    "resolve_settings": "_config",
+    "AsyncJobClient": "jobs",
+    "JobAsset": "jobs",
+    "JobClient": "jobs",
+    "JobResult": "jobs",
+    "JobStatus": "jobs",
+}
 __all__ += [
     "AsyncJobClient",
     "JobAsset",
@@ -77,6 +90,9 @@ __all__ += [
 ]
 
 if TYPE_CHECKING:
+    from ._catalog import ModelInfo, get_model_info, list_models
+    from ._client import AsyncTokenHubClient, TokenHubClient
+    from ._config import HOSTS, ClientSettings, resolve_settings
     from .jobs import (
         AsyncJobClient,
         JobAsset,
@@ -85,14 +101,14 @@ if TYPE_CHECKING:
         JobStatus,
     )
 else:
-    # Defined for the interpreter only, so type checkers still flag misspelt names. Every
-    # exported name not bound above is one of the jobs names.
+    # Defined for the interpreter only, so type checkers still flag misspelt names.
     def __getattr__(name):
-        if name not in __all__:
+        module = _LAZY_NAMES.get(name)
+        if module is None:
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        from . import jobs
+        from importlib import import_module
 
-        value = getattr(jobs, name)
+        value = getattr(import_module(f"{__name__}.{module}"), name)
         globals()[name] = value
         return value
 

@@ -12,12 +12,7 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Column, Table
 
-from .._catalog import list_models
-from .._chat import ChatStreamNormalizer, build_chat_payload
-from .._config import HOSTS
 from .._version import __version__
 from ._common import (
     EXIT_CODES_HELP,
@@ -42,6 +37,10 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     add_completion=False,
+    # click's plain help: flags without a <bool> metavar, text wrapped (never cut) at the
+    # terminal's width, and no rich import before a command needs one.
+    rich_markup_mode=None,
+    context_settings={"max_content_width": 120},
 )
 
 
@@ -75,7 +74,8 @@ def connection_options(
         str | None,
         typer.Option(
             "--region",
-            help=f"TokenHub site: {' or '.join(HOSTS)}. Default: TOKENHUB_REGION, else cn.",
+            help="TokenHub site: cn (China) or intl (international). Default: TOKENHUB_REGION, "
+            "else cn.",
             show_default=False,
         ),
     ] = None,
@@ -110,6 +110,8 @@ def _stream_reply(chunks: Iterable[Mapping[str, Any]], *, echo: bool) -> dict[st
     """Collect a streamed reply; with ``echo``, the answer goes to stdout as it arrives and a
     thinking model's reasoning to stderr (dimmed), so that piping stdout keeps only the answer.
     """
+    from .._chat import ChatStreamNormalizer
+
     normalizer = ChatStreamNormalizer()
     content: list[str] = []
     reasoning: list[str] = []
@@ -170,6 +172,8 @@ def chat(
     A thinking model's reasoning is shown dimmed on stderr, apart from the answer on stdout.
     With --json, prints {content, reasoning_content, finish_reason, usage, id, model}.
     """
+    from .._chat import build_chat_payload
+
     state = command_state(ctx, json_output)
     messages = [{"role": "user", "content": read_prompt(prompt)}]
     if system:
@@ -206,31 +210,57 @@ def models(
     ] = None,
     json_output: JsonFlag = False,
 ) -> None:
-    """List the documented TokenHub models (custom ep-... service ids work too)."""
+    """List the documented TokenHub models and what each supports.
+
+    Your own ep-xxxxxxxx service ids work too. Chat models add their context window and
+    whether they reason and call tools; generation models have none of these.
+    """
+    from rich.console import Console
+    from rich.table import Column, Table
+
+    from .._catalog import list_models
+
     found = list_models(kind.value if kind is not None else None)
     if json_output:
-        print_json([asdict(m) for m in found])
+        print_json([_model_fields(m) for m in found])
         return
-    table = Table(
-        Column("model", no_wrap=True),
-        "kind",
-        "name",
-        "context",
-        "reasoning",
-        "tools",
-        caption="Context windows are conservative defaults where the docs give none.",
-    )
+    has_chat = any(m.kind == "chat" for m in found)
+    columns: list[Column | str] = [Column("model", no_wrap=True), "name"]
+    if kind is None:
+        columns.insert(1, "kind")
+    if has_chat:
+        columns += ["context", "reasoning", "tools"]
+    caption = "Context windows are conservative defaults where the docs give none."
+    table = Table(*columns, caption=caption if has_chat else None)
     for m in found:
-        chat_model = m.kind == "chat"
-        table.add_row(
-            m.id,
-            m.kind,
-            m.display_name,
-            f"{m.context_window:,}" if chat_model else "",
-            "yes" if m.reasoning else "",
-            "yes" if m.supports_tools else "",
-        )
-    Console().print(table)
+        row = [m.id, m.display_name]
+        if kind is None:
+            row.insert(1, m.kind)
+        if has_chat:
+            chat_model = m.kind == "chat"
+            row += [
+                f"{m.context_window:,}" if chat_model else "",
+                "yes" if chat_model and m.reasoning else "",
+                "yes" if chat_model and m.supports_tools else "",
+            ]
+        table.add_row(*row)
+    console = Console()
+    if not console.is_terminal:
+        # Piped or captured output gets the table whole rather than cut at 80 columns.
+        needed = Console(width=1000).measure(table).maximum
+        console = Console(width=max(console.width, needed))
+    console.print(table)
+
+
+# The fields every model has; the others describe chat models only.
+_COMMON_MODEL_FIELDS = ("id", "kind", "display_name", "documented")
+
+
+def _model_fields(model: Any) -> dict[str, Any]:
+    fields = asdict(model)
+    if model.kind == "chat":
+        return fields
+    return {name: fields[name] for name in _COMMON_MODEL_FIELDS}
 
 
 @app.command()
@@ -250,7 +280,8 @@ def emulator(
         ),
     ] = None,
     no_job_limits: Annotated[
-        bool, typer.Option(help="Do not enforce TokenHub's concurrent-job limits.")
+        bool,
+        typer.Option("--no-job-limits", help="Do not enforce TokenHub's concurrent-job limits."),
     ] = False,
 ) -> None:
     """Run the local TokenHub emulator (chat, generation jobs, result files) until Ctrl-C.

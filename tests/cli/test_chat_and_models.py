@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 
-from hunyuan_tokenhub import __version__, list_models
+import pytest
+from typer.testing import CliRunner
+
+from hunyuan_tokenhub import HOSTS, __version__, list_models
+from hunyuan_tokenhub.cli._app import app
 from hunyuan_tokenhub.cli._common import ExitCode
 from hunyuan_tokenhub.emulator import TokenHubEmulator
 from tests.cli.conftest import API_KEY, RunCli
@@ -210,3 +215,74 @@ def test_emulator_command_serves_until_terminated(cli: RunCli) -> None:
         _, errors = server.communicate(timeout=30)
     assert server.returncode == ExitCode.OK
     assert "TOKENHUB_BASE_URL" in errors
+
+
+@pytest.mark.parametrize("kind", ["image", "video", "3d"])
+def test_models_of_a_generation_kind_show_only_the_fields_it_has(cli: RunCli, kind: str) -> None:
+    documents = json.loads(cli("models", "--kind", kind, "--json").stdout)
+    table = cli("models", "--kind", kind).stdout
+
+    assert all(set(d) == {"id", "kind", "display_name", "documented"} for d in documents)
+    header = table.splitlines()[1]
+    assert "model" in header and "name" in header
+    assert not {"context", "reasoning", "tools", "kind"} & set(header.replace("┃", " ").split())
+
+
+def test_chat_models_show_their_context_reasoning_and_tools(cli: RunCli) -> None:
+    table = cli("models", "--kind", "chat").stdout
+
+    assert set(table.splitlines()[1].replace("┃", " ").split()) == {
+        "model", "name", "context", "reasoning", "tools"
+    }  # fmt: skip
+    documents = json.loads(cli("models", "--kind", "chat", "--json").stdout)
+    assert all("context_window" in d and "reasoning" in d for d in documents)
+
+
+def test_help_shows_flags_as_flags_and_is_never_cut(cli: RunCli) -> None:
+    narrow = CliRunner().invoke(app, ["emulator", "--help"], env={"COLUMNS": "60"})
+    top = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "60"})
+
+    for result in (narrow, top):
+        assert result.exit_code == ExitCode.OK
+        assert "<bool>" not in result.stdout
+        assert "…" not in result.stdout
+    assert "--no-job-limits " in narrow.stdout and "--no-no-job-limits" not in narrow.stdout
+    # Wrapped at 60 columns, the long help text is all there.
+    words = " ".join(top.stdout.split())
+    assert "TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY" in words
+    for region in HOSTS:
+        assert region in words
+
+
+def test_a_busy_port_for_the_emulator_is_a_usage_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "hunyuan_tokenhub.cli", "emulator", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == ExitCode.USAGE
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
+    assert "choose another --port" in done.stderr
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"]])
+def test_help_and_version_load_no_http_client_models_or_jobs(argv: list[str]) -> None:
+    # What keeps `hunyuan-tokenhub --help` fast (benchmarks/scenarios/footprint.py times it).
+    code = (
+        "import sys\n"
+        "from hunyuan_tokenhub.cli import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('httpx', 'pydantic', 'hunyuan_tokenhub.jobs', 'hunyuan_tokenhub._client', 'rich')\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(heavy))\n"
+        "assert not loaded, loaded\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
