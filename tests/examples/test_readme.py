@@ -1,7 +1,8 @@
-"""Every Python block of the README runs, as written, after the install line it names.
+"""Every Python block of the README and the integration pages in docs/ runs, as written, after
+the install line it names.
 
-A block's install line is the last ``pip install -e ".[EXTRA]"`` in the text before it, within
-its ``##`` section (none: the core alone). The block may import only what that extra installs
+A block's install line is the last ``pip install -e ".[EXTRA]"`` in the text before it: within
+its ``##`` section in the README (none there: the core alone), anywhere before it on a docs page. The block may import only what that extra installs
 (plus the standard library), and it runs in a fresh process against the emulator, pointed at
 by ``TOKENHUB_BASE_URL`` and ``TOKENHUB_API_KEY`` as a user's environment would be.
 """
@@ -20,7 +21,9 @@ import pytest
 
 from hunyuan_tokenhub.emulator import JobTiming, TokenHubEmulator
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+ROOT = Path(__file__).resolve().parents[2]
+README = ROOT / "README.md"
+PAGES = (README, ROOT / "docs" / "langchain.md", ROOT / "docs" / "llama_index.md")
 API_KEY = "sk-readme-test-key"
 _BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
 _INSTALL = re.compile(r'pip install -e "\.\[([a-z-]+)\]"')
@@ -40,19 +43,20 @@ EXTRA_MODULES: dict[str | None, set[str]] = {
 }
 # Blocks that talk to services other than TokenHub, which TOKENHUB_BASE_URL does not redirect:
 # checked for their imports only.
-NOT_RUN = {"Other Hunyuan endpoints": "needs Tencent Cloud API 3.0, aiart and ai3d credentials"}
+NOT_RUN = {"README.md: Other Hunyuan endpoints": "needs Tencent Cloud API 3.0, aiart and ai3d credentials"}
 
 
 def readme_blocks() -> Iterator[tuple[str, str | None, str]]:
-    """(section title, extra named before the block or None, code) for every Python block."""
-    text = README.read_text(encoding="utf-8")
-    for match in _BLOCK.finditer(text):
-        before = text[: match.start()]
-        section_start = before.rfind("\n## ")
-        section = before[section_start:]
-        title = section.split("\n", 2)[1].removeprefix("## ")
-        extras = _INSTALL.findall(section)
-        yield title, (extras[-1] if extras else None), match.group(1)
+    """(where, extra named before the block or None, code) for every Python block."""
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        for match in _BLOCK.finditer(text):
+            before = text[: match.start()]
+            section_start = before.rfind("\n## ")
+            section = before[section_start:]
+            title = section.split("\n", 2)[1].removeprefix("## ")
+            extras = _INSTALL.findall(section if page == README else before)
+            yield f"{page.name}: {title}", (extras[-1] if extras else None), match.group(1)
 
 
 BLOCKS = list(readme_blocks())
@@ -80,7 +84,7 @@ def test_the_readme_has_python_blocks() -> None:
 
 
 @pytest.mark.parametrize(
-    ("title", "extra", "code"), BLOCKS, ids=[f"{i}-{b[0][:30]}" for i, b in enumerate(BLOCKS)]
+    ("title", "extra", "code"), BLOCKS, ids=[f"{i}-{b[0][:40]}" for i, b in enumerate(BLOCKS)]
 )
 def test_readme_block(
     title: str, extra: str | None, code: str, service: TokenHubEmulator, tmp_path: Path
