@@ -423,11 +423,9 @@ def stand_in_notice(model: str, question: str) -> str:
     topic = " ".join(by_position[at] for at in sorted(by_position)[:6])
     about = f" (about: {topic})" if topic else ""
     return (
-        f"[TokenHub emulator, standing in for {model}] This is a rule-based stand-in, not a "
-        f"language model, and nothing in this conversation answers the question{about}. It "
-        "answers from context and tool results you provide, computes arithmetic, fills JSON "
-        "schemas and calls the tools a request asks for; set TOKENHUB_API_KEY to use the real "
-        "model."
+        f"[TokenHub emulator: a rule-based stand-in for {model}, not a language model] "
+        f"Nothing I was given answers this{about}. I answer from the context and tool results "
+        "you give me, work out arithmetic, fill JSON schemas and call the tools you ask for."
     )
 
 

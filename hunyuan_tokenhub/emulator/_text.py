@@ -115,8 +115,12 @@ _CJK_FILLER = frozenset("的了是和在我你请一个这那么吗呢什怎样�
 def content_words(text: str) -> set[str]:
     """The words of ``text`` that carry meaning: Latin words and CJK character pairs."""
     lowered = text.lower()
-    words = {w for w in _LATIN_WORD.findall(lowered) if w not in _QUESTION_STOPWORDS}
-    words |= {w[:-1] for w in words if len(w) > 3 and w.endswith("s")}
+    # A plural counts as its singular ("urls" and "url" are one word, not two).
+    words = {
+        w[:-1] if len(w) > 3 and w.endswith("s") else w
+        for w in _LATIN_WORD.findall(lowered)
+        if w not in _QUESTION_STOPWORDS
+    }
     for run in _CJK.findall(lowered):
         words.update(
             run[i : i + 2] for i in range(len(run) - 1) if not _CJK_FILLER & set(run[i : i + 2])
@@ -156,7 +160,7 @@ def extractive_answer(question: str, context: str, *, most: int = 2) -> str | No
         return None
     top = best[0][0]
     # Keep only sentences nearly as relevant as the best one.
-    chosen = sorted((i for i in best if i[0] * 2 > top), key=lambda item: item[1])
+    chosen = sorted((i for i in best if i[0] * 4 > top * 3), key=lambda item: item[1])
     return " ".join(text for _, _, text in chosen)
 
 

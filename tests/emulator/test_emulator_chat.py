@@ -31,8 +31,8 @@ def test_plain_completion_has_the_documented_shape(client: httpx.Client) -> None
     assert choice["message"]["role"] == "assistant"
     # Nothing to answer from: the stand-in says what it is, naming the model it stands in for.
     assert choice["message"]["content"].startswith(
-        f"[TokenHub emulator, standing in for {CHAT_MODEL}] This is a rule-based stand-in, not "
-        "a language model"
+        f"[TokenHub emulator: a rule-based stand-in for {CHAT_MODEL}, not a language model] "
+        "Nothing I was given answers this (about: 介绍 自己)."
     )
     usage = body["usage"]
     assert set(usage) == {
@@ -224,3 +224,34 @@ def test_separate_role_and_empty_choices_quirks(client: httpx.Client) -> None:
     assert chunks[1]["choices"][0]["delta"] == {"role": "assistant", "content": ""}
     assert all("role" not in c["choices"][0]["delta"] for c in chunks[2:])
     assert "".join(c["choices"][0]["delta"].get("content", "") for c in chunks[1:]) == "1+2=3"
+
+
+def test_answers_from_the_context_it_is_given(client: httpx.Client) -> None:
+    system = (
+        "Answer using only the context below and cite the sources.\n\nContext:\n"
+        "[hosts.md] The international site is tokenhub-intl.tencentmaas.com. Its backup host is "
+        "tokenhub-intl.tencentmaas.cn.\n\n"
+        "[jobs.md] Image result URLs stay valid for 1 hour. Video and 3D URLs stay valid for 24 "
+        "hours."
+    )
+    body = chat(
+        client,
+        messages=[{"role": "system", "content": system}, user("How long do image URLs stay valid?")],
+    ).json()
+
+    assert body["choices"][0]["message"]["content"] == (
+        "Image result URLs stay valid for 1 hour. [jobs.md]"
+    )
+
+
+def test_a_fact_from_earlier_in_the_conversation_answers_a_later_question(
+    client: httpx.Client,
+) -> None:
+    messages = [
+        user("My favourite colour is teal."),
+        {"role": "assistant", "content": "Noted."},
+        user("What is my favourite colour?"),
+    ]
+    body = chat(client, messages=messages).json()
+
+    assert body["choices"][0]["message"]["content"] == "My favourite colour is teal."

@@ -207,10 +207,10 @@ def test_unforced_structured_output_without_tool_or_json_fails_clearly(
     make_llm: MakeLLM, emulator: TokenHubEmulator
 ) -> None:
     emulator.faults.add(
-        route="/v1/chat/completions", status=200, times=2, body=_text_reply("No joke today.")
+        route="/v1/chat/completions", status=200, times=2, body=_text_reply("No joke today")
     )
     structured = make_llm(model=THINKING).with_structured_output(Joke)
-    with pytest.raises(OutputParserException, match="no JSON object: 'No joke today.'"):
+    with pytest.raises(OutputParserException, match="no JSON object: 'No joke today'"):
         structured.invoke("hello there")
     raw = make_llm(model=THINKING).with_structured_output(Joke, include_raw=True).invoke("hello")
     assert raw["parsed"] is None and isinstance(raw["parsing_error"], OutputParserException)

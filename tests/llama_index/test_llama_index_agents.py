@@ -139,5 +139,5 @@ async def test_function_agent_early_stopping_generate_gets_its_final_answer(
     assert "tools" not in final_request
     # The final answer replies to that instruction (the emulator names the words it was asked
     # about when nothing it was given answers them).
-    assert answer.startswith("[TokenHub emulator, standing in for hunyuan-2.0-instruct")
+    assert answer.startswith("[TokenHub emulator: a rule-based stand-in for hunyuan-2.0-instruct")
     assert "iteration" in answer.split("(about:", 1)[1]
