@@ -34,3 +34,30 @@ def test_several_choices_are_refused_before_sending(
     with pytest.raises(InvalidParameterError, match="send several requests"):
         make_llm().chat([ChatMessage(role="user", content="hi")], n=2)
     assert len(chat_bodies(emulator)) == sent
+
+
+def test_logprobs_are_surfaced_when_the_server_sends_them(
+    make_llm: MakeLLM, emulator: TokenHubEmulator
+) -> None:
+    top = [{"token": "2", "logprob": -0.01, "bytes": [50]}, {"token": "二", "logprob": -4.6}]
+    body = {
+        "id": "c1",
+        "object": "chat.completion",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": "2"},
+                "logprobs": {"content": [{"token": "2", "logprob": -0.01, "top_logprobs": top}]},
+                "finish_reason": "stop",
+            }
+        ],
+    }
+    emulator.faults.add(route="/v1/chat/completions", status=200, times=1, body=body)
+    response = make_llm().chat([ChatMessage(role="user", content="1+1?")], logprobs=True)
+
+    assert response.logprobs is not None
+    assert [
+        [(p.token, p.logprob, p.bytes) for p in position] for position in response.logprobs
+    ] == [[("2", -0.01, [50]), ("二", -4.6, [])]]
+    assert chat_bodies(emulator)[-1]["logprobs"] is True
+    assert make_llm().chat([ChatMessage(role="user", content="hi")]).logprobs is None
