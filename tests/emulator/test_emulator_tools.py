@@ -399,6 +399,9 @@ def test_a_single_schema_tool_unforced_is_filled_from_the_prompt(client: httpx.C
     message = message_of(chat(client, messages=[user("Alice is 30")], tools=[person]))
 
     assert called(message) == ["Person"]
-    assert json.loads(message["tool_calls"][0]["function"]["arguments"])["age"] == 30
+    assert json.loads(message["tool_calls"][0]["function"]["arguments"]) == {
+        "name": "Alice",
+        "age": 30,
+    }
     # An action-named tool the prompt does not ask for is not called.
     assert called(message_of(chat(client, messages=[user("Alice is 30")], tools=[WEATHER]))) == []
