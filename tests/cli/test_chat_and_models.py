@@ -273,7 +273,7 @@ def test_a_busy_port_for_the_emulator_is_a_usage_error() -> None:
 @pytest.mark.parametrize("argv", [["--help"], ["--version"]])
 def test_help_and_version_load_no_http_client_models_or_jobs(argv: list[str]) -> None:
     # What keeps `hunyuan-tokenhub --help` fast (benchmarks/scenarios/footprint.py times it).
-    # rich is left out: typer releases before 0.20 import it themselves.
+    # rich is left out: older typer releases (0.16, the lowest allowed) import it themselves.
     code = (
         "import sys\n"
         "from hunyuan_tokenhub.cli import main\n"
