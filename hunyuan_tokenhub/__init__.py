@@ -20,10 +20,14 @@ from ._exceptions import (
     JobError,
     JobFailedError,
     JobTimeoutError,
+    ModelNotAvailableError,
+    ModelNotEnabledError,
+    ModelNotFoundError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
     ServiceUnavailableError,
+    SharedLimitsUnavailableError,
     StreamError,
     SubmitTimeoutError,
     TokenHubError,
@@ -48,18 +52,29 @@ __all__ = [
     "JobFailedError",
     "JobTimeoutError",
     "ModelInfo",
+    "ModelNotAvailableError",
+    "ModelNotEnabledError",
+    "ModelNotFoundError",
     "NotFoundError",
+    "Notices",
     "PermissionDeniedError",
     "RateLimitError",
+    "ReasoningTagSplitter",
+    "RedisRateLimit",
+    "RemoteModel",
     "ServiceUnavailableError",
+    "SharedLimitsUnavailableError",
     "StreamError",
     "SubmitTimeoutError",
     "TokenHubClient",
     "TokenHubError",
     "__version__",
+    "build_chat_request",
     "get_model_info",
     "list_models",
+    "register_model",
     "resolve_settings",
+    "unregister_model",
 ]
 
 # Everything else is loaded on first use, so that importing the package (or a submodule such as
@@ -70,6 +85,13 @@ _LAZY_NAMES = {
     "ModelInfo": "_catalog",
     "get_model_info": "_catalog",
     "list_models": "_catalog",
+    "register_model": "_catalog",
+    "unregister_model": "_catalog",
+    "build_chat_request": "_chat",
+    "RedisRateLimit": "_rate_limit",
+    "RemoteModel": "_remote_models",
+    "Notices": "_thinking",
+    "ReasoningTagSplitter": "_thinking",
     "AsyncTokenHubClient": "_client",
     "TokenHubClient": "_client",
     "HOSTS": "_config",
@@ -90,9 +112,13 @@ __all__ += [
 ]
 
 if TYPE_CHECKING:
-    from ._catalog import ModelInfo, get_model_info, list_models
+    from ._catalog import ModelInfo, get_model_info, list_models, register_model, unregister_model
+    from ._chat import build_chat_request
     from ._client import AsyncTokenHubClient, TokenHubClient
     from ._config import HOSTS, ClientSettings, resolve_settings
+    from ._rate_limit import RedisRateLimit
+    from ._remote_models import RemoteModel
+    from ._thinking import Notices, ReasoningTagSplitter
     from .jobs import (
         AsyncJobClient,
         JobAsset,

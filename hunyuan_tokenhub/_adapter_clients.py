@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 
 from ._client import _POOL_LIMITS, AsyncTokenHubClient, TokenHubClient
+from ._network import guard_pools
 from ._per_loop import PerLoop
 
 __all__ = ["AdapterClients"]
@@ -31,14 +32,15 @@ __all__ = ["AdapterClients"]
 
 @functools.cache
 def _shared_pool() -> httpx.Client:
-    return httpx.Client(limits=_POOL_LIMITS)
+    return guard_pools(httpx.Client(limits=_POOL_LIMITS))
 
 
-_shared_async_pools: PerLoop[httpx.AsyncClient] = PerLoop()
+# A loop's pool is closed when the loop shuts down (see PerLoop).
+_shared_async_pools: PerLoop[httpx.AsyncClient] = PerLoop(close=lambda pool: pool.aclose())
 
 
 def _new_async_pool() -> httpx.AsyncClient:
-    return httpx.AsyncClient(limits=_POOL_LIMITS)
+    return guard_pools(httpx.AsyncClient(limits=_POOL_LIMITS))
 
 
 class AdapterClients:
@@ -46,7 +48,8 @@ class AdapterClients:
 
     ``settings`` are the keyword arguments of both clients except ``http_client`` (``api_key``,
     ``base_url``, ``region``, ``timeout``, ``max_retries``, ``default_headers``, ...). A given
-    ``http_client``/``async_http_client`` is used for every call and never closed here.
+    ``http_client``/``async_http_client`` is used for every call and never closed here. A
+    loop's async client is forgotten when the loop shuts down; it does not own the pool.
     """
 
     def __init__(

@@ -1,115 +1,264 @@
-"""The model catalogue: what the adapters need to know about each documented TokenHub model.
+"""The model data: every model TokenHub serves (or served), one validated entry each.
 
-Only the model ids, their kinds and deepseek-v3.2's 128K context window are documented
-(../shared/TOKENHUB_API.md §1). Every other number here is a conservative default chosen so that
-nothing overflows; users override it per instance (``context_window=`` on the adapters).
+The facts live in ``models.json`` beside this module, each entry with the public pages it comes
+from and the date they were read; this module only defines their shape, loads them once (on
+first use, so importing the package stays cheap) and answers look-ups. Users add or override
+entries at run time with ``register_model`` (an ``ep-xxxxxxxx`` service takes its base model's
+behaviour with ``based_on=``).
+
+A model id the data does not know gets the entry that cannot cause the gateway's documented
+400s: thinking is treated as possibly on (reasoning is passed back on tool-call turns, a forced
+``tool_choice`` is not sent), and nothing model-specific is assumed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Literal
+import json
+import threading
+import warnings
+from collections.abc import Mapping
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
 
-ModelKind = Literal["chat", "image", "video", "3d"]
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ._exceptions import ConfigurationError
+
+ModelKind = Literal["chat", "embedding", "image", "video", "3d"]
+ModelStatus = Literal["online", "retired", "unknown"]
+ThinkingDefault = Literal["on", "off", "always", "never", "unknown"]
 ReasoningPassback = Literal["never", "tool_turns", "always"]
 StructuredOutputMethod = Literal["function_calling", "json_mode", "json_schema"]
 
 DEFAULT_CONTEXT_WINDOW = 32_768
 DEFAULT_MAX_OUTPUT_TOKENS = 4_096
 
+_DATA_FILE = "models.json"
 
-@dataclass(frozen=True)
-class ModelInfo:
-    """What one model id supports.
+# The gateway's documented switch (https://cloud.tencent.cn/document/product/1823/131208,
+# read 2026-12-01), used for models whose entry spells no other.
+_GATEWAY_THINKING_SWITCH: dict[Literal["on", "off"], dict[str, Any]] = {
+    "on": {"thinking": {"type": "enabled"}},
+    "off": {"thinking": {"type": "disabled"}},
+}
 
-    ``reasoning_passback`` says when an assistant message's ``reasoning_content`` is sent back:
-    ``never`` (the model rejects it, e.g. deepseek-r1), ``tool_turns`` (only on assistant messages
-    that carry tool calls within the current user turn; DeepSeek thinking mode, Kimi and GLM
-    thinking models answer 400 without it) or ``always``.
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Source(_Frozen):
+    """A public page an entry's facts come from."""
+
+    url: str
+    read: date
+    """The day the page was read."""
+    facts: tuple[str, ...] = ()
+    """The entry's fields this page supports."""
+    says: str = ""
+    """What the page says, quoted or summarised (conflicts with other pages are noted here)."""
+
+
+class ThinkingSpec(_Frozen):
+    """A chat model's thinking (deep reasoning) mode.
+
+    ``default``: ``on`` (switchable, on unless turned off), ``off`` (switchable, off unless turned
+    on), ``always`` (cannot be turned off), ``never`` (no thinking mode) or ``unknown``.
+    ``switch`` is the request-body fragment that turns thinking on or off, per state.
+    ``passback`` says which assistant messages carry their ``reasoning_content`` back while
+    thinking is on: ``tool_turns`` (every message with tool calls, ``""`` when it had none),
+    ``never`` (the model rejects it) or ``always``. ``forced_tool_choice``: whether ``required``
+    or a named function is accepted while thinking is on.
+    """
+
+    default: ThinkingDefault = "unknown"
+    switch: dict[Literal["on", "off"], dict[str, Any]] = Field(
+        default_factory=lambda: dict(_GATEWAY_THINKING_SWITCH)
+    )
+    passback: ReasoningPassback = "tool_turns"
+    forced_tool_choice: bool = False
+    reasoning_effort: tuple[str, ...] | None = None
+    """Accepted ``reasoning_effort`` values where documented for this model."""
+
+
+class ChatSpec(_Frozen):
+    """What a chat model accepts beyond the common Chat Completions parameters."""
+
+    thinking: ThinkingSpec = Field(default_factory=ThinkingSpec)
+    supports_tools: bool = True
+    image_inputs: bool | None = None
+    """``None``: not documented either way (images are sent; the server decides)."""
+    max_tokens_field: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
+    fixed_sampling: dict[str, str] = Field(default_factory=dict)
+    """Parameters the model fixes, with the documented value: a user's value is not sent."""
+    reasoning_tags: tuple[str, str] | None = None
+    """Tags around reasoning that the model may put at the start of ``content``."""
+    structured_output_method: StructuredOutputMethod = "function_calling"
+
+
+class ModelInfo(_Frozen):
+    """One model's entry in the model data.
 
     Example:
         .. code-block:: python
 
             from hunyuan_tokenhub import get_model_info, list_models
 
-            info = get_model_info("deepseek-r1-0528")
-            print(info.reasoning, info.reasoning_passback, info.supports_forced_tool_choice)
-            # True never False
-            print([model.id for model in list_models() if model.reasoning])
+            info = get_model_info("kimi-k2.6")
+            print(info.status, info.chat.thinking.default, info.chat.fixed_sampling)
+            # online on {'temperature': ...}
+            print([model.id for model in list_models("chat") if model.reasoning])
+            print(get_model_info("ep-abc12345").documented)  # False: an unknown service id
     """
 
     id: str
     kind: ModelKind = "chat"
     display_name: str = ""
+    status: ModelStatus = "online"
+    retired_on: date | None = None
+    replaced_by: str | None = None
     context_window: int = DEFAULT_CONTEXT_WINDOW
     max_output_tokens: int = DEFAULT_MAX_OUTPUT_TOKENS
-    reasoning: bool = False
-    reasoning_passback: ReasoningPassback = "tool_turns"
-    supports_tools: bool = True
-    supports_forced_tool_choice: bool = True
-    structured_output_method: StructuredOutputMethod = "function_calling"
+    chat: ChatSpec | None = None
+    sources: tuple[Source, ...] = ()
     documented: bool = True
+    """``False`` for an id the data does not know (its entry holds the safe defaults)."""
+
+    @property
+    def reasoning(self) -> bool:
+        """Whether the model thinks when no thinking setting is sent (or may: unknown ids)."""
+        return self.chat is not None and self.chat.thinking.default in ("on", "always", "unknown")
+
+    @property
+    def supports_tools(self) -> bool:
+        return self.chat is not None and self.chat.supports_tools
+
+    @property
+    def reasoning_passback(self) -> ReasoningPassback:
+        return self.chat.thinking.passback if self.chat is not None else "never"
+
+    @property
+    def structured_output_method(self) -> StructuredOutputMethod:
+        return self.chat.structured_output_method if self.chat else "function_calling"
 
 
-def _thinking(model_id: str, display_name: str, passback: ReasoningPassback) -> ModelInfo:
-    # Thinking models may reject a forced tool_choice, so structured output must not force one.
-    return ModelInfo(
-        id=model_id,
-        display_name=display_name,
-        reasoning=True,
-        reasoning_passback=passback,
-        supports_forced_tool_choice=False,
-    )
+class ModelData(_Frozen):
+    """The whole data file."""
+
+    as_of: date
+    reasoning_effort: tuple[str, ...]
+    """The ``reasoning_effort`` values the gateway accepts."""
+    reasoning_effort_sources: tuple[Source, ...] = ()
+    models: tuple[ModelInfo, ...]
 
 
-CHAT_MODELS: tuple[ModelInfo, ...] = (
-    _thinking("hunyuan-2.0-thinking-20251109", "HY 2.0 Think", "tool_turns"),
-    ModelInfo("hunyuan-2.0-instruct-20251111", display_name="HY 2.0 Instruct"),
-    ModelInfo("hunyuan-role-latest", display_name="Hunyuan-role"),
-    ModelInfo("deepseek-v3.2", display_name="DeepSeek-V3.2", context_window=128_000),
-    ModelInfo("deepseek-v3.1-terminus", display_name="DeepSeek-V3.1"),
-    _thinking("deepseek-r1-0528", "DeepSeek-R1-0528", "never"),
-    ModelInfo("deepseek-v3-0324", display_name="DeepSeek-V3-0324"),
-    ModelInfo("glm-5", display_name="GLM-5"),
-    ModelInfo("kimi-k2.5", display_name="Kimi-K2.5"),
-    _thinking("kimi-k2-thinking-turbo", "Kimi-K2-Thinking-Turbo", "tool_turns"),
-    ModelInfo("kimi-k2-turbo-preview", display_name="Kimi-K2-Turbo-Preview"),
-    ModelInfo("minimax-m2.5", display_name="MiniMax-M2.5"),
-    ModelInfo("minimax-m2.7", display_name="MiniMax-M2.7"),
-)
+@cache
+def model_data() -> ModelData:
+    """The packaged model data, loaded and validated once."""
+    text = resources.files(__package__).joinpath(_DATA_FILE).read_text(encoding="utf-8")
+    try:
+        return ModelData.model_validate(json.loads(text))
+    except (ValueError, ValidationError) as exc:  # a broken package, not a user error
+        raise ConfigurationError(f"the packaged {_DATA_FILE} is invalid: {exc}") from exc
 
-GENERATION_MODELS: tuple[ModelInfo, ...] = (
-    ModelInfo("hy-image-lite", kind="image", display_name="HY-Image-Lite", supports_tools=False),
-    ModelInfo("hy-image-v3.0", kind="image", display_name="HY-Image-V3.0", supports_tools=False),
-    ModelInfo("hy-video-1.5", kind="video", display_name="HY-Video-1.5", supports_tools=False),
-    ModelInfo("yt-video-2.0", kind="video", display_name="YT-Video-2.0", supports_tools=False),
-    ModelInfo("yt-video-fx", kind="video", display_name="YT-Video-FX", supports_tools=False),
-    ModelInfo(
-        "yt-video-humanactor",
-        kind="video",
-        display_name="YT-Video-HumanActor",
-        supports_tools=False,
-    ),
-    ModelInfo("hy-3d-3.0", kind="3d", display_name="HY-3D-3.0", supports_tools=False),
-    ModelInfo("hy-3d-3.1", kind="3d", display_name="HY-3D-3.1", supports_tools=False),
-    ModelInfo("hy-3d-express", kind="3d", display_name="HY-3D-Express", supports_tools=False),
-)
 
-_BY_ID: dict[str, ModelInfo] = {m.id: m for m in (*CHAT_MODELS, *GENERATION_MODELS)}
+_registered: dict[str, ModelInfo] = {}
+_registry_lock = threading.Lock()
+_retirement_warned: set[str] = set()
+
+
+@cache
+def _packaged_by_id() -> dict[str, ModelInfo]:
+    return {m.id.lower(): m for m in model_data().models}
+
+
+def _unknown_chat_model(model_id: str) -> ModelInfo:
+    return ModelInfo(id=model_id, chat=ChatSpec(), status="unknown", documented=False)
 
 
 def get_model_info(model: str) -> ModelInfo:
-    """Return the catalogue entry for ``model`` (case-insensitive).
+    """The entry for ``model`` (case-insensitive): registered, packaged, or the safe default.
 
-    Unknown ids, such as custom service ids ``ep-xxxxxxxx``, get a chat entry with the safe
-    defaults and ``documented=False``, so a user's own deployment works without code changes.
+    Unknown ids, such as custom service ids ``ep-xxxxxxxx``, get a chat entry with
+    ``documented=False`` whose behaviour cannot cause the documented 400s (see the module
+    docstring); ``register_model`` gives them their base model's behaviour instead.
     """
-    known = _BY_ID.get(model.strip().lower())
-    if known is not None:
-        return known
-    return replace(ModelInfo(id=model), documented=False)
+    key = model.strip().lower()
+    found = _registered.get(key) or _packaged_by_id().get(key)
+    return found if found is not None else _unknown_chat_model(model)
 
 
-def list_models(kind: ModelKind | None = None) -> list[ModelInfo]:
-    """All documented models, optionally of one kind."""
-    return [m for m in _BY_ID.values() if kind is None or m.kind == kind]
+def list_models(kind: ModelKind | None = None, *, include_retired: bool = True) -> list[ModelInfo]:
+    """Every model in the data (registered ones included), optionally of one kind."""
+    merged = {**_packaged_by_id(), **_registered}
+    return [
+        m
+        for m in merged.values()
+        if (kind is None or m.kind == kind) and (include_retired or m.status != "retired")
+    ]
+
+
+def register_model(
+    entry: ModelInfo | Mapping[str, Any] | str, *, based_on: str | None = None
+) -> ModelInfo:
+    """Add or override a model entry for this process, and return it.
+
+    ``entry`` is a ``ModelInfo``, a mapping in the data file's shape, or just an id. With
+    ``based_on``, the entry starts as a copy of that model's entry (how an ``ep-xxxxxxxx``
+    service gets its base model's thinking rules, limits and sampling rules) and the mapping's
+    fields replace the copy's::
+
+        register_model("ep-abc12345", based_on="kimi-k2.6")
+        register_model({"id": "my-model", "context_window": 200_000}, based_on="glm-5.1")
+    """
+    fields: dict[str, Any]
+    if isinstance(entry, ModelInfo):
+        fields = entry.model_dump()
+    elif isinstance(entry, str):
+        fields = {"id": entry}
+    else:
+        fields = dict(entry)
+    if not isinstance(fields.get("id"), str) or not fields["id"].strip():
+        raise ConfigurationError("register_model: the entry needs a non-empty 'id'")
+    if based_on is not None:
+        base = get_model_info(based_on)
+        if not base.documented:
+            raise ConfigurationError(
+                f"register_model: based_on={based_on!r} is not a known model "
+                "(hunyuan_tokenhub.list_models() lists them)"
+            )
+        fields = {**base.model_dump(), "display_name": "", **fields}
+    fields.setdefault("kind", "chat")
+    if fields["kind"] == "chat":
+        fields.setdefault("chat", {})
+    fields["documented"] = True
+    try:
+        info = ModelInfo.model_validate(fields)
+    except ValidationError as exc:
+        raise ConfigurationError(f"register_model: invalid entry: {exc}") from exc
+    with _registry_lock:
+        _registered[info.id.lower()] = info
+    return info
+
+
+def unregister_model(model: str) -> None:
+    """Remove an entry added with ``register_model`` (the packaged entry, if any, is back)."""
+    with _registry_lock:
+        _registered.pop(model.strip().lower(), None)
+
+
+def warn_if_retired(info: ModelInfo) -> None:
+    """Warn once per process when a retired model is used (the gateway no longer serves it)."""
+    if info.status != "retired" or info.id in _retirement_warned:
+        return
+    _retirement_warned.add(info.id)
+    when = f" on {info.retired_on.isoformat()}" if info.retired_on else ""
+    instead = f"; use {info.replaced_by!r} instead" if info.replaced_by else ""
+    warnings.warn(
+        f"model {info.id!r} was retired{when}{instead} "
+        "(hunyuan_tokenhub.list_models(include_retired=False) lists the current ones)",
+        UserWarning,
+        stacklevel=3,
+    )

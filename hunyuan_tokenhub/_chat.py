@@ -10,22 +10,23 @@ Usage::
 
     from hunyuan_tokenhub import TokenHubClient
     from hunyuan_tokenhub._chat import (
-        ChatStreamNormalizer, apply_reasoning_passback, build_chat_payload, parse_completion,
+        ChatStreamNormalizer, build_chat_request, parse_completion,
     )
 
     messages = [{"role": "user", "content": "计算 1+1"}]
-    payload = build_chat_payload("deepseek-v3.2", messages, {"temperature": 0.2})
+    payload = build_chat_request("deepseek-v3.2", messages, {"temperature": 0.2})
     with TokenHubClient() as client:
-        reply = parse_completion(client.chat_completions(payload))
+        reply = parse_completion(client.chat_completions(payload), model="deepseek-v3.2")
         print(reply.content, reply.usage)
 
-        normalizer = ChatStreamNormalizer()
-        stream = build_chat_payload("deepseek-v3.2", messages, stream=True, stream_usage=True)
+        normalizer = ChatStreamNormalizer(model="deepseek-v3.2")
+        stream = build_chat_request("deepseek-v3.2", messages, stream=True, stream_usage=True)
         for raw_chunk in client.stream_chat_completions(stream):
             delta = normalizer.feed(raw_chunk)
             if delta is not None:
                 print(delta.content, end="")
-        print(normalizer.finish_reason, normalizer.usage)
+        tail = normalizer.finish()  # text held back while a leading <think> tag was undecided
+        print(tail.content if tail else "", normalizer.finish_reason, normalizer.usage)
 """
 
 from __future__ import annotations
@@ -36,8 +37,14 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._catalog import ReasoningPassback, get_model_info
-from ._exceptions import APIError, InvalidParameterError
+from ._catalog import ReasoningPassback, get_model_info, warn_if_retired
+from ._exceptions import APIError, InvalidParameterError, StreamError
+from ._thinking import (
+    REASONING_PASSBACK_POLICIES,
+    Notices,
+    ReasoningTagSplitter,
+    apply_model_rules,
+)
 
 __all__ = [
     "MAX_STOP_SEQUENCES",
@@ -50,7 +57,6 @@ __all__ = [
     "StreamDelta",
     "ToolCall",
     "ToolCallDelta",
-    "apply_reasoning_passback",
     "build_chat_payload",
     "build_chat_request",
     "format_assistant_message",
@@ -61,7 +67,6 @@ __all__ = [
     "parse_tool_call",
     "parse_tool_calls",
     "parse_usage",
-    "resolve_reasoning_passback",
     "tool_names",
 ]
 
@@ -69,7 +74,6 @@ TOOL_CHOICE_KEYWORDS = ("auto", "none", "required")
 """``tool_choice`` strings sent as they are (the documented values)."""
 
 MAX_STOP_SEQUENCES = 4
-REASONING_PASSBACK_POLICIES: tuple[ReasoningPassback, ...] = ("never", "tool_turns", "always")
 
 _TOOL_CHOICE_FORMS = (
     "auto",
@@ -221,25 +225,33 @@ def build_chat_request(
     messages: Sequence[Mapping[str, Any]],
     params: Mapping[str, Any] | None = None,
     *,
+    thinking: bool | None = None,
     reasoning_passback: ReasoningPassback | str | None = None,
     stream: bool = False,
     stream_usage: bool = False,
     extra_body: Mapping[str, Any] | None = None,
+    notices: Notices | None = None,
 ) -> dict[str, Any]:
-    """``build_chat_payload`` for a conversation as an adapter holds it.
+    """``build_chat_payload``, then fitted to the model's entry in the model data.
 
-    Applies the reasoning pass-back policy first: ``reasoning_passback`` when given, else the
-    model's catalogue policy (see ``apply_reasoning_passback``).
+    ``thinking`` (``None``: the model's default; a boolean ``thinking`` in ``params`` overrides
+    it per call) and ``reasoning_passback`` (``None``: the model's rule) are applied as
+    ``apply_model_rules`` describes; ``notices`` collects its one-time warnings (one per
+    adapter instance). A retired model warns once per process.
     """
-    policy = resolve_reasoning_passback(model, reasoning_passback)
-    return build_chat_payload(
-        model,
-        apply_reasoning_passback(messages, policy),
-        params,
-        stream=stream,
-        stream_usage=stream_usage,
-        extra_body=extra_body,
+    payload = build_chat_payload(
+        model, messages, params, stream=stream, stream_usage=stream_usage, extra_body=extra_body
     )
+    info = get_model_info(model)
+    warn_if_retired(info)
+    apply_model_rules(
+        payload,
+        info,
+        thinking=thinking,
+        reasoning_passback=reasoning_passback,
+        notices=notices,
+    )
+    return payload
 
 
 def _check_number(payload: dict[str, Any], name: str, low: float, high: float) -> None:
@@ -264,6 +276,15 @@ def _validate_sampling(payload: dict[str, Any]) -> None:
         raise InvalidParameterError(
             "n", f"got {n!r}; for several answers, send several requests", allowed=(1,)
         )
+    alias = payload.pop("max_completion_tokens", None)
+    if alias is not None:
+        if payload.get("max_tokens", alias) != alias:
+            raise InvalidParameterError(
+                "max_completion_tokens",
+                f"{alias!r} differs from max_tokens={payload['max_tokens']!r}; they are one "
+                "setting (sent under the name the model wants)",
+            )
+        payload["max_tokens"] = alias
     max_tokens = payload.get("max_tokens")
     if max_tokens is not None and (
         isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens <= 0
@@ -334,8 +355,8 @@ def format_assistant_message(
 ) -> dict[str, Any]:
     """An outbound assistant message; ``content`` is ``null`` when empty and tools were called.
 
-    ``reasoning_content`` is attached as given; ``apply_reasoning_passback`` later decides
-    whether it is sent.
+    ``reasoning_content`` is attached as given (``""`` included); the model's pass-back rule
+    (``build_chat_request``) later decides whether it is sent.
     """
     message: dict[str, Any] = {"role": "assistant", "content": content}
     if tool_calls:
@@ -344,61 +365,11 @@ def format_assistant_message(
             message["content"] = None
     elif content is None:
         message["content"] = ""
-    if reasoning_content:
+    if reasoning_content is not None:
         message["reasoning_content"] = reasoning_content
     if name:
         message["name"] = name
     return message
-
-
-def resolve_reasoning_passback(
-    model: str, override: ReasoningPassback | str | None = None
-) -> ReasoningPassback:
-    """The pass-back policy for ``model``: ``override`` when given, else the catalogue's."""
-    if override is None:
-        return get_model_info(model).reasoning_passback
-    for policy in REASONING_PASSBACK_POLICIES:
-        if override == policy:
-            return policy
-    raise InvalidParameterError(
-        "reasoning_passback", f"got {override!r}", allowed=REASONING_PASSBACK_POLICIES
-    )
-
-
-def apply_reasoning_passback(
-    messages: Sequence[Mapping[str, Any]], policy: ReasoningPassback
-) -> list[dict[str, Any]]:
-    """Keep or drop ``reasoning_content`` on outbound assistant messages, per ``policy``.
-
-    ``always`` keeps it everywhere; ``never`` drops it everywhere; ``tool_turns`` keeps it only
-    on assistant messages that carry ``tool_calls`` after the last user message (the current
-    tool loop), which thinking-mode DeepSeek, Kimi and GLM require; a late system message
-    counts as a user message, since that is how it is sent. Messages that change are copied;
-    the input is not modified.
-    """
-    if policy not in REASONING_PASSBACK_POLICIES:
-        raise InvalidParameterError(
-            "reasoning_passback", f"got {policy!r}", allowed=REASONING_PASSBACK_POLICIES
-        )
-    last_user = -1
-    if policy == "tool_turns":
-        sent_as_user = _late_system_positions(messages)
-        last_user = max(
-            (i for i, m in enumerate(messages) if m.get("role") == "user" or i in sent_as_user),
-            default=-1,
-        )
-    result: list[dict[str, Any]] = []
-    for position, message in enumerate(messages):
-        keep = policy == "always" or (
-            policy == "tool_turns"
-            and position > last_user
-            and message.get("role") == "assistant"
-            and bool(message.get("tool_calls"))
-        )
-        if "reasoning_content" in message and not keep:
-            message = {k: v for k, v in message.items() if k != "reasoning_content"}
-        result.append(message if isinstance(message, dict) else dict(message))
-    return result
 
 
 # -------------------------------------------------------------------------- response side
@@ -619,10 +590,12 @@ class ChatCompletion:
     """The choice's ``logprobs`` object, when the server sent one."""
 
 
-def parse_completion(response: Mapping[str, Any]) -> ChatCompletion:
+def parse_completion(response: Mapping[str, Any], *, model: str | None = None) -> ChatCompletion:
     """Read the first choice of a ``chat.completion`` response.
 
     A body without a choice raises ``APIError`` (with the body) instead of a ``KeyError``.
+    With ``model``, reasoning that the model wrote at the start of ``content`` between its
+    reasoning tags (MiniMax's ``<think>``) is moved to ``reasoning_content``.
     """
     choices = response.get("choices")
     choice = choices[0] if isinstance(choices, list) and choices else None
@@ -634,12 +607,27 @@ def parse_completion(response: Mapping[str, Any]) -> ChatCompletion:
         )
     message = choice["message"]
     content = message.get("content")
-    valid, invalid = parse_tool_calls(message.get("tool_calls"))
+    content = content if isinstance(content, str) else ""
+    reasoning = _reasoning_of(message)
+    splitter = _reasoning_splitter(model)
+    if splitter is not None:
+        tagged, content = splitter.split(content)
+        if tagged:
+            reasoning = (reasoning or "") + tagged
+    raw_calls = message.get("tool_calls")
+    problem = _tool_calls_problem(raw_calls)
+    if problem:
+        raise APIError(
+            f"malformed chat completion: choices[0].message.tool_calls{problem}",
+            request_id=_str_or_none(response.get("id")),
+            body=dict(response),
+        )
+    valid, invalid = parse_tool_calls(raw_calls)
     return ChatCompletion(
         id=_str_or_none(response.get("id")),
         model=_str_or_none(response.get("model")),
-        content=content if isinstance(content, str) else "",
-        reasoning_content=_reasoning_of(message),
+        content=content,
+        reasoning_content=reasoning,
         tool_calls=valid,
         invalid_tool_calls=invalid,
         finish_reason=_str_or_none(choice.get("finish_reason")),
@@ -652,12 +640,37 @@ def parse_completion(response: Mapping[str, Any]) -> ChatCompletion:
     )
 
 
+def _reasoning_splitter(model: str | None) -> ReasoningTagSplitter | None:
+    chat = get_model_info(model).chat if model else None
+    tags = chat.reasoning_tags if chat is not None else None
+    return ReasoningTagSplitter(*tags) if tags else None
+
+
 def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
 def _mapping_or_none(value: Any) -> Mapping[str, Any] | None:
     return value if isinstance(value, Mapping) else None
+
+
+def _tool_calls_problem(raw_calls: Any) -> str | None:
+    """What is wrong with a ``tool_calls`` field's shape (suffix to its path), else ``None``.
+
+    ``None`` and a list of objects whose ``function`` (when present) is an object are fine;
+    what the entries hold is judged per call by :func:`parse_tool_call`.
+    """
+    if raw_calls is None:
+        return None
+    if not isinstance(raw_calls, list):
+        return f" is not a list (got {type(raw_calls).__name__})"
+    for position, raw in enumerate(raw_calls):
+        if not isinstance(raw, Mapping):
+            return f"[{position}] is not an object (got {type(raw).__name__})"
+        function = raw.get("function")
+        if function is not None and not isinstance(function, Mapping):
+            return f"[{position}].function is not an object (got {type(function).__name__})"
+    return None
 
 
 # ------------------------------------------------------------------------------ streaming
@@ -706,21 +719,35 @@ class ChatStreamNormalizer:
       continue the current call unless they bring a new id, which starts a new call; a reused
       ``index`` with a different id is a new call too; several calls in one chunk are all kept;
     * usage sent on several chunks is counted once (the largest report wins);
-    * ``reasoning_content`` is passed through from the first chunk on.
+    * ``reasoning_content`` is passed through from the first chunk on; with ``model``, a
+      reasoning block the model wrote at the start of ``content`` between its reasoning tags
+      (MiniMax's ``<think>``) comes out as reasoning, even when a tag is split across chunks.
+      Text held back while a tag is undecided comes from ``finish()`` after the last chunk.
 
     ``tool_calls()`` returns the calls accumulated so far, parsed as in ``parse_tool_calls``.
 
     Usage::
 
-        normalizer = ChatStreamNormalizer()
+        normalizer = ChatStreamNormalizer(model=payload["model"])
         for raw_chunk in client.stream_chat_completions(payload):
             delta = normalizer.feed(raw_chunk)
+        tail = normalizer.finish()
         valid, invalid = normalizer.tool_calls()
     """
 
-    __slots__ = ("_by_id", "_by_wire_index", "_calls", "finish_reason", "id", "model", "usage")
+    __slots__ = (
+        "_by_id",
+        "_by_wire_index",
+        "_calls",
+        "_splitter",
+        "finish_reason",
+        "id",
+        "model",
+        "usage",
+    )
 
-    def __init__(self) -> None:
+    def __init__(self, *, model: str | None = None) -> None:
+        self._splitter = _reasoning_splitter(model)
         self.id: str | None = None
         self.model: str | None = None
         self.finish_reason: str | None = None
@@ -762,7 +789,7 @@ class ChatStreamNormalizer:
         choice = choices[0]
         if not isinstance(choice, dict):
             return None
-        finish = choice.get("finish_reason")
+        finish = _str_or_none(choice.get("finish_reason"))
         if finish:
             self.finish_reason = finish
         delta = choice.get("delta")
@@ -772,11 +799,29 @@ class ChatStreamNormalizer:
         if not isinstance(content, str):
             content = ""
         reasoning = _reasoning_of(delta) or None
+        if self._splitter is not None and content:
+            tagged, content = self._splitter.feed(content)
+            if tagged:
+                reasoning = (reasoning or "") + tagged
         raw_calls = delta.get("tool_calls")
+        if raw_calls is not None and not isinstance(raw_calls, list):
+            raise StreamError(
+                "malformed stream chunk: choices[0].delta.tool_calls is not a list "
+                f"(got {type(raw_calls).__name__})",
+                request_id=self.id,
+                body=dict(chunk),
+            )
         calls = self._tool_call_deltas(raw_calls) if raw_calls else []
         if not content and reasoning is None and not calls:
             return None
         return StreamDelta(content, reasoning, calls)
+
+    def finish(self) -> StreamDelta | None:
+        """Text still held back at the end of the stream (only with reasoning tags)."""
+        if self._splitter is None:
+            return None
+        reasoning, content = self._splitter.finish()
+        return StreamDelta(content, reasoning or None) if reasoning or content else None
 
     def _keep_usage(self, raw: Any) -> None:
         usage = parse_usage(raw)

@@ -25,9 +25,12 @@ from ._exceptions import (
     APITimeoutError,
     StreamError,
     error_from_response,
+    load_json,
     scrub_secret,
 )
 from ._failover import HostPool
+from ._network import guard_pools, guarded
+from ._remote_models import MODELS_PATH, RemoteModel, parse_model_list
 from ._retry import FAILOVER_STATUS, RetryPolicy, is_connect_failure, parse_retry_after
 from ._sse import SSEDecoder
 from ._version import __version__
@@ -44,30 +47,111 @@ def _encode(body: Mapping[str, Any]) -> bytes:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _decode_json(response: httpx.Response) -> dict[str, Any]:
+def _decode_json(status_code: int, content: bytes, request_id: str | None) -> dict[str, Any]:
     try:
-        data = json.loads(response.content)
-    except ValueError:
+        data = load_json(content)
+    except ValueError as exc:
+        shown = content[:300].decode("utf-8", "replace")
         raise APIError(
-            f"the server answered HTTP {response.status_code} with a body that is not JSON: "
-            f"{response.text[:300]!r}",
-            status_code=response.status_code,
-            request_id=response.headers.get("x-request-id"),
+            f"the server answered HTTP {status_code} with a body that is not JSON ({exc}): "
+            f"{shown!r}",
+            status_code=status_code,
+            request_id=request_id,
         ) from None
     if not isinstance(data, dict):
         raise APIError(
             f"expected a JSON object, got {type(data).__name__}",
-            status_code=response.status_code,
+            status_code=status_code,
             body=data,
         )
     return data
 
 
-def _transport_error(exc: httpx.TransportError, url: str) -> APIConnectionError:
+def _requested_model(request: httpx.Request) -> str | None:
+    """The ``model`` a JSON request body named (read only when an error answer needs it)."""
+    try:
+        body = json.loads(request.content)
+    except (ValueError, httpx.RequestNotRead):
+        return None
+    model = body.get("model") if isinstance(body, dict) else None
+    return model if isinstance(model, str) else None
+
+
+def _transport_error(
+    exc: httpx.TransportError, url: str, deadline: float | None = None
+) -> APIConnectionError:
     # The URL is safe to show; headers (which hold the key) never are.
+    if deadline is not None:
+        return APITimeoutError(
+            f"request to {url} got no complete answer within its deadline of {deadline:g}s "
+            f"(timeout) ({type(exc).__name__})"
+        )
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"request to {url} timed out ({type(exc).__name__})")
     return APIConnectionError(f"could not reach {url}: {type(exc).__name__}: {exc}")
+
+
+_REDACTED = b"***"
+# Shorter strings are no real key, and replacing them would garble ordinary answers.
+_MIN_SECRET_LENGTH = 8
+
+
+class _Redactor:
+    """Removes the credentials of one request from whatever the server sends back.
+
+    A server or a proxy in front of it may echo the key (a 401 message, a proxy error page
+    quoting the request headers, a hostile answer). Everything the client hands on (decoded
+    bodies, stream lines, error texts and headers) passes through here first, so that no key
+    reaches an exception, a log, a tool's output or a stored result, whatever the server sent.
+    """
+
+    __slots__ = ("_encoded", "_secrets")
+
+    def __init__(self, headers: Mapping[str, str], api_key: str) -> None:
+        candidates = {api_key}
+        for name, value in headers.items():
+            if name.lower() == "authorization":
+                candidates.add(value.removeprefix("Bearer ").strip())
+        self._secrets = tuple(s for s in candidates if len(s) >= _MIN_SECRET_LENGTH)
+        self._encoded = tuple(s.encode() for s in self._secrets)
+
+    def bytes(self, content: bytes) -> bytes:
+        for secret in self._encoded:
+            if secret in content:
+                content = content.replace(secret, _REDACTED)
+        return content
+
+    def text(self, text: str) -> str:
+        for secret in self._secrets:
+            if secret in text:
+                text = text.replace(secret, _REDACTED.decode())
+        return text
+
+    def headers(self, headers: httpx.Headers) -> dict[str, str]:
+        return {name: self.text(value) for name, value in headers.items()}
+
+    def error(self, error: APIError) -> APIError:
+        for secret in self._secrets:
+            scrub_secret(error, secret)
+        return error
+
+    def cause(self, exc: BaseException) -> BaseException | None:
+        """``exc`` to chain as a cause, or ``None`` when its text quotes a secret (an HTTP
+        parser error may quote the server's bytes, which may echo the key)."""
+        text = str(exc)
+        return None if any(secret in text for secret in self._secrets) else exc
+
+    def decode_json(self, response: httpx.Response) -> dict[str, Any]:
+        content = self.bytes(response.content)
+        return _decode_json(response.status_code, content, response.headers.get("x-request-id"))
+
+    def status_error(self, response: httpx.Response) -> APIError:
+        return error_from_response(
+            response.status_code,
+            self.bytes(response.content),
+            self.headers(response.headers),
+            model=_requested_model(response.request),
+        )
 
 
 class _RequestPlan:
@@ -77,13 +161,24 @@ class _RequestPlan:
     returns how long to sleep before the next attempt, or raises the final typed error.
     """
 
-    def __init__(self, hosts: HostPool | str, path: str, policy: RetryPolicy, submit: bool) -> None:
+    def __init__(
+        self,
+        hosts: HostPool | str,
+        path: str,
+        policy: RetryPolicy,
+        *,
+        submit: bool,
+        resend: bool,
+        redactor: _Redactor,
+    ) -> None:
         # A single base URL (another service) is tried alone, without failover.
         self._pool = hosts if isinstance(hosts, HostPool) else None
         self._candidates = hosts.ordered() if isinstance(hosts, HostPool) else [hosts]
         self._path = path
         self._policy = policy
         self._submit = submit
+        self._resend = resend
+        self.redactor = redactor
         self._retries = 0
         self._host_index = 0
 
@@ -117,19 +212,20 @@ class _RequestPlan:
         self._retries += 1
         return delay
 
-    def on_transport_error(self, exc: httpx.TransportError) -> float:
-        error = _transport_error(exc, self.url)
+    def on_transport_error(self, exc: httpx.TransportError, deadline: float | None) -> float:
+        """``deadline``: the overall deadline in seconds, when it is what ended the request."""
+        error = self.redactor.error(_transport_error(exc, self.url, deadline))
         if is_connect_failure(exc) and self._fail_over():
             return 0.0
-        if self._policy.exception_is_retryable(exc, submit=self._submit):
+        if self._policy.exception_is_retryable(exc, submit=self._submit, resend=self._resend):
             delay = self._next_retry(None)
             if delay is not None:
                 logger.info("retrying %s after %s in %.2fs", self._path, type(exc).__name__, delay)
                 return delay
-        raise error from exc
+        raise error from self.redactor.cause(exc)
 
     def on_error_status(self, response: httpx.Response) -> float:
-        error = error_from_response(response.status_code, response.content, response.headers)
+        error = self.redactor.status_error(response)
         if not self._submit and response.status_code in FAILOVER_STATUS and self._fail_over():
             return 0.0
         if self._policy.error_is_retryable(error, submit=self._submit):
@@ -152,11 +248,13 @@ class _BaseClient:
         api_key: str | SecretStr | None,
         base_url: str | None,
         region: str | None,
-        timeout: float | None,
+        timeout: float | httpx.Timeout | None,
         max_retries: int | None,
         fallback_base_urls: Sequence[str] | None,
         default_headers: Mapping[str, str] | None,
         failover_cooldown: float | None,
+        stream_idle_timeout: float | None,
+        retry_sent_chat_requests: bool,
     ) -> None:
         self.settings: ClientSettings = resolve_settings(
             api_key=api_key,
@@ -166,6 +264,8 @@ class _BaseClient:
             timeout=timeout,
             max_retries=max_retries,
             failover_cooldown=failover_cooldown,
+            stream_idle_timeout=stream_idle_timeout,
+            retry_sent_chat_requests=retry_sent_chat_requests,
         )
         self._hosts = HostPool(
             (self.settings.base_url, *self.settings.fallback_base_urls),
@@ -180,7 +280,8 @@ class _BaseClient:
             **(default_headers or {}),
         }
         self._stream_headers = {**self._headers, "Accept": "text/event-stream"}
-        self._timeout = httpx.Timeout(self.settings.timeout)
+        self._timeout = self.settings.phase_timeouts
+        self._redactor = _Redactor(self._headers, self.settings.api_key.get_secret_value())
 
     def __repr__(self) -> str:
         return (
@@ -188,16 +289,100 @@ class _BaseClient:
             f"fallback_base_urls={list(self.settings.fallback_base_urls)!r})"
         )
 
-    def _plan(self, path: str, *, submit: bool, base_url: str | None) -> _RequestPlan:
+    def _plan(
+        self,
+        path: str,
+        *,
+        submit: bool,
+        base_url: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        resend: bool = True,
+    ) -> _RequestPlan:
         hosts = self._hosts if base_url is None else base_url.rstrip("/")
-        return _RequestPlan(hosts, path, self._policy, submit)
+        redactor = (
+            self._redactor
+            if not headers
+            else _Redactor({**self._headers, **headers}, self.settings.api_key.get_secret_value())
+        )
+        return _RequestPlan(
+            hosts, path, self._policy, submit=submit, resend=resend, redactor=redactor
+        )
 
-    def _scrubbed(self, error: APIError) -> APIError:
-        # Server text (an error message, an in-stream error) may echo the key it rejected.
-        return scrub_secret(error, self.settings.api_key.get_secret_value())
+    def _chat_plan(self) -> _RequestPlan:
+        return self._plan(
+            CHAT_COMPLETIONS_PATH, submit=False, resend=self.settings.retry_sent_chat_requests
+        )
 
     def _merge_headers(self, headers: Mapping[str, str] | None) -> dict[str, str]:
         return {**self._headers, **headers} if headers else self._headers
+
+    def _expired(self, expires_at: float) -> float | None:
+        """The deadline in seconds if it has passed (what ended the request), else ``None``."""
+        return self.settings.timeout if time.monotonic() >= expires_at else None
+
+
+# A well-behaved server ends the body right after [DONE]; one that keeps it open is given this
+# long to do so, then the connection is dropped rather than returned to the pool.
+_DRAIN_AFTER_DONE = 1.0
+
+
+class _StreamReader:
+    """The deadlines and decoding of one chat stream; both twins feed it the lines they read.
+
+    Until the first chunk, the request's deadline applies; then each next chunk must come
+    within ``stream_idle_timeout`` of the caller asking for it (a slow consumer is not the
+    server's fault).
+    """
+
+    def __init__(
+        self, client: _BaseClient, plan: _RequestPlan, response: httpx.Response, expires_at: float
+    ) -> None:
+        self._settings = client.settings
+        self._plan = plan
+        self._request_id = response.headers.get("x-request-id")
+        self._decoder = SSEDecoder()
+        self._started = False
+        self.expires_at = expires_at
+
+    def feed(self, line: str) -> dict[str, Any] | None:
+        """The chunk this line completes, if any."""
+        if self._decoder.done:
+            # After [DONE] the rest of the body is drained, not abandoned, so that the
+            # connection goes back to the pool instead of being closed.
+            return None
+        chunk = self._decoder.feed(self._plan.redactor.text(line))
+        if self._decoder.done:
+            self.expires_at = time.monotonic() + _DRAIN_AFTER_DONE
+        return chunk
+
+    def resume(self) -> None:
+        """The caller wants the next chunk: the idle limit starts now."""
+        self._started = True
+        self.expires_at = time.monotonic() + self._settings.stream_idle_timeout
+
+    def finish(self) -> None:
+        self._decoder.finish()
+
+    def on_transport_error(self, exc: httpx.TransportError) -> None:
+        """A stream ended by the transport: complete after [DONE], else a typed error."""
+        if self._decoder.done:
+            return
+        if time.monotonic() >= self.expires_at:
+            if self._started:
+                message = (
+                    f"the stream stalled: no chunk for {self._settings.stream_idle_timeout:g}s "
+                    "(stream_idle_timeout)"
+                )
+            else:
+                message = (
+                    f"no stream chunk within the request's deadline of "
+                    f"{self._settings.timeout:g}s (timeout)"
+                )
+            raise APITimeoutError(message, request_id=self._request_id) from exc
+        error = StreamError(
+            f"the stream was cut off: {type(exc).__name__}: {exc}", request_id=self._request_id
+        )
+        raise self._plan.redactor.error(error) from self._plan.redactor.cause(exc)
 
 
 class TokenHubClient(_BaseClient):
@@ -210,10 +395,17 @@ class TokenHubClient(_BaseClient):
 
             with TokenHubClient() as client:  # key from TOKENHUB_API_KEY
                 reply = client.chat_completions(
-                    {"model": "hunyuan-2.0-instruct-20251111",
+                    {"model": "deepseek-v4-flash",
                      "messages": [{"role": "user", "content": "Hi"}]}
                 )
                 print(reply["choices"][0]["message"]["content"])
+
+    ``timeout`` (seconds, default 600) is each request's overall deadline: the whole answer,
+    or a stream's first chunk, must arrive within it, however slowly the server drips bytes;
+    ``stream_idle_timeout`` (default: the same) bounds the wait for each next chunk. An
+    ``httpx.Timeout`` sets httpx's phases one by one. A chat request whose body was sent is not
+    sent again after a timeout or a dropped connection (it may already be billed) unless
+    ``retry_sent_chat_requests=True``.
     """
 
     def __init__(
@@ -222,11 +414,13 @@ class TokenHubClient(_BaseClient):
         api_key: str | SecretStr | None = None,
         base_url: str | None = None,
         region: str | None = None,
-        timeout: float | None = None,
+        timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         fallback_base_urls: Sequence[str] | None = None,
         default_headers: Mapping[str, str] | None = None,
         failover_cooldown: float | None = None,
+        stream_idle_timeout: float | None = None,
+        retry_sent_chat_requests: bool = False,
         http_client: httpx.Client | None = None,
     ) -> None:
         super().__init__(
@@ -238,33 +432,49 @@ class TokenHubClient(_BaseClient):
             fallback_base_urls=fallback_base_urls,
             default_headers=default_headers,
             failover_cooldown=failover_cooldown,
+            stream_idle_timeout=stream_idle_timeout,
+            retry_sent_chat_requests=retry_sent_chat_requests,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(timeout=self._timeout, limits=_POOL_LIMITS)
+        self._http = guard_pools(
+            http_client or httpx.Client(timeout=self._timeout, limits=_POOL_LIMITS)
+        )
 
     def _send(
-        self, plan: _RequestPlan, content: bytes, headers: Mapping[str, str], stream: bool
-    ) -> httpx.Response:
+        self,
+        plan: _RequestPlan,
+        content: bytes | None,
+        headers: Mapping[str, str],
+        stream: bool,
+        method: str = "POST",
+    ) -> tuple[httpx.Response, float]:
+        """The successful response and its deadline (``time.monotonic()``)."""
         while True:
+            expires_at = time.monotonic() + self.settings.timeout
             request = self._http.build_request(
-                "POST", plan.url, content=content, headers=headers, timeout=self._timeout
+                method, plan.url, content=content, headers=headers, timeout=self._timeout
             )
+            response = None
             try:
-                response = self._http.send(request, stream=stream)
+                with guarded(expires_at=expires_at, redact=plan.redactor.text):
+                    response = self._http.send(request, stream=stream)
+                    if stream and response.status_code >= 400:
+                        response.read()
             except httpx.TransportError as exc:
-                time.sleep(plan.on_transport_error(exc))
+                if response is not None:
+                    response.close()
+                time.sleep(plan.on_transport_error(exc, self._expired(expires_at)))
                 continue
             if response.status_code < 400:
                 plan.on_success()
-                return response
-            if stream:
-                response.read()
-                response.close()
-            try:
-                delay = plan.on_error_status(response)
-            except APIError as error:
-                raise self._scrubbed(error) from None
-            time.sleep(delay)
+                return response, expires_at
+            time.sleep(plan.on_error_status(response))
+
+    def _post(
+        self, plan: _RequestPlan, body: Mapping[str, Any], headers: Mapping[str, str]
+    ) -> dict[str, Any]:
+        response, _ = self._send(plan, _encode(body), headers, stream=False)
+        return plan.redactor.decode_json(response)
 
     def post_json(
         self,
@@ -280,13 +490,18 @@ class TokenHubClient(_BaseClient):
         ``submit=True`` marks a request that starts a paid job (no retry once it may have been
         accepted). ``base_url`` sends to another service without failover.
         """
-        plan = self._plan(path, submit=submit, base_url=base_url)
-        response = self._send(plan, _encode(body), self._merge_headers(headers), stream=False)
-        return _decode_json(response)
+        plan = self._plan(path, submit=submit, base_url=base_url, headers=headers)
+        return self._post(plan, body, self._merge_headers(headers))
+
+    def list_models(self) -> list[RemoteModel]:
+        """``GET /models``: the models this key may call, with their ``status``."""
+        plan = self._plan(MODELS_PATH, submit=False)
+        response, _ = self._send(plan, None, self._headers, stream=False, method="GET")
+        return parse_model_list(plan.redactor.decode_json(response))
 
     def chat_completions(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         """``POST /chat/completions`` without streaming; returns the parsed response."""
-        return self.post_json(CHAT_COMPLETIONS_PATH, {**payload, "stream": False})
+        return self._post(self._chat_plan(), {**payload, "stream": False}, self._headers)
 
     def stream_chat_completions(self, payload: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
         """``POST /chat/completions`` with ``stream: true``; yields chunk dicts until ``[DONE]``.
@@ -294,27 +509,26 @@ class TokenHubClient(_BaseClient):
         Retries happen only before the first byte of the stream; a stream that breaks later
         raises :class:`StreamError` rather than repeating what was already delivered.
         """
-        plan = self._plan(CHAT_COMPLETIONS_PATH, submit=False, base_url=None)
+        plan = self._chat_plan()
         content = _encode({**payload, "stream": True})
-        response = self._send(plan, content, self._stream_headers, stream=True)
-        decoder = SSEDecoder()
+        response, expires_at = self._send(plan, content, self._stream_headers, stream=True)
+        stream = _StreamReader(self, plan, response, expires_at)
+        lines = response.iter_lines()
         try:
-            for line in response.iter_lines():
-                # After [DONE] the rest of the body is drained, not abandoned, so that the
-                # connection goes back to the pool instead of being closed.
-                if decoder.done:
-                    continue
-                chunk = decoder.feed(line)
+            while True:
+                try:
+                    with guarded(expires_at=stream.expires_at, redact=plan.redactor.text):
+                        line = next(lines, None)
+                except httpx.TransportError as exc:
+                    stream.on_transport_error(exc)
+                    return
+                if line is None:
+                    stream.finish()
+                    return
+                chunk = stream.feed(line)
                 if chunk is not None:
                     yield chunk
-            decoder.finish()
-        except httpx.TransportError as exc:
-            raise StreamError(
-                f"the stream was cut off: {type(exc).__name__}: {exc}",
-                request_id=response.headers.get("x-request-id"),
-            ) from exc
-        except APIError as error:
-            raise self._scrubbed(error) from None
+                    stream.resume()
         finally:
             response.close()
 
@@ -360,11 +574,13 @@ class AsyncTokenHubClient(_BaseClient):
         api_key: str | SecretStr | None = None,
         base_url: str | None = None,
         region: str | None = None,
-        timeout: float | None = None,
+        timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         fallback_base_urls: Sequence[str] | None = None,
         default_headers: Mapping[str, str] | None = None,
         failover_cooldown: float | None = None,
+        stream_idle_timeout: float | None = None,
+        retry_sent_chat_requests: bool = False,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         super().__init__(
@@ -376,33 +592,49 @@ class AsyncTokenHubClient(_BaseClient):
             fallback_base_urls=fallback_base_urls,
             default_headers=default_headers,
             failover_cooldown=failover_cooldown,
+            stream_idle_timeout=stream_idle_timeout,
+            retry_sent_chat_requests=retry_sent_chat_requests,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(timeout=self._timeout, limits=_POOL_LIMITS)
+        self._http = guard_pools(
+            http_client or httpx.AsyncClient(timeout=self._timeout, limits=_POOL_LIMITS)
+        )
 
     async def _send(
-        self, plan: _RequestPlan, content: bytes, headers: Mapping[str, str], stream: bool
-    ) -> httpx.Response:
+        self,
+        plan: _RequestPlan,
+        content: bytes | None,
+        headers: Mapping[str, str],
+        stream: bool,
+        method: str = "POST",
+    ) -> tuple[httpx.Response, float]:
+        """Async :meth:`TokenHubClient._send`."""
         while True:
+            expires_at = time.monotonic() + self.settings.timeout
             request = self._http.build_request(
-                "POST", plan.url, content=content, headers=headers, timeout=self._timeout
+                method, plan.url, content=content, headers=headers, timeout=self._timeout
             )
+            response = None
             try:
-                response = await self._http.send(request, stream=stream)
+                with guarded(expires_at=expires_at, redact=plan.redactor.text):
+                    response = await self._http.send(request, stream=stream)
+                    if stream and response.status_code >= 400:
+                        await response.aread()
             except httpx.TransportError as exc:
-                await asyncio.sleep(plan.on_transport_error(exc))
+                if response is not None:
+                    await response.aclose()
+                await asyncio.sleep(plan.on_transport_error(exc, self._expired(expires_at)))
                 continue
             if response.status_code < 400:
                 plan.on_success()
-                return response
-            if stream:
-                await response.aread()
-                await response.aclose()
-            try:
-                delay = plan.on_error_status(response)
-            except APIError as error:
-                raise self._scrubbed(error) from None
-            await asyncio.sleep(delay)
+                return response, expires_at
+            await asyncio.sleep(plan.on_error_status(response))
+
+    async def _post(
+        self, plan: _RequestPlan, body: Mapping[str, Any], headers: Mapping[str, str]
+    ) -> dict[str, Any]:
+        response, _ = await self._send(plan, _encode(body), headers, stream=False)
+        return plan.redactor.decode_json(response)
 
     async def post_json(
         self,
@@ -414,39 +646,43 @@ class AsyncTokenHubClient(_BaseClient):
         base_url: str | None = None,
     ) -> dict[str, Any]:
         """Async :meth:`TokenHubClient.post_json`."""
-        plan = self._plan(path, submit=submit, base_url=base_url)
-        response = await self._send(plan, _encode(body), self._merge_headers(headers), False)
-        return _decode_json(response)
+        plan = self._plan(path, submit=submit, base_url=base_url, headers=headers)
+        return await self._post(plan, body, self._merge_headers(headers))
+
+    async def list_models(self) -> list[RemoteModel]:
+        """Async :meth:`TokenHubClient.list_models`."""
+        plan = self._plan(MODELS_PATH, submit=False)
+        response, _ = await self._send(plan, None, self._headers, stream=False, method="GET")
+        return parse_model_list(plan.redactor.decode_json(response))
 
     async def chat_completions(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         """Async :meth:`TokenHubClient.chat_completions`."""
-        return await self.post_json(CHAT_COMPLETIONS_PATH, {**payload, "stream": False})
+        return await self._post(self._chat_plan(), {**payload, "stream": False}, self._headers)
 
     async def stream_chat_completions(
         self, payload: Mapping[str, Any]
     ) -> AsyncIterator[dict[str, Any]]:
         """Async :meth:`TokenHubClient.stream_chat_completions`."""
-        plan = self._plan(CHAT_COMPLETIONS_PATH, submit=False, base_url=None)
+        plan = self._chat_plan()
         content = _encode({**payload, "stream": True})
-        response = await self._send(plan, content, self._stream_headers, stream=True)
-        decoder = SSEDecoder()
+        response, expires_at = await self._send(plan, content, self._stream_headers, stream=True)
+        stream = _StreamReader(self, plan, response, expires_at)
+        lines = response.aiter_lines()
         try:
-            async for line in response.aiter_lines():
-                # After [DONE] the rest of the body is drained, not abandoned, so that the
-                # connection goes back to the pool instead of being closed.
-                if decoder.done:
-                    continue
-                chunk = decoder.feed(line)
+            while True:
+                try:
+                    with guarded(expires_at=stream.expires_at, redact=plan.redactor.text):
+                        line = await anext(lines, None)
+                except httpx.TransportError as exc:
+                    stream.on_transport_error(exc)
+                    return
+                if line is None:
+                    stream.finish()
+                    return
+                chunk = stream.feed(line)
                 if chunk is not None:
                     yield chunk
-            decoder.finish()
-        except httpx.TransportError as exc:
-            raise StreamError(
-                f"the stream was cut off: {type(exc).__name__}: {exc}",
-                request_id=response.headers.get("x-request-id"),
-            ) from exc
-        except APIError as error:
-            raise self._scrubbed(error) from None
+                    stream.resume()
         finally:
             await response.aclose()
 

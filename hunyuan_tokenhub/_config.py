@@ -11,28 +11,44 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+import httpx
 from pydantic import SecretStr
 
 from ._exceptions import ConfigurationError
 
-Region = Literal["cn", "intl"]
+Region = Literal["cn", "intl", "ap-guangzhou", "ap-singapore"]
 
 API_KEY_ENV_VARS = ("TOKENHUB_API_KEY", "HUNYUAN_API_KEY")
 BASE_URL_ENV_VAR = "TOKENHUB_BASE_URL"
 REGION_ENV_VAR = "TOKENHUB_REGION"
 
-# ../shared/TOKENHUB_API.md §1: each site has a default host and a backup to use when the
-# default cannot be reached.
+# Each site has a default host and a backup to use "when the default address is unavailable".
+# cn / intl: the Chinese site's mainland and overseas hosts
+# (https://cloud.tencent.com/document/product/1823/130078, read 2026-12-01).
+# ap-guangzhou / ap-singapore: the International site's (tencentcloud.com accounts) hosts
+# (https://www.tencentcloud.com/zh/document/product/1300/78941, updated 2026-05-13, read
+# 2026-12-01). A key works only on the site that issued it.
 HOSTS: Mapping[str, tuple[str, tuple[str, ...]]] = {
     "cn": ("https://tokenhub.tencentmaas.com/v1", ("https://tokenhub.tencentmaas.cn/v1",)),
     "intl": (
         "https://tokenhub-intl.tencentmaas.com/v1",
         ("https://tokenhub-intl.tencentmaas.cn/v1",),
     ),
+    "ap-guangzhou": (
+        "https://tokenhub.tencentcloudmaas.com/v1",
+        ("https://tokenhub.tencentcloudmaas.tech/v1",),
+    ),
+    "ap-singapore": (
+        "https://tokenhub-intl.tencentcloudmaas.com/v1",
+        ("https://tokenhub-intl.tencentcloudmaas.tech/v1",),
+    ),
 }
 
 DEFAULT_REGION: Region = "cn"
-DEFAULT_TIMEOUT = 60.0
+# Reasoning models can think for minutes before the first token; OpenAI's SDK bounds a request by
+# 600 s for the same reason (DEFAULT_TIMEOUT in
+# https://github.com/openai/openai-python/blob/main/src/openai/_constants.py, read 2026-12-01).
+DEFAULT_TIMEOUT = 600.0
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_FAILOVER_COOLDOWN = 60.0
 
@@ -56,8 +72,16 @@ class ClientSettings:
     fallback_base_urls: tuple[str, ...] = ()
     region: str | None = DEFAULT_REGION
     timeout: float = DEFAULT_TIMEOUT
+    """The overall deadline of one request in seconds: until the whole answer is in, or for a
+    stream until its first chunk."""
     max_retries: int = DEFAULT_MAX_RETRIES
     failover_cooldown: float = DEFAULT_FAILOVER_COOLDOWN
+    phase_timeouts: httpx.Timeout = field(default_factory=lambda: httpx.Timeout(DEFAULT_TIMEOUT))
+    """httpx's per-operation limits (connect, read, write, pool), each within ``timeout``."""
+    stream_idle_timeout: float = DEFAULT_TIMEOUT
+    """The longest wait for the next chunk of a stream once it has started."""
+    retry_sent_chat_requests: bool = False
+    """Resend a chat request whose body was sent but whose answer never came (may bill twice)."""
 
 
 def _normalise_url(url: str, name: str) -> str:
@@ -87,16 +111,20 @@ def resolve_settings(
     base_url: str | None = None,
     region: str | None = None,
     fallback_base_urls: Sequence[str] | None = None,
-    timeout: float | None = None,
+    timeout: float | httpx.Timeout | None = None,
     max_retries: int | None = None,
     failover_cooldown: float | None = None,
+    stream_idle_timeout: float | None = None,
+    retry_sent_chat_requests: bool = False,
     env: Mapping[str, str] | None = None,
 ) -> ClientSettings:
     """Resolve every setting from arguments, then environment, then defaults.
 
     An explicit ``base_url`` (argument or ``TOKENHUB_BASE_URL``) has no backup hosts unless
     ``fallback_base_urls`` names some; the region's default host comes with its documented
-    backup.
+    backup. ``timeout`` in seconds is each request's overall deadline and caps every phase; an
+    ``httpx.Timeout`` sets the phases one by one and the deadline is its longest phase.
+    ``stream_idle_timeout`` defaults to the read phase.
     """
     env = os.environ if env is None else env
     key = resolve_api_key(api_key, env)
@@ -116,9 +144,10 @@ def resolve_settings(
     if fallback_base_urls is not None:
         fallbacks = tuple(_normalise_url(u, "fallback_base_urls") for u in fallback_base_urls)
 
-    timeout = DEFAULT_TIMEOUT if timeout is None else float(timeout)
-    if timeout <= 0:
-        raise ConfigurationError(f"timeout must be > 0 seconds, got {timeout}")
+    deadline, phases = _timeouts(timeout)
+    idle = float(phases.read or deadline if stream_idle_timeout is None else stream_idle_timeout)
+    if idle <= 0:
+        raise ConfigurationError(f"stream_idle_timeout must be > 0 seconds, got {idle}")
     max_retries = DEFAULT_MAX_RETRIES if max_retries is None else int(max_retries)
     if max_retries < 0:
         raise ConfigurationError(f"max_retries must be >= 0, got {max_retries}")
@@ -128,7 +157,28 @@ def resolve_settings(
         base_url=url,
         fallback_base_urls=tuple(u for u in fallbacks if u != url),
         region=region,
-        timeout=timeout,
+        timeout=deadline,
         max_retries=max_retries,
         failover_cooldown=float(cooldown),
+        phase_timeouts=phases,
+        stream_idle_timeout=idle,
+        retry_sent_chat_requests=bool(retry_sent_chat_requests),
     )
+
+
+def _timeouts(timeout: float | httpx.Timeout | None) -> tuple[float, httpx.Timeout]:
+    """(overall deadline, per-phase limits) from the ``timeout`` setting."""
+    if isinstance(timeout, httpx.Timeout):
+        phases = [timeout.connect, timeout.read, timeout.write, timeout.pool]
+        finite = [p for p in phases if p is not None]
+        if any(p <= 0 for p in finite):
+            raise ConfigurationError(f"timeout phases must be > 0 seconds, got {timeout}")
+        return (float(max(finite)) if finite else DEFAULT_TIMEOUT), timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float, type(None))):
+        raise ConfigurationError(
+            f"timeout must be seconds (a number) or an httpx.Timeout, got {timeout!r}"
+        )
+    deadline = DEFAULT_TIMEOUT if timeout is None else float(timeout)
+    if not deadline > 0 or deadline == float("inf"):
+        raise ConfigurationError(f"timeout must be a finite number of seconds > 0, got {timeout}")
+    return deadline, httpx.Timeout(deadline)

@@ -7,7 +7,9 @@ that a user can report it to Tencent; none ever carries the API key or request h
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
@@ -19,18 +21,24 @@ __all__ = [
     "BadRequestError",
     "ConfigurationError",
     "ContextLengthExceededError",
+    "ErrorDetails",
     "InternalServerError",
     "InvalidParameterError",
     "JobError",
     "JobFailedError",
     "JobTimeoutError",
+    "ModelNotAvailableError",
+    "ModelNotEnabledError",
+    "ModelNotFoundError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
     "ServiceUnavailableError",
+    "SharedLimitsUnavailableError",
     "StreamError",
     "SubmitTimeoutError",
     "TokenHubError",
+    "error_details",
     "error_from_response",
     "scrub_secret",
 ]
@@ -47,15 +55,19 @@ class TokenHubError(Exception):
     Example:
         .. code-block:: python
 
-            from hunyuan_tokenhub import APIStatusError, TokenHubClient, TokenHubError
+            from hunyuan_tokenhub import (
+                APIStatusError, ModelNotAvailableError, TokenHubClient, TokenHubError,
+            )
 
             with TokenHubClient() as client:  # key from TOKENHUB_API_KEY
                 try:
                     client.chat_completions(
                         {"model": "no-such-model", "messages": [{"role": "user", "content": "Hi"}]}
                     )
-                except APIStatusError as exc:  # PermissionDeniedError: model_not_available
-                    print(exc.status_code, exc.code, exc.request_id)
+                except ModelNotAvailableError as exc:  # HTTP 400, code 400004
+                    print(exc.model, exc.status_code, exc.code, exc.type, exc.request_id)
+                except APIStatusError as exc:  # any other error status
+                    print(exc.status_code, exc.code, exc.source, exc.message_zh)
                 except TokenHubError as exc:  # connection lost, timeout, ...
                     print("failed:", exc)
     """
@@ -63,6 +75,19 @@ class TokenHubError(Exception):
 
 class ConfigurationError(TokenHubError, ValueError):
     """A setting is missing or invalid (no API key, unknown region, ...)."""
+
+
+class SharedLimitsUnavailableError(TokenHubError):
+    """The store that shares job slots or a rate limit between workers (Redis) failed.
+
+    Raised at the first use, naming the store's URL (password masked); the package never falls
+    back to per-process limits, which would overshoot the account's again. ``url`` is that
+    masked URL.
+    """
+
+    def __init__(self, message: str, *, url: str) -> None:
+        self.url = url
+        super().__init__(message)
 
 
 class InvalidParameterError(TokenHubError, ValueError):
@@ -82,7 +107,12 @@ class InvalidParameterError(TokenHubError, ValueError):
 
 
 class APIError(TokenHubError):
-    """The service, or the way to it, failed a request."""
+    """The service, or the way to it, failed a request.
+
+    From the gateway's error body: ``code`` (always a string, e.g. ``"400004"``), ``type``
+    (e.g. ``"gateway_error"``, ``"rate_limit_error"``), ``source`` (``"client"``,
+    ``"gateway"`` or ``"upstream"``), ``message_zh`` and ``request_id``; ``None`` when absent.
+    """
 
     def __init__(
         self,
@@ -92,12 +122,18 @@ class APIError(TokenHubError):
         request_id: str | None = None,
         status_code: int | None = None,
         body: Any = None,
+        type: str | None = None,
+        source: str | None = None,
+        message_zh: str | None = None,
     ) -> None:
         self.message = message
         self.code = code
         self.request_id = request_id
         self.status_code = status_code
         self.body = body
+        self.type = type
+        self.source = source
+        self.message_zh = message_zh
         super().__init__(message)
 
     def __str__(self) -> str:
@@ -124,14 +160,10 @@ class APIStatusError(APIError):
         message: str,
         *,
         status_code: int,
-        code: str | None = None,
-        request_id: str | None = None,
-        body: Any = None,
         response_headers: Mapping[str, str] | None = None,
+        **details: Any,
     ) -> None:
-        super().__init__(
-            message, code=code, request_id=request_id, status_code=status_code, body=body
-        )
+        super().__init__(message, status_code=status_code, **details)
         self.response_headers = dict(response_headers or {})
 
 
@@ -148,7 +180,7 @@ class AuthenticationError(APIStatusError):
 
 
 class PermissionDeniedError(APIStatusError):
-    """HTTP 403 ``model_not_available``: the model does not exist or is not enabled."""
+    """HTTP 403: the key may not use this model or resource."""
 
 
 class NotFoundError(APIStatusError):
@@ -172,6 +204,28 @@ class InternalServerError(APIStatusError):
 
 class ServiceUnavailableError(InternalServerError):
     """HTTP 503 ``service_unavailable``."""
+
+
+class ModelNotAvailableError(APIStatusError):
+    """The model or service id is unknown to the gateway, retired, or not in the plan.
+
+    Catch this one class for every such answer; each is also its status class:
+    :class:`ModelNotFoundError` (HTTP 400, code ``400004``) is a :class:`BadRequestError`,
+    :class:`ModelNotEnabledError` (HTTP 403) a :class:`PermissionDeniedError`. ``model`` names
+    the model that was asked for, when known.
+    """
+
+    def __init__(self, message: str, *, model: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.model = model
+
+
+class ModelNotFoundError(ModelNotAvailableError, BadRequestError):
+    """HTTP 400 ``400004``: no such model or service id (also a retired model's answer)."""
+
+
+class ModelNotEnabledError(ModelNotAvailableError, PermissionDeniedError):
+    """HTTP 403: the model exists but the account's plan or key does not include it."""
 
 
 class APIConnectionError(APIError):
@@ -277,36 +331,134 @@ def _first_str(*values: Any) -> str | None:
     return None
 
 
-def parse_error_body(body: Any) -> tuple[str | None, str | None, str | None]:
-    """Find (code, message, request_id) in any of the error shapes the docs show.
+@dataclass(frozen=True)
+class ErrorDetails:
+    """What an error body says, whichever documented shape it has."""
 
-    OpenAI style ``{"error": {"code", "type", "message"}}``, Tencent Cloud API 3.0 style
-    ``{"Response": {"Error": {"Code", "Message"}, "RequestId"}}`` and flat
-    ``{"code", "message", "request_id"}`` bodies are all accepted.
+    code: str | None = None
+    message: str | None = None
+    request_id: str | None = None
+    type: str | None = None
+    source: str | None = None
+    message_zh: str | None = None
+
+
+def error_details(body: Any) -> ErrorDetails:
+    """Read an error body: TokenHub's ``{"error": {"message", "message_zh", "code", "type",
+    "source", "request_id"}}`` (``code`` a string or an integer), Tencent Cloud API 3.0's
+    ``{"Response": {"Error": {"Code", "Message"}, "RequestId"}}`` or a flat
+    ``{"code", "message", "request_id"}``.
     """
     if not isinstance(body, Mapping):
-        return None, None, None
+        return ErrorDetails()
     response = body.get("Response")
     if isinstance(response, Mapping):
         error = response.get("Error")
         error = error if isinstance(error, Mapping) else {}
-        return (
-            _first_str(error.get("Code")),
-            _first_str(error.get("Message")),
-            _first_str(response.get("RequestId")),
+        return ErrorDetails(
+            code=_first_str(error.get("Code")),
+            message=_first_str(error.get("Message")),
+            request_id=_first_str(response.get("RequestId")),
         )
     error = body.get("error")
     if isinstance(error, Mapping):
-        return (
-            _first_str(error.get("code"), error.get("type")),
-            _first_str(error.get("message")),
-            _first_str(body.get("request_id"), error.get("request_id"), body.get("id")),
+        return ErrorDetails(
+            code=_first_str(error.get("code"), error.get("type")),
+            message=_first_str(error.get("message")),
+            request_id=_first_str(body.get("request_id"), error.get("request_id"), body.get("id")),
+            type=_first_str(error.get("type")),
+            source=_first_str(error.get("source")),
+            message_zh=_first_str(error.get("message_zh")),
         )
-    return (
-        _first_str(body.get("code"), body.get("error_code")),
-        _first_str(body.get("message"), body.get("error_msg"), error),
-        _first_str(body.get("request_id"), body.get("RequestId")),
+    return ErrorDetails(
+        code=_first_str(body.get("code"), body.get("error_code")),
+        message=_first_str(body.get("message"), body.get("error_msg"), error),
+        request_id=_first_str(body.get("request_id"), body.get("RequestId")),
     )
+
+
+def load_json(data: str | bytes) -> Any:
+    """``json.loads`` that raises ``ValueError`` for a document nested too deeply to parse too
+    (the standard parser raises ``RecursionError`` for it)."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply to parse") from None
+
+
+def parse_error_body(body: Any) -> tuple[str | None, str | None, str | None]:
+    """``(code, message, request_id)`` of an error body (see :func:`error_details`)."""
+    details = error_details(body)
+    return details.code, details.message, details.request_id
+
+
+# TokenHub's business codes are six digits whose first three are the HTTP status they go with
+# (400004, 401002, 429006: https://cloud.tencent.com/document/product/1823/131595, as quoted
+# by public clients, read 2026-12-01); an error inside a stream has no status of its own.
+_STATUS_IN_CODE = re.compile(r"([45]\d\d)\d{3}")
+_STATUS_OF_NAME = {
+    "invalid_request_error": 400,
+    "authentication_error": 401,
+    "permission_error": 403,
+    "model_not_available": 403,
+    "rate_limit_error": 429,
+    "rate_limit_exceeded": 429,
+    "engine_server_error": 500,
+    "service_unavailable": 503,
+}
+# Codes that say the model is not available to the key, with the HTTP status each comes with.
+_MODEL_UNAVAILABLE_CODES = {"400004": 400, "403002": 403, "model_not_available": 403}
+
+
+def status_of_error(details: ErrorDetails) -> int | None:
+    """The HTTP status an error object stands for, from its code or type (for stream errors)."""
+    match = _STATUS_IN_CODE.fullmatch(details.code or "")
+    if match:
+        return int(match.group(1))
+    for name in (details.code, details.type):
+        if name in _STATUS_OF_NAME:
+            return _STATUS_OF_NAME[name]
+    return None
+
+
+def typed_error(
+    status_code: int,
+    details: ErrorDetails,
+    *,
+    body: Any,
+    headers: Mapping[str, str] | None = None,
+    model: str | None = None,
+    fallback_message: str | None = None,
+) -> APIStatusError:
+    """The exception class and fields for an error answer with this status and body."""
+    message = details.message or fallback_message or f"HTTP {status_code}"
+    fields: dict[str, Any] = {
+        "status_code": status_code,
+        "code": details.code,
+        "request_id": details.request_id,
+        "type": details.type,
+        "source": details.source,
+        "message_zh": details.message_zh,
+        "body": body,
+        "response_headers": headers,
+    }
+    if _MODEL_UNAVAILABLE_CODES.get(details.code or "") == status_code:
+        cls: type[ModelNotAvailableError] = (
+            ModelNotFoundError if status_code == 400 else ModelNotEnabledError
+        )
+        named = f"model {model!r}" if model else "the model"
+        return cls(
+            f"{message} ({named} is not available to this key: list the account's models with "
+            "TokenHubClient().list_models() or `hunyuan-tokenhub models --remote`)",
+            model=model,
+            **fields,
+        )
+    status_class = _STATUS_CLASSES.get(status_code)
+    if status_class is BadRequestError and _is_context_overflow(details.code, message):
+        status_class = ContextLengthExceededError
+    if status_class is None:
+        status_class = InternalServerError if status_code >= 500 else APIStatusError
+    return status_class(message, **fields)
 
 
 # TokenHub does not publish its wording for a prompt longer than the context window. The models'
@@ -324,29 +476,28 @@ def _is_context_overflow(code: str | None, message: str) -> bool:
 
 
 def error_from_response(
-    status_code: int, content: bytes, headers: Mapping[str, str]
+    status_code: int,
+    content: bytes,
+    headers: Mapping[str, str],
+    *,
+    model: str | None = None,
 ) -> APIStatusError:
-    """Build the typed error for an error response."""
+    """Build the typed error for an error response (``model``: the one the request named)."""
     try:
-        body: Any = json.loads(content) if content else None
+        body: Any = load_json(content) if content else None
     except ValueError:
         body = content.decode("utf-8", "replace")[:2000]
-    code, message, request_id = parse_error_body(body)
-    request_id = request_id or headers.get("x-request-id") or headers.get("x-tc-requestid")
-    if message is None:
-        message = body if isinstance(body, str) and body else f"HTTP {status_code}"
-    cls = _STATUS_CLASSES.get(status_code)
-    if cls is BadRequestError and _is_context_overflow(code, message):
-        cls = ContextLengthExceededError
-    if cls is None:
-        cls = InternalServerError if status_code >= 500 else APIStatusError
-    return cls(
-        message,
-        status_code=status_code,
-        code=code,
-        request_id=request_id,
+    details = error_details(body)
+    if details.request_id is None:
+        request_id = headers.get("x-request-id") or headers.get("x-tc-requestid")
+        details = ErrorDetails(**{**details.__dict__, "request_id": request_id})
+    return typed_error(
+        status_code,
+        details,
         body=body,
-        response_headers=headers,
+        headers=headers,
+        model=model,
+        fallback_message=body if isinstance(body, str) and body else None,
     )
 
 

@@ -1,8 +1,11 @@
 """When a failed request is tried again, and how long to wait first.
 
-Chat calls are idempotent enough to retry on 429, 5xx and connection errors. A generation-job
-submit starts a paid job, so it is retried only when the server cannot have accepted it: the
-connection was never made, or the server refused it for a rate or concurrency limit.
+An answer that says the server failed (429, 5xx) is retried. A request that got no answer is
+retried only when resending cannot bill twice: a chat completion is billed once its body has
+reached the server, so it is resent only when the body never left (no connection, or the write
+failed), unless the user opts in; a generation-job submit starts a paid job, so it is retried only
+when the server cannot have accepted it: the connection was never made, or the server refused it
+for a rate or concurrency limit. Reads (job queries) are retried after any transport error.
 """
 
 from __future__ import annotations
@@ -42,6 +45,13 @@ def is_connect_failure(exc: BaseException) -> bool:
     return isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol))
 
 
+def is_unsent_failure(exc: BaseException) -> bool:
+    """True when the request body cannot have reached the server whole."""
+    return is_connect_failure(exc) or isinstance(
+        exc, (httpx.PoolTimeout, httpx.WriteError, httpx.WriteTimeout)
+    )
+
+
 def is_submit_refusal(exc: BaseException) -> bool:
     """True when the server refused a submit for a rate or concurrency limit (nothing created)."""
     return isinstance(exc, RateLimitError) or (
@@ -72,7 +82,10 @@ class RetryPolicy:
         return not submit and error.status_code in RETRYABLE_STATUS
 
     @staticmethod
-    def exception_is_retryable(exc: BaseException, *, submit: bool) -> bool:
+    def exception_is_retryable(exc: BaseException, *, submit: bool, resend: bool) -> bool:
+        """``resend``: the request may be sent again after its body reached the server."""
         if submit:
             return is_connect_failure(exc)
+        if not resend:
+            return is_unsent_failure(exc)
         return isinstance(exc, httpx.TransportError)

@@ -8,45 +8,33 @@ own example has one), an error object sent inside the stream, and a stream that 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from ._exceptions import (
-    APIStatusError,
-    AuthenticationError,
-    BadRequestError,
-    InternalServerError,
-    PermissionDeniedError,
-    RateLimitError,
-    ServiceUnavailableError,
-    StreamError,
-    parse_error_body,
-)
+from ._exceptions import StreamError, error_details, load_json, status_of_error, typed_error
 
 DONE = "[DONE]"
 
-# The documented error codes and the HTTP status each stands for (TOKENHUB_API.md §1.1).
-_STREAM_ERROR_CLASSES: dict[str, tuple[int, type[APIStatusError]]] = {
-    "invalid_request_error": (400, BadRequestError),
-    "authentication_error": (401, AuthenticationError),
-    "model_not_available": (403, PermissionDeniedError),
-    "rate_limit_exceeded": (429, RateLimitError),
-    "engine_server_error": (500, InternalServerError),
-    "service_unavailable": (503, ServiceUnavailableError),
-}
-
 
 def stream_error_from_payload(payload: dict[str, Any], raw_line: str) -> Exception:
-    """The typed error for an ``{"error": ...}`` object received inside a stream."""
-    code, message, request_id = parse_error_body(payload)
-    error = payload.get("error")
-    error_type = error.get("type") if isinstance(error, dict) else None
-    message = message or "error inside the stream"
-    for key in (code, error_type):
-        if key in _STREAM_ERROR_CLASSES:
-            status, cls = _STREAM_ERROR_CLASSES[key]
-            return cls(message, status_code=status, code=code, request_id=request_id, body=payload)
-    return StreamError(message, raw_line=raw_line, code=code, request_id=request_id, body=payload)
+    """The typed error for an ``{"error": ...}`` object received inside a stream.
+
+    Its status comes from the code or type (``rate_limit_error``/``429006`` is a
+    ``RateLimitError``); an error that names none is a ``StreamError``.
+    """
+    details = error_details(payload)
+    status = status_of_error(details)
+    if status is None:
+        return StreamError(
+            details.message or "error inside the stream",
+            raw_line=raw_line,
+            code=details.code,
+            request_id=details.request_id,
+            type=details.type,
+            source=details.source,
+            message_zh=details.message_zh,
+            body=payload,
+        )
+    return typed_error(status, details, body=payload, fallback_message="error inside the stream")
 
 
 class SSEDecoder:
@@ -78,7 +66,7 @@ class SSEDecoder:
                 self.done = True
                 return None
             try:
-                chunk = json.loads(data)
+                chunk = load_json(data)
             except ValueError:
                 self._pending.append(data)
                 return None
@@ -99,10 +87,10 @@ class SSEDecoder:
         if not data:
             return None
         try:
-            chunk = json.loads(data)
-        except ValueError:
+            chunk = load_json(data)
+        except ValueError as exc:
             raise StreamError(
-                f"malformed chunk in the stream (not valid JSON): {data[:500]!r}",
+                f"malformed chunk in the stream (not valid JSON: {exc}): {data[:500]!r}",
                 raw_line=f"data: {data}",
             ) from None
         return self._check(chunk, data)

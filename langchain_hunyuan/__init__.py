@@ -14,8 +14,12 @@ require_extra("langchain_hunyuan", "langchain", "langchain_core")
 
 from langchain_hunyuan.chat_models import ChatHunyuan  # noqa: E402
 
+# A request rate shared by many worker processes (needs the [redis] extra when used).
+from langchain_hunyuan.rate_limiters import RedisRateLimiter
+
 __all__ = [
     "ChatHunyuan",
+    "RedisRateLimiter",
 ]
 
 # Generation tools (image, video, 3D) and their toolkit.

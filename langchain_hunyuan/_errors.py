@@ -29,6 +29,7 @@ from hunyuan_tokenhub._exceptions import (
     BadRequestError,
     ContextLengthExceededError,
     InternalServerError,
+    ModelNotAvailableError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -42,6 +43,9 @@ __all__ = ["standard_error", "standard_errors"]
 # comes before its base classes. A stream cut short or malformed is a server failure that a new
 # request may not hit, like a 5xx.
 _STANDARD_CLASS_NAMES: tuple[tuple[type[TokenHubError], str], ...] = (
+    # A model id the key cannot use: TokenHub answers 400 400004 (no such model) or 403 403002
+    # (not in the plan), what other providers report as 404.
+    (ModelNotAvailableError, "ModelNotFoundError"),
     (ContextLengthExceededError, "ContextOverflowError"),
     (BadRequestError, "ModelInvalidRequestError"),
     (AuthenticationError, "ModelAuthenticationError"),
@@ -54,11 +58,6 @@ _STANDARD_CLASS_NAMES: tuple[tuple[type[TokenHubError], str], ...] = (
     (StreamError, "ModelAPIError"),
     (APIStatusError, "ModelError"),
 )
-
-# TokenHub's documented error table: 403 model_not_available for a model id that does not exist
-# or is not enabled for the account, what other providers report as 404: ModelNotFoundError.
-_MODEL_NOT_FOUND_CODES = frozenset({"model_not_available"})
-
 
 _ErrorT = TypeVar("_ErrorT", bound=BaseException)
 _combined: dict[tuple[type[TokenHubError], str], type[TokenHubError]] = {}
@@ -80,8 +79,6 @@ def _combined_class(core_class: type[TokenHubError], standard_name: str) -> type
 
 
 def _standard_name(error: TokenHubError) -> str | None:
-    if isinstance(error, PermissionDeniedError) and error.code in _MODEL_NOT_FOUND_CODES:
-        return "ModelNotFoundError"
     for core_class, name in _STANDARD_CLASS_NAMES:
         if isinstance(error, core_class):
             return name

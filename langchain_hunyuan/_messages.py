@@ -224,10 +224,16 @@ def delta_to_chunk(delta: StreamDelta, message_id: str | None) -> AIMessageChunk
 def final_chunk(normalizer: ChatStreamNormalizer, requested_model: str) -> AIMessageChunk:
     """The closing chunk: metadata and usage, emitted once so that merging cannot repeat them.
 
+    It also carries text the normaliser held back at the end (an undecided reasoning tag).
+
     Documented stream chunks carry no ``model``, so ``requested_model`` names it then.
     """
+    tail = normalizer.finish()
     return AIMessageChunk(
-        content="",
+        content=tail.content if tail else "",
+        additional_kwargs=(
+            {"reasoning_content": tail.reasoning_content} if tail and tail.reasoning_content else {}
+        ),
         usage_metadata=usage_to_metadata(normalizer.usage) if normalizer.usage else None,
         response_metadata=_response_metadata(
             normalizer.model or requested_model, normalizer.finish_reason, normalizer.id

@@ -46,7 +46,6 @@ from typing_extensions import Self
 from hunyuan_tokenhub._adapter_clients import AdapterClients
 from hunyuan_tokenhub._catalog import ReasoningPassback, StructuredOutputMethod, get_model_info
 from hunyuan_tokenhub._chat import (
-    ChatCompletion,
     ChatStreamNormalizer,
     build_chat_request,
     json_object_from_text,
@@ -57,11 +56,12 @@ from hunyuan_tokenhub._chat import (
 from hunyuan_tokenhub._client import AsyncTokenHubClient, TokenHubClient
 from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
 from hunyuan_tokenhub._exceptions import InvalidParameterError
+from hunyuan_tokenhub._thinking import Notices, forced_tool_choice_allowed
 
 from ._errors import standard_errors
 from ._messages import completion_to_message, delta_to_chunk, final_chunk, messages_to_wire
 
-DEFAULT_MODEL = "hunyuan-2.0-instruct-20251111"
+DEFAULT_MODEL = "deepseek-v4-flash"
 # LangChain's count_tokens_approximately default; TokenHub publishes no tokenizer.
 _CHARS_PER_TOKEN = 4.0
 
@@ -90,7 +90,7 @@ class ChatHunyuan(BaseChatModel):
 
             from langchain_hunyuan import ChatHunyuan
 
-            llm = ChatHunyuan(model="hunyuan-2.0-instruct-20251111", temperature=0.3)
+            llm = ChatHunyuan(model="deepseek-v4-flash", temperature=0.3)
             print(llm.invoke("计算 1+1").content)
 
             for chunk in llm.stream("Write a haiku about rain"):
@@ -103,10 +103,20 @@ class ChatHunyuan(BaseChatModel):
             reply = llm.bind_tools([get_weather]).invoke("北京今天天气怎么样?")
             print(reply.tool_calls)
 
-    Reasoning models (e.g. ``deepseek-r1-0528``, ``hunyuan-2.0-thinking-20251109``) return their
-    reasoning in ``additional_kwargs["reasoning_content"]`` and as a ``reasoning`` block in
-    ``content_blocks``. Whether it is sent back follows the model's catalogue policy
-    (``reasoning_passback``: ``"never"``, ``"tool_turns"`` or ``"always"``), overridable here.
+    Thinking models (most of TokenHub's, see ``hunyuan-tokenhub models``) return their reasoning
+    in ``additional_kwargs["reasoning_content"]`` and as a ``reasoning`` block in
+    ``content_blocks``. ``thinking=True``/``False`` switches thinking mode where the model allows
+    it; while it may be on, every tool-call turn carries its reasoning back and a forced
+    ``tool_choice`` is sent as ``"auto"`` (``reasoning_passback`` overrides the first).
+
+        .. code-block:: python
+
+            from langchain_hunyuan import ChatHunyuan
+
+            thinker = ChatHunyuan(model="kimi-k2.6", reasoning_effort="high")
+            reply = thinker.invoke("9.11 和 9.8 哪个大?")
+            print(reply.additional_kwargs.get("reasoning_content"), reply.content)
+            print(thinker.invoke("Hi", thinking=False).content)  # this call without thinking
     """
 
     # A misspelt setting fails instead of being ignored; API extras go in model_kwargs/extra_body.
@@ -128,20 +138,28 @@ class ChatHunyuan(BaseChatModel):
     """Defaults to ``TOKENHUB_BASE_URL``, else the ``region``'s host (with its backup host).
     ``api_base``/``openai_api_base`` (ChatOpenAI's names) are accepted."""
     region: str | None = None
-    """``"cn"`` (default) or ``"intl"``; env ``TOKENHUB_REGION``."""
+    """``"cn"`` (default), ``"intl"``, ``"ap-guangzhou"`` or ``"ap-singapore"`` (International
+    site accounts); env ``TOKENHUB_REGION``."""
     fallback_base_urls: list[str] | None = None
     """Hosts tried when ``base_url`` cannot be reached."""
     temperature: float | None = None
     top_p: float | None = None
-    max_tokens: int | None = None
+    max_tokens: int | None = Field(default=None, alias="max_completion_tokens")
+    """Sent under the name the model wants (``max_tokens`` or ``max_completion_tokens``)."""
     stop: list[str] | str | None = Field(default=None, alias="stop_sequences")
     seed: int | None = None
-    timeout: float | None = Field(
+    timeout: float | httpx.Timeout | None = Field(
         default=None, validation_alias=AliasChoices("timeout", "request_timeout")
     )
-    """Seconds per request (core default 60); ``request_timeout`` (ChatOpenAI's) is accepted."""
+    """Overall deadline of one request in seconds (core default 600, room for reasoning): the
+    whole answer, or a stream's first chunk. An ``httpx.Timeout`` sets httpx's phases instead.
+    ``request_timeout`` (ChatOpenAI's name) is accepted."""
+    stream_idle_timeout: float | None = None
+    """Longest wait for each next stream chunk (default: the read timeout)."""
     max_retries: int | None = None
     """Retries on 429, 5xx and connection errors (core default 2)."""
+    retry_sent_chat_requests: bool = False
+    """Also resend a request whose body was sent but got no answer (it may be billed twice)."""
     streaming: bool = False
     """Stream even for ``invoke`` (callbacks then receive every token)."""
     stream_usage: bool = True
@@ -151,14 +169,21 @@ class ChatHunyuan(BaseChatModel):
     extra_body: dict[str, Any] | None = None
     """Merged into the request body last and verbatim, e.g. a model's ``thinking`` switch."""
     default_headers: dict[str, str] | None = None
+    thinking: bool | None = None
+    """Thinking mode: ``None`` keeps the model's default, ``True``/``False`` switch it (per call
+    too: ``invoke(..., thinking=False)``); turning off a model that always thinks fails early."""
+    reasoning_effort: str | None = None
+    """How hard a thinking model reasons: ``none``, ``minimal``, ``low``, ``medium``, ``high``
+    or ``xhigh`` (checked before sending)."""
     reasoning_passback: ReasoningPassback | None = None
-    """Override the catalogue's reasoning pass-back policy for this model."""
+    """Override the model's reasoning pass-back rule (see ``hunyuan_tokenhub.ThinkingSpec``)."""
     http_client: httpx.Client | None = Field(default=None, exclude=True)
     """Your own ``httpx.Client`` (proxies, certificates); it is not closed by us."""
     http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
     """Your own ``httpx.AsyncClient``; it is not closed by us."""
 
     _clients: AdapterClients = PrivateAttr()
+    _notices: Notices = PrivateAttr(default_factory=Notices)
 
     @model_validator(mode="after")
     def _validate_settings(self) -> Self:
@@ -169,8 +194,10 @@ class ChatHunyuan(BaseChatModel):
             self.model_name,
             [{"role": "user", "content": ""}],
             {**self._default_params, **self.model_kwargs},
+            thinking=self.thinking,
             reasoning_passback=self.reasoning_passback,
             extra_body=self.extra_body,
+            notices=self._notices,
         )
         self._clients = AdapterClients(
             {**self._client_settings(), "default_headers": self.default_headers},
@@ -252,8 +279,8 @@ class ChatHunyuan(BaseChatModel):
         return ["langchain_hunyuan", "chat_models"]
 
     def _resolve_model_profile(self) -> ModelProfile | None:
-        # From the core's catalogue; TokenHub documents text-only content for its chat models
-        # and no native structured output, so agents use tool-based structured output.
+        # From the core's model data; TokenHub documents no native structured output, so
+        # agents use tool-based structured output.
         info = get_model_info(self.model_name)
         profile = ModelProfile(
             name=info.display_name or info.id,
@@ -261,10 +288,10 @@ class ChatHunyuan(BaseChatModel):
             max_output_tokens=info.max_output_tokens,
             text_inputs=True,
             text_outputs=True,
-            image_inputs=False,
-            reasoning_output=info.reasoning,
+            image_inputs=bool(info.chat and info.chat.image_inputs),
+            reasoning_output=info.reasoning if self.thinking is None else self.thinking,
             tool_calling=info.supports_tools,
-            tool_choice=info.supports_forced_tool_choice,
+            tool_choice=forced_tool_choice_allowed(info, self.thinking),
             tool_call_streaming=info.supports_tools,
             structured_output=False,
         )
@@ -280,6 +307,7 @@ class ChatHunyuan(BaseChatModel):
             "max_tokens": self.max_tokens,
             "stop": self.stop,
             "seed": self.seed,
+            "reasoning_effort": self.reasoning_effort,
         }
         return {k: v for k, v in params.items() if v is not None}
 
@@ -314,6 +342,8 @@ class ChatHunyuan(BaseChatModel):
             "fallback_base_urls": self.fallback_base_urls,
             "timeout": self.timeout,
             "max_retries": self.max_retries,
+            "stream_idle_timeout": self.stream_idle_timeout,
+            "retry_sent_chat_requests": self.retry_sent_chat_requests,
         }
 
     def _sync_client(self) -> TokenHubClient:
@@ -342,14 +372,17 @@ class ChatHunyuan(BaseChatModel):
             model,
             messages_to_wire(messages),
             params,
+            thinking=self.thinking,
             reasoning_passback=self.reasoning_passback,
             stream=stream,
             stream_usage=bool(stream_usage),
             extra_body=extra_body,
+            notices=self._notices,
         )
 
     @staticmethod
-    def _chat_result(completion: ChatCompletion, requested_model: str) -> ChatResult:
+    def _chat_result(response: Mapping[str, Any], requested_model: str) -> ChatResult:
+        completion = parse_completion(response, model=requested_model)
         message = completion_to_message(completion, requested_model)
         generation = ChatGeneration(
             message=message, generation_info={"finish_reason": completion.finish_reason}
@@ -369,7 +402,7 @@ class ChatHunyuan(BaseChatModel):
         payload = self._payload(messages, stop, kwargs, stream=False)
         with standard_errors():
             response = self._sync_client().chat_completions(payload)
-        return self._chat_result(parse_completion(response), payload["model"])
+            return self._chat_result(response, payload["model"])
 
     async def _agenerate(
         self,
@@ -381,7 +414,7 @@ class ChatHunyuan(BaseChatModel):
         payload = self._payload(messages, stop, kwargs, stream=False)
         with standard_errors():
             response = await self._async_client().chat_completions(payload)
-        return self._chat_result(parse_completion(response), payload["model"])
+            return self._chat_result(response, payload["model"])
 
     # LangChain's stream()/astream() fire on_llm_new_token for every chunk we yield, so the
     # stream methods below do not call the run manager themselves (that would double tokens).
@@ -394,7 +427,7 @@ class ChatHunyuan(BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         payload = self._payload(messages, stop, kwargs, stream=True)
-        normalizer = ChatStreamNormalizer()
+        normalizer = ChatStreamNormalizer(model=payload["model"])
         with standard_errors():
             for raw_chunk in self._sync_client().stream_chat_completions(payload):
                 delta = normalizer.feed(raw_chunk)
@@ -410,7 +443,7 @@ class ChatHunyuan(BaseChatModel):
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
         payload = self._payload(messages, stop, kwargs, stream=True)
-        normalizer = ChatStreamNormalizer()
+        normalizer = ChatStreamNormalizer(model=payload["model"])
         with standard_errors():
             async for raw_chunk in self._async_client().stream_chat_completions(payload):
                 delta = normalizer.feed(raw_chunk)
@@ -481,9 +514,10 @@ class ChatHunyuan(BaseChatModel):
     ) -> Runnable[LanguageModelInput, Any]:
         """Return a runnable whose output matches ``schema`` (pydantic, TypedDict or JSON schema).
 
-        ``method`` defaults to the model's catalogue entry, so the default works on every
-        listed model: ``function_calling`` binds the schema as a tool and forces it where the
-        model allows a forced ``tool_choice`` (thinking models get ``"auto"``); ``json_mode``
+        ``method`` defaults to the model's entry in the model data, so the default works on
+        every model: ``function_calling`` binds the schema as a tool and forces it where a
+        forced ``tool_choice`` is allowed (while thinking may be on, including unknown ids, the
+        tool is offered with ``"auto"`` and a JSON answer in the text is accepted); ``json_mode``
         sends ``response_format={"type": "json_object"}`` (put the schema in your prompt);
         ``json_schema`` sends an OpenAI ``json_schema`` response format. With ``include_raw``
         the result is ``{"raw", "parsed", "parsing_error"}``.
@@ -503,7 +537,7 @@ class ChatHunyuan(BaseChatModel):
         if method == "function_calling":
             tool = convert_to_openai_tool(schema, strict=strict)
             name = tool["function"]["name"]
-            forced = info.supports_forced_tool_choice
+            forced = forced_tool_choice_allowed(info, self.thinking)
             llm = self.bind_tools(
                 [tool],
                 tool_choice=name if forced else "auto",

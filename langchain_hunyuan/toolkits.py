@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from langchain_core.tools import BaseTool, BaseToolkit
 
-from hunyuan_tokenhub.jobs import JobKind, JobSlots
+from hunyuan_tokenhub.jobs import JobKind
 from hunyuan_tokenhub.jobs.tooling import default_tool_model
 from langchain_hunyuan.tools import (
     GenerationSettings,
@@ -26,15 +26,17 @@ class HunyuanGenerationToolkit(GenerationSettings, BaseToolkit):
             from langchain_hunyuan import ChatHunyuan, HunyuanGenerationToolkit
 
             tools = HunyuanGenerationToolkit(download_dir="media/").get_tools()
-            agent = create_agent(ChatHunyuan(model="hunyuan-2.0-instruct-20251111"), tools)
+            agent = create_agent(ChatHunyuan(model="deepseek-v4-flash"), tools)
             agent.invoke({"messages": [("user", "Draw a lighthouse at dawn")]})
 
     ``image_model``, ``video_model`` and ``model_3d`` choose each tool's model (default: the
     backend's first of that kind); ``include`` limits which tools are returned (default: every
     kind the backend offers). ``backend`` (else env ``HUNYUAN_BACKEND``) may be ``"aiart"``,
     ``"ai3d"`` or ``"tencentcloud"`` (with ``secret_id``/``secret_key``) instead of TokenHub.
-    The tools share one :class:`JobSlots`, so together they
-    never run more jobs of a family than the account allows.
+    The tools share one slot store, so together they never run more jobs of a family than the
+    account allows; with ``job_slots_url`` (or env ``HUNYUAN_JOB_SLOTS_URL``) set to a Redis
+    URL, every worker process does too, and ``rate_limiter`` (e.g. ``RedisRateLimiter``) spaces
+    their calls.
     """
 
     image_model: str | None = None
@@ -45,7 +47,7 @@ class HunyuanGenerationToolkit(GenerationSettings, BaseToolkit):
     def get_tools(self) -> list[BaseTool]:
         """The selected tools, each configured like this toolkit."""
         # One slot pool for all the tools: together they never exceed the account limits.
-        shared = {**self.generation_settings(), "slots": JobSlots(self.max_concurrent_jobs)}
+        shared = {**self.generation_settings(), "slots": self.open_job_slots()}
         makers: dict[str, tuple[type[BaseTool], str | None]] = {
             "image": (HunyuanImageGenerationTool, self.image_model),
             "video": (HunyuanVideoGenerationTool, self.video_model),

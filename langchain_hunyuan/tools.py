@@ -24,12 +24,18 @@ from langchain_core.callbacks import (
     adispatch_custom_event,
     dispatch_custom_event,
 )
+from langchain_core.rate_limiters import BaseRateLimiter
 from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool, ToolException
 from langchain_core.utils import secret_from_env
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
-from hunyuan_tokenhub import ConfigurationError, TokenHubError, resolve_settings
+from hunyuan_tokenhub import (
+    ConfigurationError,
+    SharedLimitsUnavailableError,
+    TokenHubError,
+    resolve_settings,
+)
 from hunyuan_tokenhub._config import API_KEY_ENV_VARS
 from hunyuan_tokenhub.jobs import (
     AsyncJobClient,
@@ -38,9 +44,10 @@ from hunyuan_tokenhub.jobs import (
     JobClient,
     JobKind,
     JobResult,
-    JobSlots,
     JobStatus,
+    SlotStore,
     get_backend,
+    open_job_slots,
 )
 from hunyuan_tokenhub.jobs.tooling import (
     DEFAULT_TOOL_MODELS,
@@ -80,6 +87,9 @@ def _api_key_factory() -> SecretStr | None:
     return secret_from_env(list(API_KEY_ENV_VARS), default=None)()
 
 
+_SECRET_FIELDS = ("api_key", "secret_id", "secret_key", "job_slots_url")
+
+
 class GenerationSettings(BaseModel):
     """The settings the generation tools and ``HunyuanGenerationToolkit`` share.
 
@@ -116,11 +126,30 @@ class GenerationSettings(BaseModel):
     allowed_local_dirs: list[str] | None = None
     request_defaults: dict[str, Any] = Field(default_factory=dict)
     max_concurrent_jobs: int | dict[str, int] | None = None
+    job_slots_url: SecretStr | None = Field(
+        default=None,
+        repr=False,
+        description="redis:// URL whose job slots all workers share; else env "
+        "HUNYUAN_JOB_SLOTS_URL, else slots in this process.",
+    )
+    rate_limiter: BaseRateLimiter | None = Field(default=None, exclude=True)
     download_policy: DownloadPolicy | None = Field(default=None, exclude=True)
 
     def generation_settings(self) -> dict[str, Any]:
         """These settings as constructor arguments (secrets stay ``SecretStr``)."""
         return {name: getattr(self, name) for name in GenerationSettings.model_fields}
+
+    def open_job_slots(self) -> SlotStore:
+        """A slot store as ``max_concurrent_jobs`` and ``job_slots_url`` choose."""
+        url = self.job_slots_url.get_secret_value() if self.job_slots_url else None
+        return open_job_slots(self.max_concurrent_jobs, url=url)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        # A SecretStr pickles its value in clear: pickle the settings without the secrets. An
+        # unpickled copy reads them from the environment again, as ChatHunyuan's does.
+        state = super().__getstate__()
+        state["__dict__"] = {**state["__dict__"], **dict.fromkeys(_SECRET_FIELDS)}
+        return state
 
 
 class _HunyuanGenerationTool(GenerationSettings, BaseTool):
@@ -129,7 +158,7 @@ class _HunyuanGenerationTool(GenerationSettings, BaseTool):
     KIND: ClassVar[JobKind]
 
     model: str = Field(default="", description="The generation model id (case-insensitive).")
-    slots: JobSlots | None = Field(default=None, exclude=True)
+    slots: SlotStore | None = Field(default=None, exclude=True)
     job_client: JobClient | None = Field(default=None, exclude=True)
     async_job_client: AsyncJobClient | None = Field(default=None, exclude=True)
 
@@ -175,7 +204,7 @@ class _HunyuanGenerationTool(GenerationSettings, BaseTool):
             # A missing key, bad region or base_url fails here, not at the agent's first call.
             resolve_settings(api_key=self.api_key, base_url=self.base_url, region=self.region)
         if self.slots is None:
-            self.slots = JobSlots(self.max_concurrent_jobs)
+            self.slots = self.open_job_slots()
         return self
 
     def _backend_options(self) -> BackendOptions:
@@ -250,8 +279,12 @@ class _HunyuanGenerationTool(GenerationSettings, BaseTool):
                 dispatch_custom_event(PROGRESS_EVENT, self._event(status), config=config)
 
         client = self._sync()
+        if self.rate_limiter is not None:
+            self.rate_limiter.acquire()
         try:
             result = client.generate(self.model, self._params(arguments), on_progress=progress)
+        except SharedLimitsUnavailableError:
+            raise  # the deployment's fault, for its developer: not an agent's to handle
         except (TokenHubError, ValueError) as exc:
             raise tool_error(exc) from exc
         paths: list[Path] = []
@@ -272,10 +305,14 @@ class _HunyuanGenerationTool(GenerationSettings, BaseTool):
                 await adispatch_custom_event(PROGRESS_EVENT, self._event(status), config=config)
 
         client = self._async()
+        if self.rate_limiter is not None:
+            await self.rate_limiter.aacquire()
         try:
             result = await client.generate(
                 self.model, self._params(arguments), on_progress=progress
             )
+        except SharedLimitsUnavailableError:
+            raise  # the deployment's fault, for its developer: not an agent's to handle
         except (TokenHubError, ValueError) as exc:
             raise tool_error(exc) from exc
         paths: list[Path] = []

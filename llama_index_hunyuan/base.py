@@ -27,10 +27,17 @@ from llama_index.core.base.llms.types import (
     MessageRole,
     ToolCallBlock,
 )
-from llama_index.core.bridge.pydantic import ConfigDict, Field, PrivateAttr, SecretStr
+from llama_index.core.bridge.pydantic import (
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    field_validator,
+)
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.llms.llm import ToolSelection
+from llama_index.core.rate_limiter import BaseRateLimiter
 from pydantic import AliasChoices
 from typing_extensions import Self
 
@@ -44,6 +51,8 @@ from hunyuan_tokenhub._chat import (
     tool_names,
 )
 from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
+from hunyuan_tokenhub._rate_limit import RateLimiter
+from hunyuan_tokenhub._thinking import Notices, forced_tool_choice_allowed
 
 from .utils import (
     ChatStreamAssembler,
@@ -58,9 +67,32 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "hunyuan-2.0-instruct-20251111"
+DEFAULT_MODEL = "deepseek-v4-flash"
 # Fields passed through to the core clients' settings, under the same names.
-_CLIENT_FIELDS = ("api_key", "base_url", "region", "fallback_base_urls", "timeout", "max_retries")
+_CLIENT_FIELDS = (
+    "api_key",
+    "base_url",
+    "region",
+    "fallback_base_urls",
+    "timeout",
+    "max_retries",
+    "stream_idle_timeout",
+    "retry_sent_chat_requests",
+)
+
+
+class _TurnTaker(BaseRateLimiter):
+    """A LangChain-style limiter (``acquire``/``aacquire``, e.g. ``RedisRateLimiter``) as the
+    limiter LlamaIndex calls before each request."""
+
+    def __init__(self, limiter: RateLimiter) -> None:
+        self.limiter = limiter
+
+    def acquire(self, num_tokens: int = 0) -> None:
+        self.limiter.acquire()
+
+    async def async_acquire(self, num_tokens: int = 0) -> None:
+        await self.limiter.aacquire()
 
 
 class Hunyuan(FunctionCallingLLM):
@@ -75,7 +107,7 @@ class Hunyuan(FunctionCallingLLM):
             from llama_index.core.llms import ChatMessage
             from llama_index_hunyuan import Hunyuan
 
-            llm = Hunyuan(model="hunyuan-2.0-instruct-20251111", temperature=0.3)
+            llm = Hunyuan(model="deepseek-v4-flash", temperature=0.3)
             print(llm.complete("计算 1+1").text)
 
             for chunk in llm.stream_chat([ChatMessage(role="user", content="Write a haiku")]):
@@ -83,11 +115,15 @@ class Hunyuan(FunctionCallingLLM):
 
     With tools (``FunctionAgent``, ``chat_with_tools``, ``structured_predict``) it uses TokenHub
     function calling; parallel calls and ``tool_required``/``tool_choice`` are supported.
-    Thinking models (``deepseek-r1-0528``, ``hunyuan-2.0-thinking-20251109``...) give their
+    Thinking models (``kimi-k2.6``, ``deepseek-v4-pro``, ``minimax-m2.7``...) give their
     reasoning as a ``ThinkingBlock`` and, while streaming, as ``additional_kwargs
-    ["thinking_delta"]``; it is sent back per the model's catalogue policy
-    (``reasoning_passback``). Token usage (with cached and reasoning tokens) is in
+    ["thinking_delta"]``; it is sent back per the model's rule in the model data
+    (``reasoning_passback``). ``thinking`` switches the thinking mode and ``reasoning_effort``
+    sets its depth. Token usage (with cached and reasoning tokens) is in
     ``response.additional_kwargs`` and ``response.raw["usage"]``, for streams on the last chunk.
+
+    ``rate_limiter`` takes LlamaIndex's limiters and LangChain's, such as
+    ``langchain_hunyuan.RedisRateLimiter`` whose budget every worker process shares.
 
     Only parameters you set are sent (``temperature``, ``parallel_tool_calls``...). Other
     request fields go in ``additional_kwargs`` (merged into the body; an ``"extra_body"`` key
@@ -109,24 +145,40 @@ class Hunyuan(FunctionCallingLLM):
         description="Defaults to TOKENHUB_BASE_URL, else the region's host (with its backup). "
         "api_base (OpenAILike's name) is accepted.",
     )
-    region: str | None = Field(default=None, description='"cn" (default) or "intl".')
+    region: str | None = Field(
+        default=None,
+        description='"cn" (default), "intl", "ap-guangzhou" or "ap-singapore" (see README).',
+    )
     fallback_base_urls: list[str] | None = Field(
         default=None, description="Hosts tried when base_url cannot be reached."
     )
     temperature: float | None = Field(default=None, description="Sent only when set; [0, 2].")
     top_p: float | None = Field(default=None, description="Sent only when set; [0, 1].")
-    max_tokens: int | None = Field(default=None, description="Maximum output tokens.")
+    max_tokens: int | None = Field(
+        default=None,
+        alias="max_completion_tokens",
+        description="Maximum output tokens, sent under the name the model wants.",
+    )
     stop: list[str] | str | None = Field(default=None, description="Up to 4 stop sequences.")
     seed: int | None = Field(default=None, description="Sampling seed.")
     timeout: float | None = Field(
         default=None,
         validation_alias=AliasChoices("timeout", "request_timeout"),
-        description="Seconds per request (core: 60); request_timeout is accepted.",
+        description="Overall deadline of one request in seconds (core default 600, room for "
+        "reasoning): the whole answer, or a stream's first chunk; request_timeout is accepted.",
+    )
+    stream_idle_timeout: float | None = Field(
+        default=None, description="Longest wait for each next stream chunk (default: timeout)."
     )
     max_retries: int | None = Field(
         default=None,
         description="Retries on 429, 5xx and connection errors (core default 2); the only "
         "retry layer.",
+    )
+    retry_sent_chat_requests: bool = Field(
+        default=False,
+        description="Also resend a request whose body was sent but got no answer (it may be "
+        "billed twice).",
     )
     stream_usage: bool = Field(
         default=True, description="Ask for token usage in streams (stream_options)."
@@ -158,14 +210,38 @@ class Hunyuan(FunctionCallingLLM):
         description="Always True (TokenHub has no legacy completions endpoint); accepted so "
         "that OpenAILike settings carry over.",
     )
+    thinking: bool | None = Field(
+        default=None,
+        description="Thinking mode: None keeps the model's default, True/False switch it (per "
+        "call too); turning off a model that always thinks fails early.",
+    )
+    reasoning_effort: str | None = Field(
+        default=None,
+        description="none, minimal, low, medium, high or xhigh (checked before sending).",
+    )
     reasoning_passback: ReasoningPassback | None = Field(
-        default=None, description="Override the catalogue's reasoning pass-back policy."
+        default=None, description="Override the model's reasoning pass-back rule."
     )
 
     # A misspelt setting must fail, not be silently ignored.
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @field_validator("rate_limiter")
+    @classmethod
+    def _limiter_llama_index_calls(cls, limiter: Any) -> Any:
+        """LlamaIndex's own limiters as they are; LangChain's (``RedisRateLimiter``, shared by
+        many workers) adapted, so both frameworks' models can share one budget."""
+        if limiter is None or isinstance(limiter, BaseRateLimiter):
+            return limiter
+        if isinstance(limiter, RateLimiter):
+            return _TurnTaker(limiter)
+        raise ValueError(
+            "rate_limiter: expected a LlamaIndex rate limiter (acquire/async_acquire) or a "
+            f"LangChain one such as RedisRateLimiter (acquire/aacquire), got {type(limiter)!r}"
+        )
 
     _clients: AdapterClients = PrivateAttr()
+    _notices: Notices = PrivateAttr(default_factory=Notices)
     _http_clients: tuple[httpx.Client | None, httpx.AsyncClient | None] = PrivateAttr()
 
     def __init__(
@@ -191,8 +267,10 @@ class Hunyuan(FunctionCallingLLM):
             self.model,
             [{"role": "user", "content": ""}],
             body,
+            thinking=self.thinking,
             reasoning_passback=self.reasoning_passback,
             extra_body=extra_body,
+            notices=self._notices,
         )
 
     @classmethod
@@ -252,6 +330,7 @@ class Hunyuan(FunctionCallingLLM):
             "max_tokens": self.max_tokens,
             "stop": self.stop,
             "seed": self.seed,
+            "reasoning_effort": self.reasoning_effort,
             **self.additional_kwargs,
         }
         extra_body = {**(body.pop("extra_body", None) or {}), **(self.extra_body or {})}
@@ -272,20 +351,23 @@ class Hunyuan(FunctionCallingLLM):
             model,
             to_openai_message_dicts(messages),
             body,
+            thinking=self.thinking,
             reasoning_passback=self.reasoning_passback,
             stream=stream,
             stream_usage=bool(stream_usage),
             extra_body=extra_body,
+            notices=self._notices,
         )
 
     def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         payload = self._payload(messages, kwargs, stream=False)
-        return chat_response_from_completion(self._clients.sync().chat_completions(payload))
+        response = self._clients.sync().chat_completions(payload)
+        return chat_response_from_completion(response, payload["model"])
 
     async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         payload = self._payload(messages, kwargs, stream=False)
         response = await self._clients.for_running_loop().chat_completions(payload)
-        return chat_response_from_completion(response)
+        return chat_response_from_completion(response, payload["model"])
 
     def _stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
         # The payload is built (and validated) now, so bad input fails at the call, not at the
@@ -401,9 +483,9 @@ class Hunyuan(FunctionCallingLLM):
         return chat_kwargs
 
     def _required_tool_choice(self) -> str:
-        if get_model_info(self.model).supports_forced_tool_choice:
+        if forced_tool_choice_allowed(get_model_info(self.model), self.thinking):
             return "required"
-        logger.debug("%s rejects a forced tool_choice; sending 'auto' instead", self.model)
+        logger.debug("%s may be thinking: a forced tool_choice is sent as 'auto'", self.model)
         return "auto"
 
     def chat_with_tools(

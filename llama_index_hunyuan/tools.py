@@ -18,7 +18,14 @@ from llama_index_instrumentation import get_dispatcher
 from pydantic import SecretStr
 
 from hunyuan_tokenhub import ConfigurationError, TokenHubError
-from hunyuan_tokenhub.jobs import AsyncJobClient, JobClient, JobKind, JobResult, JobSlots, JobStatus
+from hunyuan_tokenhub.jobs import (
+    AsyncJobClient,
+    JobClient,
+    JobKind,
+    JobResult,
+    JobStatus,
+    open_job_slots,
+)
 from hunyuan_tokenhub.jobs.tooling import (
     TOOL_DESCRIPTIONS,
     ToolJobClients,
@@ -113,7 +120,8 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
     Input images from agents may be http(s) or ``data:`` URLs; local files only from
     ``allowed_local_dirs``. Progress goes to ``on_progress`` and, as
     ``GenerationProgressEvent``, to the LlamaIndex dispatcher. A timed-out job keeps running
-    on the server (there is no cancel).
+    on the server (there is no cancel). ``job_slots_url`` (else env ``HUNYUAN_JOB_SLOTS_URL``),
+    a ``redis://`` URL, shares the job slots with every worker process using that Redis.
     """
 
     spec_functions: list[SPEC_FUNCTION_TYPE] = [  # noqa: RUF012 (BaseToolSpec's contract)
@@ -140,6 +148,7 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
         timeout: float | None = None,
         poll_interval: float | None = None,
         max_concurrent_jobs: int | Mapping[str, int] | None = None,
+        job_slots_url: str | None = None,
         on_progress: ProgressCallback | None = None,
         job_client: JobClient | None = None,
         async_job_client: AsyncJobClient | None = None,
@@ -174,7 +183,7 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
             "timeout": timeout,
             "poll_interval": poll_interval,
             # One pool of slots for both twins: together they never exceed the account limits.
-            "slots": JobSlots(max_concurrent_jobs),
+            "slots": open_job_slots(max_concurrent_jobs, url=job_slots_url),
         }
         self._clients = ToolJobClients(
             options, job_client=job_client, async_job_client=async_job_client

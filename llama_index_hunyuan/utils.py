@@ -326,9 +326,14 @@ def usage_kwargs(usage: ChatUsage | None) -> dict[str, int]:
     return {key: value for key, value in counts.items() if value is not None}
 
 
-def chat_response_from_completion(response: Mapping[str, Any]) -> ChatResponse:
-    """A ``ChatResponse`` for a non-streamed ``chat.completion`` body (kept as ``raw``)."""
-    completion = parse_completion(response)
+def chat_response_from_completion(
+    response: Mapping[str, Any], model: str | None = None
+) -> ChatResponse:
+    """A ``ChatResponse`` for a non-streamed ``chat.completion`` body (kept as ``raw``).
+
+    ``model`` is the requested model, whose reasoning tags (if any) are read.
+    """
+    completion = parse_completion(response, model=model)
     usage = completion.usage
     message = assistant_message(
         completion.content,
@@ -389,7 +394,7 @@ class ChatStreamAssembler:
 
     def __init__(self, model: str | None = None) -> None:
         self._model = model
-        self._normalizer = ChatStreamNormalizer()
+        self._normalizer = ChatStreamNormalizer(model=model)
         # Running strings, not lists joined per chunk: every response carries the whole text
         # so far, and re-joining all pieces on every chunk made long streams quadratic.
         self._content = ""
@@ -455,6 +460,10 @@ class ChatStreamAssembler:
     def final(self) -> ChatResponse:
         """The closing response, after the stream ended."""
         normalizer = self._normalizer
+        tail = normalizer.finish()
+        if tail is not None:
+            self._content += tail.content
+            self._reasoning += tail.reasoning_content or ""
         usage = normalizer.usage
         message = self._message(
             final=True, reasoning_tokens=usage.reasoning_tokens if usage else None
@@ -466,5 +475,8 @@ class ChatStreamAssembler:
         )
         raw = normalizer.completion_body(wire_message, default_model=self._model)
         return ChatResponse(
-            message=message, delta="", raw=raw, additional_kwargs=usage_kwargs(usage)
+            message=message,
+            delta=tail.content if tail else "",
+            raw=raw,
+            additional_kwargs=usage_kwargs(usage),
         )

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import enum
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -27,7 +27,14 @@ from ._common import (
 )
 from ._jobs import register as register_generation_commands
 
-DEFAULT_CHAT_MODEL = "hunyuan-2.0-instruct-20251111"
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from .._catalog import ModelInfo
+    from .._chat import ChatStreamNormalizer, StreamDelta
+    from .._remote_models import RemoteModel
+
+DEFAULT_CHAT_MODEL = "deepseek-v4-flash"
 
 app = typer.Typer(
     name=PROG,
@@ -74,14 +81,19 @@ def connection_options(
         str | None,
         typer.Option(
             "--region",
-            help="TokenHub site: cn (China) or intl (international). Default: TOKENHUB_REGION, "
-            "else cn.",
+            help="TokenHub site: cn, intl, ap-guangzhou or ap-singapore. Default: "
+            "TOKENHUB_REGION, else cn.",
             show_default=False,
         ),
     ] = None,
     timeout: Annotated[
         float | None,
-        typer.Option("--timeout", min=0.001, help="Seconds per HTTP request. Default: 60."),
+        typer.Option(
+            "--timeout",
+            min=0.001,
+            help="Overall deadline of each HTTP request in seconds. "
+            "Default: 600 for chat, 60 for job calls.",
+        ),
     ] = None,
     backend: Annotated[
         str | None,
@@ -106,20 +118,29 @@ def connection_options(
     )
 
 
-def _stream_reply(chunks: Iterable[Mapping[str, Any]], *, echo: bool) -> dict[str, Any]:
+def _deltas(
+    normalizer: ChatStreamNormalizer, chunks: Iterable[Mapping[str, Any]]
+) -> Iterator[StreamDelta]:
+    for chunk in chunks:
+        delta = normalizer.feed(chunk)
+        if delta is not None:
+            yield delta
+    tail = normalizer.finish()
+    if tail is not None:
+        yield tail
+
+
+def _stream_reply(chunks: Iterable[Mapping[str, Any]], *, model: str, echo: bool) -> dict[str, Any]:
     """Collect a streamed reply; with ``echo``, the answer goes to stdout as it arrives and a
     thinking model's reasoning to stderr (dimmed), so that piping stdout keeps only the answer.
     """
     from .._chat import ChatStreamNormalizer
 
-    normalizer = ChatStreamNormalizer()
+    normalizer = ChatStreamNormalizer(model=model)
     content: list[str] = []
     reasoning: list[str] = []
     thoughts = stderr()
-    for chunk in chunks:
-        delta = normalizer.feed(chunk)
-        if delta is None:
-            continue
+    for delta in _deltas(normalizer, chunks):
         if delta.reasoning_content:
             if echo and not reasoning:
                 thoughts.print("Thinking:", style="bold dim")
@@ -165,6 +186,18 @@ def chat(
     max_tokens: Annotated[
         int | None, typer.Option(help="Most tokens to generate.", show_default=False)
     ] = None,
+    thinking: Annotated[
+        bool | None,
+        typer.Option(
+            "--thinking/--no-thinking",
+            help="Switch the model's thinking mode (default: the model's own).",
+            show_default=False,
+        ),
+    ] = None,
+    reasoning_effort: Annotated[
+        str | None,
+        typer.Option(help="none, minimal, low, medium, high or xhigh.", show_default=False),
+    ] = None,
     json_output: JsonFlag = False,
 ) -> None:
     """Send one message and stream the answer to the terminal.
@@ -172,21 +205,27 @@ def chat(
     A thinking model's reasoning is shown dimmed on stderr, apart from the answer on stdout.
     With --json, prints {content, reasoning_content, finish_reason, usage, id, model}.
     """
-    from .._chat import build_chat_payload
+    from .._chat import build_chat_request
 
     state = command_state(ctx, json_output)
     messages = [{"role": "user", "content": read_prompt(prompt)}]
     if system:
         messages.insert(0, {"role": "system", "content": system})
-    payload = build_chat_payload(
+    payload = build_chat_request(
         model,
         messages,
-        {"temperature": temperature, "max_tokens": max_tokens},
+        {
+            "temperature": temperature,
+            "max_tokens": max_tokens,
+            "reasoning_effort": reasoning_effort,
+        },
+        thinking=thinking,
         stream=True,
         stream_usage=True,
     )
     with state.client() as client:
-        reply = _stream_reply(client.stream_chat_completions(payload), echo=not json_output)
+        chunks = client.stream_chat_completions(payload)
+        reply = _stream_reply(chunks, model=model, echo=not json_output)
     if json_output:
         # Stream chunks need not name the model (the documented ones don't).
         print_json({**reply, "model": reply["model"] or model})
@@ -204,63 +243,116 @@ class ModelKindChoice(str, enum.Enum):
 
 @app.command()
 def models(
+    ctx: typer.Context,
     kind: Annotated[
         ModelKindChoice | None,
         typer.Option("--kind", help="Only models of this kind.", show_default=False),
     ] = None,
+    remote: Annotated[
+        bool,
+        typer.Option(
+            "--remote",
+            help="Also ask the gateway which models this key may call (GET /v1/models).",
+        ),
+    ] = False,
     json_output: JsonFlag = False,
 ) -> None:
-    """List the documented TokenHub models and what each supports.
+    """List the models in the package's model data (custom ep-... service ids work too).
 
-    Your own ep-xxxxxxxx service ids work too. Chat models add their context window and
-    whether they reason and call tools; generation models have none of these.
+    Each kind shows only the fields it has: chat models their context window, thinking and
+    tools; generation models none of these. With --remote, the account's list from the gateway
+    is shown beside it: a model the gateway does not list cannot be called with this key.
     """
     from rich.console import Console
-    from rich.table import Column, Table
 
     from .._catalog import list_models
 
     found = list_models(kind.value if kind is not None else None)
+    served: dict[str, RemoteModel] | None = None
+    if remote:
+        state = command_state(ctx, json_output)
+        with state.client() as client:
+            served = {m.id.lower(): m for m in client.list_models()}
     if json_output:
-        print_json([_model_fields(m) for m in found])
+        document: dict[str, Any] | list[dict[str, Any]] = [_model_document(m) for m in found]
+        if served is not None:
+            document = {
+                "local": document,
+                "remote": [{**m.raw, "id": m.id, "status": m.status} for m in served.values()],
+            }
+        print_json(document)
         return
-    has_chat = any(m.kind == "chat" for m in found)
-    columns: list[Column | str] = [Column("model", no_wrap=True), "name"]
-    if kind is None:
-        columns.insert(1, "kind")
-    if has_chat:
-        columns += ["context", "reasoning", "tools"]
-    caption = "Context windows are conservative defaults where the docs give none."
-    table = Table(*columns, caption=caption if has_chat else None)
-    for m in found:
-        row = [m.id, m.display_name]
-        if kind is None:
-            row.insert(1, m.kind)
-        if has_chat:
-            chat_model = m.kind == "chat"
-            row += [
-                f"{m.context_window:,}" if chat_model else "",
-                "yes" if chat_model and m.reasoning else "",
-                "yes" if chat_model and m.supports_tools else "",
-            ]
-        table.add_row(*row)
+    table = _models_table(found, served, with_kind=kind is None)
     console = Console()
     if not console.is_terminal:
         # Piped or captured output gets the table whole rather than cut at 80 columns.
         needed = Console(width=1000).measure(table).maximum
         console = Console(width=max(console.width, needed))
     console.print(table)
+    if served is not None:
+        local = {m.id.lower() for m in found}
+        extra = [m for key, m in served.items() if key not in local]
+        if extra:
+            console.print(
+                "Served but not in the package's data (they get the safe defaults): "
+                + ", ".join(f"{m.id} ({m.status or '?'})" for m in extra),
+                soft_wrap=True,
+            )
 
 
-# The fields every model has; the others describe chat models only.
-_COMMON_MODEL_FIELDS = ("id", "kind", "display_name", "documented")
+def _has_context(model: ModelInfo) -> bool:
+    return model.chat is not None or getattr(model, "embedding", None) is not None
 
 
-def _model_fields(model: Any) -> dict[str, Any]:
-    fields = asdict(model)
-    if model.kind == "chat":
-        return fields
-    return {name: fields[name] for name in _COMMON_MODEL_FIELDS}
+def _model_document(model: ModelInfo) -> dict[str, Any]:
+    """A model's fields for --json, without those its kind does not have."""
+    document = model.model_dump(mode="json", exclude_none=True)
+    if not _has_context(model):
+        document.pop("context_window", None)
+        document.pop("max_output_tokens", None)
+    return document
+
+
+def _models_table(
+    found: list[ModelInfo], served: dict[str, RemoteModel] | None, *, with_kind: bool
+) -> Table:
+    from rich.table import Column, Table
+
+    from .._catalog import model_data
+
+    has_context = any(_has_context(m) for m in found)
+    has_chat = any(m.chat is not None for m in found)
+    columns: list[Column | str] = [Column("model", no_wrap=True), "name", "status"]
+    if with_kind:
+        columns.insert(1, "kind")
+    columns += ["context"] if has_context else []
+    columns += ["thinking", "tools"] if has_chat else []
+    if served is not None:
+        columns.append("gateway says")
+    table = Table(
+        *columns,
+        caption=f"Model data as of {model_data().as_of.isoformat()}; "
+        "sources: hunyuan_tokenhub/models.json.",
+    )
+    for m in found:
+        chat = m.chat
+        row = [m.id, m.display_name, m.status + (f" {m.retired_on}" if m.retired_on else "")]
+        if with_kind:
+            row.insert(1, m.kind)
+        if has_context:
+            row.append(f"{m.context_window:,}" if _has_context(m) else "")
+        if has_chat:
+            row += [
+                chat.thinking.default if chat is not None else "",
+                "yes" if chat is not None and m.supports_tools else "",
+            ]
+        if served is not None:
+            remote_model = served.get(m.id.lower())
+            row.append(
+                (remote_model.status or "listed") if remote_model is not None else "not listed"
+            )
+        table.add_row(*row)
+    return table
 
 
 @app.command()

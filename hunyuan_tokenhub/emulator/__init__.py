@@ -1,6 +1,7 @@
 """A local TokenHub for tests, examples and benchmarks: a real HTTP server on loopback.
 
-It serves ``/v1/chat/completions`` (plain and SSE, tool calls, reasoning models), the image,
+It serves ``/v1/chat/completions`` (plain and SSE, tool calls, thinking models with the rules
+each model enforces on TokenHub), ``GET /v1/models``, the image,
 video and 3D generation jobs with a timed life cycle, and the result files, in the shapes the
 TokenHub docs show. Faults (statuses, delays, dropped connections, broken streams, failed jobs,
 an unreachable host) are scripted per route. Standard library only.
@@ -32,9 +33,13 @@ Cheat sheet (``emu`` is a started ``TokenHubEmulator``):
 * recorded requests: ``emu.requests`` (``.filter(path, host=, method=)``, ``.last``,
   ``.clear()``), each with ``method, path, query, headers, body, json, host, time,
   request_id, status``.
-* chat: deterministic rule-based answers and tool calls; ``emu.set_quirks([...])`` or the
-  header ``X-Emulator-Quirks`` for gateway quirks (``QUIRKS``); ``emu.stream_delay``;
-  ``emu.extra_chat_models``; ``emu.idle_timeout`` closes idle keep-alive connections.
+* chat: deterministic rule-based answers and tool calls; per-model rules from
+  ``SERVED_CHAT_MODELS`` (``served_chat_model(id)``): thinking default and switch, forced
+  ``tool_choice`` refused while thinking, ``reasoning_content`` required back on every
+  assistant tool-call message (Kimi, DeepSeek), fixed temperatures; ``emu.set_quirks([...])``
+  or the header ``X-Emulator-Quirks`` for gateway quirks (``QUIRKS``); ``emu.stream_delay``;
+  ``emu.extra_chat_models``, ``emu.service_bases``, ``emu.plan_gated_models``,
+  ``emu.refuse_retired_models``; ``emu.idle_timeout`` closes idle keep-alive connections.
 * jobs: ``emu.jobs.timing = JobTiming(...)``, ``.fail_next(model, code=, message=)``,
   ``.fail(id)``, ``.complete(id)``, ``.get(id)``, ``.submit_count(model)``,
   ``.set_concurrency(False | True | {model_or_group: n})``.
@@ -43,8 +48,16 @@ Cheat sheet (``emu`` is a started ``TokenHubEmulator``):
 * extension: ``emu.register_route(method, "/path/{param}", handler, auth=True)``.
 """
 
-from ._chat import MALFORMED_CHUNK_TEMPLATE, MISSING_REASONING_MESSAGE, QUIRKS, QUIRKS_HEADER
-from ._emulator import CHAT_ROUTE, TokenHubEmulator
+from ._chat import (
+    DEEPSEEK_MISSING_REASONING,
+    KIMI_MISSING_REASONING,
+    MALFORMED_CHUNK_TEMPLATE,
+    PLAN_GATED_CODE,
+    QUIRKS,
+    QUIRKS_HEADER,
+    UNKNOWN_MODEL_CODE,
+)
+from ._emulator import CHAT_ROUTE, MODELS_ROUTE, TokenHubEmulator
 from ._faults import Fault, FaultRegistry
 from ._files import FileSettings, file_bytes, file_url
 from ._http import (
@@ -78,18 +91,30 @@ from ._jobs import (
     result_data,
 )
 from ._recorder import RecordedRequest, RequestLog
+from ._served_models import (
+    DEEPSEEK_FORCED_TOOL_CHOICE,
+    SERVED_CHAT_MODELS,
+    ServedModel,
+    served_chat_model,
+)
 
 __all__ = [
     "CHAT_ROUTE",
+    "DEEPSEEK_FORCED_TOOL_CHOICE",
+    "DEEPSEEK_MISSING_REASONING",
     "DROP_CONNECTION",
     "JOB_LIMIT_CODE",
     "JOB_NOT_FOUND_CODE",
+    "KIMI_MISSING_REASONING",
     "MALFORMED_CHUNK_TEMPLATE",
-    "MISSING_REASONING_MESSAGE",
     "MODELS_BY_KIND",
+    "MODELS_ROUTE",
     "OBJECT_BY_KIND",
+    "PLAN_GATED_CODE",
     "QUIRKS",
     "QUIRKS_HEADER",
+    "SERVED_CHAT_MODELS",
+    "UNKNOWN_MODEL_CODE",
     "EmulatorError",
     "EmulatorRequest",
     "EmulatorResponse",
@@ -110,6 +135,7 @@ __all__ = [
     "RequestLog",
     "Route",
     "Router",
+    "ServedModel",
     "TokenHubEmulator",
     "error_body",
     "file_bytes",
@@ -117,6 +143,7 @@ __all__ = [
     "job_payload",
     "json_response",
     "result_data",
+    "served_chat_model",
     "sse_data",
     "sse_response",
 ]

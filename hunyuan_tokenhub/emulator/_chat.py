@@ -1,7 +1,9 @@
 """``POST /v1/chat/completions``: request validation and rendering as JSON or SSE.
 
-Shapes follow TOKENHUB_API.md §1.1 and the seed's examples exactly. Gateway quirks that clients
-must normalise can be switched on per request (header ``X-Emulator-Quirks``) or per emulator.
+The rules each model enforces come from the emulator's own table (``_served_models``): the
+thinking switch and default, forced ``tool_choice`` in thinking mode, ``reasoning_content``
+pass-back, fixed temperatures. Gateway quirks that clients must normalise can be switched on
+per request (header ``X-Emulator-Quirks``) or per emulator.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
-from .._catalog import get_model_info
 from ._chat_model import ChatInput, Completion, ToolCall, ToolSpec, complete, prompt_token_count
 from ._faults import Fault
 from ._http import (
@@ -28,6 +30,7 @@ from ._http import (
     sse_response,
 )
 from ._react import react_completion
+from ._served_models import GENERIC_SERVICE, ServedModel, served_chat_model
 from ._text import pieces
 
 QUIRKS: Final = frozenset(
@@ -39,6 +42,9 @@ QUIRKS: Final = frozenset(
         "openai_chunk_fields",  # chunks also carry object/created/model like OpenAI's
         "separate_role_chunk",  # a first delta {"role": "assistant", "content": ""} on its own
         "empty_choices_chunk",  # a first chunk with "choices": [] (as content filters send)
+        # MiniMax M2.x: reasoning as "<think>...</think>" at the start of content, no
+        # reasoning_content (MiniMax's own API does this; TokenHub's behaviour is unknown).
+        "think_tags_in_content",
     }
 )
 QUIRKS_HEADER: Final = "x-emulator-quirks"
@@ -47,12 +53,47 @@ QUIRKS_HEADER: Final = "x-emulator-quirks"
 MALFORMED_CHUNK_TEMPLATE: Final = (
     'data: {"id":"%s","choices":[{"index":0,"delta":{"},"finish_reason":"stop"}]}\n\n'
 )
-MISSING_REASONING_MESSAGE: Final = "Missing reasoning_content in assistant message with tool_calls"
+#: The 400 messages the model vendors send, quoted from public reports (see _served_models).
+KIMI_MISSING_REASONING: Final = (
+    "thinking is enabled but reasoning_content is missing in assistant tool call message "
+    "at index {index}"
+)
+DEEPSEEK_MISSING_REASONING: Final = (
+    "The `reasoning_content` in the thinking mode must be passed back to the API."
+)
+UNKNOWN_MODEL_CODE: Final = "400004"
+PLAN_GATED_CODE: Final = "403002"
 
 _ROLES = frozenset({"system", "user", "assistant", "tool"})
 _TOOL_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _ARGUMENT_FRAGMENT = 12
 _CACHE_ENTRIES = 4096
+
+
+@dataclass(frozen=True)
+class ChatPolicy:
+    """What the gateway serves to this account, beyond the table's online models.
+
+    ``extra_models``: more ids served with the generic rules; ``service_bases``: ``ep-...``
+    (or any) id -> the table id whose rules it follows; ``refuse_retired``: answer retired ids
+    with the unknown-model 400, as the real gateway does once an id is gone;
+    ``plan_gated``: ids answered with 403, as for a model outside the account's plan.
+    """
+
+    extra_models: frozenset[str] = frozenset()
+    service_bases: Mapping[str, str] = field(default_factory=dict)
+    refuse_retired: bool = False
+    plan_gated: frozenset[str] = frozenset()
+
+
+@dataclass
+class ChatRequest:
+    """A validated chat request and what the gateway decided about it."""
+
+    chat: ChatInput
+    served: ServedModel
+    stream: bool
+    include_usage: bool
 
 
 class ChatEndpoint:
@@ -63,11 +104,11 @@ class ChatEndpoint:
         *,
         quirks: Callable[[], frozenset[str]],
         stream_delay: Callable[[], float],
-        extra_models: Callable[[], frozenset[str]] = frozenset,
+        policy: Callable[[], ChatPolicy] = ChatPolicy,
     ) -> None:
         self._quirks = quirks
         self._stream_delay = stream_delay
-        self._extra_models = extra_models
+        self._policy = policy
         self._lock = threading.Lock()
         self._seen_prefixes: OrderedDict[str, int] = OrderedDict()
         self._counter = 0
@@ -75,18 +116,21 @@ class ChatEndpoint:
     def __call__(self, request: EmulatorRequest) -> EmulatorResponse:
         body = request.json_object()
         quirks = self._quirks() | request.quirks
-        chat, stream, include_usage = parse_chat_request(body, self._extra_models())
+        parsed = parse_chat_request(body, self._policy())
+        chat = parsed.chat
         chat.cached_tokens = self._cached_tokens(chat)
         completion = react_completion(chat) or complete(chat)
+        if parsed.served.think_tags and "think_tags_in_content" in quirks:
+            completion = _inline_think_tags(completion)
         completion_id = self._next_id(request)
-        if not stream:
+        if not parsed.stream:
             return json_response(render_completion(completion, completion_id, chat.model, quirks))
         events = _StreamRenderer(
             completion=completion,
             completion_id=completion_id,
             model=chat.model,
             quirks=quirks,
-            include_usage=include_usage,
+            include_usage=parsed.include_usage,
             fault=request.fault,
             request_id=request.request_id,
         ).events()
@@ -121,57 +165,227 @@ class ChatEndpoint:
         return prompt_token_count(chat.messages[:cached], []) if cached else 0
 
 
-def parse_chat_request(
-    body: dict[str, Any], extra_models: frozenset[str] = frozenset()
-) -> tuple[ChatInput, bool, bool]:
-    """Validate ``body`` like TokenHub does; returns the model input, ``stream`` and
-    ``include_usage``. Raises ``EmulatorError`` (400/403) in the documented shape.
-
-    Chat models are the catalogue's, custom service ids ``ep-...`` and ``extra_models``
-    (lower-case ids)."""
+def parse_chat_request(body: dict[str, Any], policy: ChatPolicy | None = None) -> ChatRequest:
+    """Validate ``body`` like TokenHub does. Raises ``EmulatorError`` with the gateway's (or
+    the model vendor's) status and error body."""
+    policy = policy or ChatPolicy()
     model = body.get("model")
     if not isinstance(model, str) or not model.strip():
         raise EmulatorError(400, "Missing required parameter: 'model'.", param="model")
-    info = get_model_info(model)
-    known = info.documented and info.kind == "chat"
-    if not (known or model.lower().startswith("ep-") or model.strip().lower() in extra_models):
-        raise EmulatorError(
-            403,
-            f"The model '{model}' does not exist or is not enabled for chat completions.",
-            param="model",
-        )
+    served = resolve_served_model(model, policy)
     messages = _validate_messages(body.get("messages"))
     stream = _optional_bool(body, "stream", False)
+    thinking = _effective_thinking(body.get("thinking"), served)
     _check_range(body, "temperature", 0.0, 2.0)
+    _check_fixed_temperature(body.get("temperature"), served, thinking)
     _check_range(body, "top_p", 0.0, 1.0)
-    max_tokens = body.get("max_tokens")
-    if max_tokens is not None and (
-        not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1
-    ):
-        raise EmulatorError(400, "'max_tokens' must be a positive integer.", param="max_tokens")
+    _check_reasoning_effort(body.get("reasoning_effort"), served)
+    # OpenAI's newer name is accepted too (Kimi's newest models want it); the smaller wins.
+    limits = [_positive_int(body, name) for name in ("max_tokens", "max_completion_tokens")]
+    max_tokens = min((limit for limit in limits if limit is not None), default=None)
     seed = body.get("seed")
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
         raise EmulatorError(400, "'seed' must be an integer.", param="seed")
     stop = _validate_stop(body.get("stop"))
     tools = _validate_tools(body.get("tools"))
     tool_choice = _validate_tool_choice(body.get("tool_choice"), tools)
+    if thinking:
+        _check_unforced_tool_choice(tool_choice, served)
     parallel = _optional_bool(body, "parallel_tool_calls", True)
     include_usage = _validate_stream_options(body.get("stream_options"), stream)
     response_format = _validate_response_format(body.get("response_format"))
-    if info.reasoning:
-        _check_reasoning_passback(messages, info.reasoning_passback)
+    _check_reasoning_passback(messages, served, thinking)
+    if served.rejects_image_parts:
+        _check_text_only(messages)
     chat = ChatInput(
         model=model,
         messages=messages,
         tools=tools,
         tool_choice=tool_choice,
         parallel_tool_calls=parallel,
-        reasoning=info.reasoning,
+        reasoning=thinking,
         max_tokens=max_tokens,
         stop=stop,
         response_format=response_format,
     )
-    return chat, stream, include_usage
+    return ChatRequest(chat, served, stream, include_usage)
+
+
+def resolve_served_model(model: str, policy: ChatPolicy) -> ServedModel:
+    """The rules ``model`` follows on this gateway, or the 400/403 the gateway answers."""
+    key = model.strip().lower()
+    if key in policy.plan_gated:
+        raise EmulatorError(
+            403,
+            f"The model or service ID {model} is not included in your current plan or is not "
+            "enabled for this account.",
+            code=PLAN_GATED_CODE,
+            type_="gateway_error",
+            source="gateway",
+            message_zh=f"当前套餐或账号未开通模型或服务 ID {model}。",
+        )
+    base = policy.service_bases.get(key)
+    if base is not None:
+        return served_chat_model(base) or GENERIC_SERVICE
+    served = served_chat_model(key)
+    if served is not None and not (served.status == "retired" and policy.refuse_retired):
+        return served
+    if served is None and (key.startswith("ep-") or key in policy.extra_models):
+        return GENERIC_SERVICE
+    # The gateway's own answer, quoted from a real response (HY3_QUICKSTART); that body has
+    # no "source" field.
+    raise EmulatorError(
+        400,
+        f"The model or service ID {model} does not exist. Please check whether the service ID "
+        "is correct.",
+        code=UNKNOWN_MODEL_CODE,
+        type_="gateway_error",
+        message_zh=f"请求中的模型或服务 ID {model} 不存在,请检查服务 ID 是否正确。",
+        omit_source=True,
+    )
+
+
+def _effective_thinking(value: Any, served: ServedModel) -> bool:
+    """Whether this request reasons: the ``thinking`` switch if sent, else the default."""
+    if value is None:
+        return served.thinks_by_default()
+    kind = value.get("type") if isinstance(value, dict) else None
+    if not isinstance(kind, str):
+        raise EmulatorError(
+            400,
+            '\'thinking\' must be an object like {"type": "enabled"}; '
+            f"got {json.dumps(value, ensure_ascii=False)}.",
+            message_zh='thinking 参数格式错误，应为 {"type": "enabled"} 形式的对象。',
+            param="thinking",
+        )
+    if served.thinking == "never":
+        return False  # nothing to switch; the gateway ignores it
+    if served is GENERIC_SERVICE:
+        return kind != "disabled"
+    if served.thinking == "always" and kind == "disabled":
+        raise EmulatorError(
+            400,
+            f"Thinking cannot be disabled for model {served.id}.",
+            message_zh=f"模型 {served.id} 不支持关闭深度思考。",
+            param="thinking.type",
+        )
+    if kind not in served.switch.accepted:
+        allowed = ", ".join(sorted(served.switch.accepted))
+        if served.switch.refusal:
+            raise EmulatorError(
+                400,
+                served.switch.refusal.format(kind=kind, allowed=allowed),
+                source="upstream",
+                param="thinking.type",
+            )
+        raise EmulatorError(
+            400,
+            f"Invalid thinking.type {kind!r} for model {served.id}; allowed: {allowed}.",
+            message_zh=f"模型 {served.id} 的 thinking.type 取值 {kind!r} 不合法，可选：{allowed}。",
+            param="thinking.type",
+        )
+    return kind in served.switch.on
+
+
+def _check_fixed_temperature(value: Any, served: ServedModel, thinking: bool) -> None:
+    fixed = served.fixed_temperature
+    if fixed is None or value is None:
+        return
+    allowed = fixed.for_mode(thinking)
+    if value != allowed:
+        # Moonshot's wording (KIMI_TEMPERATURE_400), e.g. "only 1 is allowed".
+        raise EmulatorError(
+            400,
+            f"invalid temperature: only {allowed:g} is allowed for this model",
+            source="upstream",
+            param="temperature",
+        )
+
+
+def _check_reasoning_effort(value: Any, served: ServedModel) -> None:
+    if value is None or value in served.reasoning_efforts:
+        return
+    allowed = ", ".join(sorted(served.reasoning_efforts))
+    raise EmulatorError(
+        400,
+        f"Invalid reasoning_effort {value!r}; expected one of {allowed}.",
+        message_zh=f"reasoning_effort 取值 {value!r} 不合法，可选：{allowed}。",
+        param="reasoning_effort",
+    )
+
+
+def _check_unforced_tool_choice(tool_choice: Any, served: ServedModel) -> None:
+    """Thinking mode takes ``auto`` and ``none`` only (INTERLEAVED_INTL)."""
+    if tool_choice != "required" and not isinstance(tool_choice, dict):
+        return
+    if served.forced_tool_choice_refusal:
+        raise EmulatorError(
+            400, served.forced_tool_choice_refusal, source="upstream", param="tool_choice"
+        )
+    raise EmulatorError(
+        400,
+        "In thinking mode tool_choice supports only 'auto' and 'none'; 'required' and a "
+        "specific function are not supported. Disable thinking to force a tool call.",
+        message_zh="思考模式下 tool_choice 仅支持 auto 和 none，不支持 required 或指定函数。",
+        param="tool_choice",
+    )
+
+
+def _check_reasoning_passback(
+    messages: list[dict[str, Any]], served: ServedModel, thinking: bool
+) -> None:
+    if served.passback == "reject":
+        for index, message in enumerate(messages):
+            if "reasoning_content" in message:
+                raise EmulatorError(
+                    400,
+                    f"reasoning_content must not be sent back to this model (messages[{index}]).",
+                    source="upstream",
+                    param=f"messages[{index}].reasoning_content",
+                )
+        return
+    if not thinking or served.passback == "none":
+        return
+    for index, message in enumerate(messages):
+        if (
+            message.get("role") == "assistant"
+            and message.get("tool_calls")
+            and not isinstance(message.get("reasoning_content"), str)
+        ):
+            text = (
+                KIMI_MISSING_REASONING.format(index=index)
+                if served.passback == "kimi"
+                else DEEPSEEK_MISSING_REASONING
+            )
+            raise EmulatorError(
+                400, text, source="upstream", param=f"messages[{index}].reasoning_content"
+            )
+
+
+def _check_text_only(messages: list[dict[str, Any]]) -> None:
+    for index, message in enumerate(messages):
+        content = message.get("content")
+        if not isinstance(content, list):
+            continue
+        for part in content:
+            kind = part.get("type") if isinstance(part, dict) else None
+            if kind is not None and kind != "text":
+                # DeepSeek's deserializer wording (DEEPSEEK_TEXT_ONLY).
+                raise EmulatorError(
+                    400,
+                    "Failed to deserialize the JSON body into the target type: "
+                    f"messages[{index}]: unknown variant `{kind}`, expected `text`",
+                    source="upstream",
+                    param=f"messages[{index}].content",
+                )
+
+
+def _inline_think_tags(completion: Completion) -> Completion:
+    """MiniMax M2.x as its own API answers: the reasoning leads ``content`` in think tags."""
+    if completion.reasoning is None:
+        return completion
+    thought = f"<think>\n{completion.reasoning}\n</think>\n\n"
+    return replace(completion, content=thought + (completion.content or ""), reasoning=None)
 
 
 def _validate_messages(value: Any) -> list[dict[str, Any]]:
@@ -270,29 +484,11 @@ def _validate_assistant_calls(message: dict[str, Any], where: str) -> list[str]:
     return ids
 
 
-def _check_reasoning_passback(messages: list[dict[str, Any]], policy: str) -> None:
-    if policy == "never":
-        for index, message in enumerate(messages):
-            if "reasoning_content" in message:
-                raise EmulatorError(
-                    400,
-                    "reasoning_content must not be sent back to this model.",
-                    param=f"messages[{index}].reasoning_content",
-                )
-        return
-    if policy != "tool_turns":
-        return
-    last_user = max((i for i, m in enumerate(messages) if m.get("role") == "user"), default=-1)
-    for index in range(last_user + 1, len(messages)):
-        message = messages[index]
-        if (
-            message.get("role") == "assistant"
-            and message.get("tool_calls")
-            and not message.get("reasoning_content")
-        ):
-            raise EmulatorError(
-                400, MISSING_REASONING_MESSAGE, param=f"messages[{index}].reasoning_content"
-            )
+def _positive_int(body: dict[str, Any], name: str) -> int | None:
+    value = body.get(name)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+        raise EmulatorError(400, f"'{name}' must be a positive integer.", param=name)
+    return value
 
 
 def _optional_bool(body: dict[str, Any], name: str, default: bool) -> bool:
@@ -498,14 +694,20 @@ class _StreamRenderer:
         yield b"data: [DONE]\n\n"
 
     def _error_event(self) -> bytes:
+        """An error object inside the stream, in the gateway's error body shape."""
         assert self.fault is not None and self.fault.stream_error is not None
-        error = {
-            "message": "The stream was interrupted by an engine error.",
-            "type": "engine_server_error",
-            "code": "engine_server_error",
-            **self.fault.stream_error,
-        }
-        return sse_data({"error": error, "request_id": self.request_id})
+        fields = dict(self.fault.stream_error)
+        error = EmulatorError(
+            500,
+            fields.pop("message", "The stream was interrupted by an engine error."),
+            code=fields.pop("code", None),
+            type_=fields.pop("type", None),
+            source=fields.pop("source", None),
+            message_zh=fields.pop("message_zh", None),
+        )
+        body = error.body(self.request_id)
+        body["error"].update(fields)
+        return sse_data(body)
 
     def _chunk(self, choices: list[dict[str, Any]], *, usage: bool = False) -> dict[str, Any]:
         chunk: dict[str, Any] = {"id": self.completion_id}
@@ -526,6 +728,9 @@ class _StreamRenderer:
             yield {**role, "reasoning_content": piece}, 1
             role = {}
         if self.completion.tool_calls:
+            for piece in pieces(self.completion.content or ""):
+                yield {**role, "content": piece}, 1
+                role = {}
             for delta, tokens in self._tool_call_deltas():
                 yield {**role, "tool_calls": [delta]}, tokens
                 role = {}

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import partial
 from types import TracebackType
 
-from ._chat import QUIRKS, QUIRKS_HEADER, ChatEndpoint
+from ._chat import QUIRKS, QUIRKS_HEADER, ChatEndpoint, ChatPolicy
 from ._faults import Fault, FaultRegistry
 from ._files import FILES_PREFIX, FileEndpoint, FileSettings
 from ._http import (
@@ -24,13 +24,12 @@ from ._http import (
     HostName,
     Router,
     StreamItem,
-    default_error_code,
     default_error_message,
-    error_body,
     json_response,
 )
 from ._jobs import JobEndpoints, JobStore, JobTiming
 from ._legacy import LegacyEndpoints
+from ._models_endpoint import ModelsEndpoint
 from ._recorder import RecordedRequest, RequestLog
 from ._server import Deferred, EventLoopThread, Listener, Outcome, RawRequest
 from ._text import stable_hex
@@ -38,6 +37,7 @@ from ._text import stable_hex
 logger = logging.getLogger("hunyuan_tokenhub.emulator")
 
 CHAT_ROUTE = "/v1/chat/completions"
+MODELS_ROUTE = "/v1/models"
 #: Chat model ids the TokenHub doc's own examples use although its model list omits them
 #: (example 5 continues its tool-calling conversation with ``deepseek-v3``).
 SEED_EXAMPLE_MODELS = frozenset({"deepseek-v3"})
@@ -49,9 +49,14 @@ class TokenHubEmulator:
 
     ``api_key=None`` accepts any non-empty Bearer key; a key given here is enforced (401).
     Job concurrency follows TokenHub's documented limits unless ``job_concurrency=False``.
-    ``emu.requests`` keeps every request unless ``max_recorded_requests`` caps it. Chat accepts
-    the catalogue's models, ``ep-...`` service ids and ``extra_chat_models`` (a mutable set on
-    the instance); any other model gets the documented 403 ``model_not_available``.
+    ``emu.requests`` keeps every request unless ``max_recorded_requests`` caps it. Chat serves
+    the models of the emulator's own table (``SERVED_CHAT_MODELS``, with each model's thinking,
+    tool_choice, pass-back and temperature rules), ``ep-...`` service ids and
+    ``extra_chat_models`` (a mutable set); ``service_bases`` (a mutable dict) gives an
+    ``ep-...`` id the rules of a table model. Any other id gets TokenHub's 400 ``400004``.
+    ``refuse_retired_models=True`` answers the table's retired ids the same way, as the real
+    gateway does; ids in ``plan_gated_models`` get a 403 ``403002``. ``GET /v1/models`` lists
+    the online models and the extra ones.
     ``idle_timeout`` (seconds, settable later) closes keep-alive connections left idle that
     long, so clients meet the stale pooled connections real servers leave them.
 
@@ -83,6 +88,7 @@ class TokenHubEmulator:
         quirks: Iterable[str] = (),
         stream_delay: float = 0.0,
         extra_chat_models: Iterable[str] = (),
+        refuse_retired_models: bool = False,
         max_recorded_requests: int | None = None,
         idle_timeout: float | None = None,
         host: str = "127.0.0.1",
@@ -98,6 +104,10 @@ class TokenHubEmulator:
         self.idle_timeout = idle_timeout
         self._default_chat_models = SEED_EXAMPLE_MODELS | {m.lower() for m in extra_chat_models}
         self.extra_chat_models: set[str] = set(self._default_chat_models)
+        self.service_bases: dict[str, str] = {}
+        self.plan_gated_models: set[str] = set()
+        self._default_refuse_retired = refuse_retired_models
+        self.refuse_retired_models = refuse_retired_models
         self.faults = FaultRegistry()
         self.requests = RequestLog(max_recorded_requests)
         self.jobs = JobStore(job_timing, job_concurrency)
@@ -174,6 +184,9 @@ class TokenHubEmulator:
         self.idle_timeout = None
         self.extra_chat_models.clear()
         self.extra_chat_models.update(self._default_chat_models)
+        self.service_bases.clear()
+        self.plan_gated_models.clear()
+        self.refuse_retired_models = self._default_refuse_retired
 
     # URLs -------------------------------------------------------------------------------------
 
@@ -222,6 +235,15 @@ class TokenHubEmulator:
         self.quirks.clear()
         self.quirks.update(wanted)
 
+    def chat_policy(self) -> ChatPolicy:
+        """The account's view of the chat gateway as configured right now."""
+        return ChatPolicy(
+            extra_models=frozenset(m.strip().lower() for m in self.extra_chat_models),
+            service_bases={k.strip().lower(): v for k, v in self.service_bases.items()},
+            refuse_retired=self.refuse_retired_models,
+            plan_gated=frozenset(m.strip().lower() for m in self.plan_gated_models),
+        )
+
     def new_request_id(self) -> str:
         with self._id_lock:
             number = next(self._request_ids)
@@ -246,11 +268,12 @@ class TokenHubEmulator:
         chat = ChatEndpoint(
             quirks=lambda: frozenset(self.quirks),
             stream_delay=lambda: self.stream_delay,
-            extra_models=lambda: frozenset(self.extra_chat_models),
+            policy=self.chat_policy,
         )
         jobs = JobEndpoints(self.jobs, self.files)
         self.legacy = LegacyEndpoints().install(self)
         self.register_route("POST", CHAT_ROUTE, chat)
+        self.register_route("GET", MODELS_ROUTE, ModelsEndpoint(self.chat_policy))
         self.register_route("POST", "/v1/api/image/lite", jobs.lite)
         for kind in ("image", "video", "3d"):
             self.register_route("POST", f"/v1/api/{kind}/submit", partial(jobs.submit, kind))
@@ -337,13 +360,15 @@ def _fault_response(fault: Fault, request_id: str) -> EmulatorResponse:
         seconds = fault.retry_after
         headers["Retry-After"] = str(int(seconds)) if float(seconds).is_integer() else str(seconds)
     if fault.body is None:
-        payload = error_body(
-            fault.message or default_error_message(fault.status),
-            code=fault.code or default_error_code(fault.status),
-            type_=default_error_code(fault.status),
-            request_id=request_id,
+        message, message_zh = default_error_message(fault.status)
+        error = EmulatorError(
+            fault.status,
+            fault.message or message,
+            code=fault.code,
+            message_zh=message_zh if fault.message is None else None,
+            headers=headers,
         )
-        return json_response(payload, status=fault.status, headers=headers)
+        return error.to_response(request_id)
     if isinstance(fault.body, dict | list):
         return json_response(fault.body, status=fault.status, headers=headers)
     raw = fault.body if isinstance(fault.body, bytes) else str(fault.body).encode()

@@ -30,59 +30,101 @@ DROP_CONNECTION: Final = DropConnection()
 
 StreamItem = bytes | DropConnection
 
-#: OpenAI-style error ``type``/``code`` per documented HTTP status (TOKENHUB_API.md §1.1).
-DOCUMENTED_ERROR_CODES: Final[dict[int, str]] = {
-    400: "invalid_request_error",
-    401: "authentication_error",
-    403: "model_not_available",
-    429: "rate_limit_exceeded",
-    500: "engine_server_error",
-    503: "service_unavailable",
+ErrorSource = Literal["client", "gateway", "upstream"]
+
+#: ``(type, code, source)`` of the error a status gets when a handler or fault names none.
+#: Evidenced: a busy or rate-limited model answers 429 ``rate_limit_error`` ``429006`` from
+#: the gateway (https://github.com/Tencent-Hunyuan/Hy3/blob/main/quickstart.md, read
+#: 2026-12-01); a model outside the account's plan 403 ``403002`` (a live-probed report,
+#: https://github.com/anomalyco/models.dev/pull/5872). The others keep the April 2026 TokenHub
+#: chat doc's OpenAI-style names, as no newer real body is public.
+_DEFAULT_ERRORS: Final[dict[int, tuple[str, str, ErrorSource]]] = {
+    400: ("invalid_request_error", "invalid_request_error", "client"),
+    401: ("authentication_error", "authentication_error", "gateway"),
+    403: ("gateway_error", "403002", "gateway"),
+    404: ("invalid_request_error", "not_found", "client"),
+    429: ("rate_limit_error", "429006", "gateway"),
+    500: ("engine_server_error", "engine_server_error", "upstream"),
+    503: ("service_unavailable", "service_unavailable", "gateway"),
 }
 
-_DEFAULT_MESSAGES: Final[dict[int, str]] = {
-    400: "Invalid request parameters.",
-    401: "Invalid API key.",
-    403: "The model does not exist or is not enabled.",
-    404: "Not found.",
-    429: "Too many requests.",
-    500: "Engine internal error.",
-    502: "Bad gateway.",
-    503: "Service temporarily unavailable.",
-    504: "Gateway timeout.",
+_DEFAULT_MESSAGES: Final[dict[int, tuple[str, str]]] = {
+    400: ("Invalid request parameters.", "请求参数不合法。"),
+    401: ("Invalid API key.", "API Key 无效。"),
+    403: (
+        "The model is not included in your plan or not enabled for this account.",
+        "当前套餐或账号未开通该模型。",
+    ),
+    404: ("Not found.", "资源不存在。"),
+    429: (
+        "The model service is currently busy or has reached its serving capacity limit. "
+        "Please reduce the request frequency and try again later.",
+        "当前模型服务繁忙或已达服务容量上限，请降低请求频率后稍后重试。",
+    ),
+    500: ("Engine internal error.", "引擎内部错误。"),
+    502: ("Bad gateway.", "网关错误。"),
+    503: ("Service temporarily unavailable.", "服务暂时不可用。"),
+    504: ("Gateway timeout.", "网关超时。"),
 }
 
 
-def default_error_code(status: int) -> str:
-    """The documented error code for ``status``, or a generic one for undocumented statuses."""
-    if status in DOCUMENTED_ERROR_CODES:
-        return DOCUMENTED_ERROR_CODES[status]
-    if status == 404:
-        return "not_found"
-    return "engine_server_error" if status >= 500 else "invalid_request_error"
+def default_error(status: int) -> tuple[str, str, ErrorSource]:
+    """``(type, code, source)`` for ``status`` when nothing more specific is known."""
+    if status in _DEFAULT_ERRORS:
+        return _DEFAULT_ERRORS[status]
+    if status >= 500:
+        return "engine_server_error", "engine_server_error", "gateway"
+    return "invalid_request_error", "invalid_request_error", "client"
 
 
-def default_error_message(status: int) -> str:
-    return _DEFAULT_MESSAGES.get(status, f"HTTP {status}")
+def default_error_message(status: int) -> tuple[str, str]:
+    """``(message, message_zh)`` for ``status``."""
+    return _DEFAULT_MESSAGES.get(status, (f"HTTP {status}", f"HTTP {status}"))
 
 
 def error_body(
     message: str,
     *,
-    code: str,
-    type_: str | None = None,
+    code: str | int,
+    type_: str,
     request_id: str,
-    param: str | None = None,
+    source: ErrorSource | None = "client",
+    message_zh: str | None = None,
 ) -> dict[str, Any]:
-    """The OpenAI-style error body TokenHub documents: ``{"error": {...}, "request_id": ...}``."""
-    error: dict[str, Any] = {"message": message, "type": type_ or code, "code": code}
-    if param is not None:
-        error["param"] = param
-    return {"error": error, "request_id": request_id}
+    """TokenHub's error body: ``{"error": {message, message_zh, code, type, source,
+    request_id}}``. ``code`` may be a string or an integer, as on the real gateway;
+    ``source=None`` leaves the field out, as the gateway's own unknown-model answer does;
+    ``message_zh`` defaults to ``message`` (an upstream vendor's text is passed on as is).
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.emulator import error_body
+
+            body = error_body(
+                "slow down", code="429006", type_="rate_limit_error", request_id="r1",
+                source="gateway",
+            )
+            print(sorted(body["error"]))
+            # ['code', 'message', 'message_zh', 'request_id', 'source', 'type']
+    """
+    error: dict[str, Any] = {
+        "message": message,
+        "message_zh": message if message_zh is None else message_zh,
+        "code": code,
+        "type": type_,
+    }
+    if source is not None:
+        error["source"] = source
+    error["request_id"] = request_id
+    return {"error": error}
 
 
 class EmulatorError(Exception):
-    """Raised by a handler to answer with the documented error shape.
+    """Raised by a handler to answer with TokenHub's error body (see ``error_body``).
+
+    ``type_``, ``code`` and ``source`` default by status; ``param`` names the request field
+    at fault for whoever inspects the exception (the gateway's body has no such field).
 
     Example:
         .. code-block:: python
@@ -99,7 +141,7 @@ class EmulatorError(Exception):
             with TokenHubEmulator() as emu:
                 emu.register_route("POST", "/v1/resize", refuse)
                 reply = httpx.post(f"{emu.base_url}/resize", headers={"Authorization": "Bearer k"})
-                print(reply.status_code, reply.json()["error"])  # 400, the documented error shape
+                print(reply.status_code, reply.json()["error"])  # 400, TokenHub's error body
     """
 
     def __init__(
@@ -107,28 +149,37 @@ class EmulatorError(Exception):
         status: int,
         message: str,
         *,
-        code: str | None = None,
+        code: str | int | None = None,
         type_: str | None = None,
+        source: ErrorSource | None = None,
+        message_zh: str | None = None,
+        omit_source: bool = False,
         param: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
+        default_type, default_code, default_source = default_error(status)
         self.status = status
         self.message = message
-        self.code = code or default_error_code(status)
-        self.type = type_ or default_error_code(status)
+        self.message_zh = message_zh
+        self.code = code if code is not None else default_code
+        self.type = type_ or default_type
+        self.source: ErrorSource | None = None if omit_source else source or default_source
         self.param = param
         self.headers = dict(headers or {})
 
-    def to_response(self, request_id: str) -> EmulatorResponse:
-        body = error_body(
+    def body(self, request_id: str) -> dict[str, Any]:
+        return error_body(
             self.message,
             code=self.code,
             type_=self.type,
             request_id=request_id,
-            param=self.param,
+            source=self.source,
+            message_zh=self.message_zh,
         )
-        return json_response(body, status=self.status, headers=self.headers)
+
+    def to_response(self, request_id: str) -> EmulatorResponse:
+        return json_response(self.body(request_id), status=self.status, headers=self.headers)
 
 
 @dataclass

@@ -25,6 +25,7 @@ from ._polling import (
     PollSchedule,
     SubmitTimeoutError,
 )
+from ._redis_slots import RedisJobSlots
 from ._requests import (
     ExtraParam,
     Hunyuan3DExpressRequest,
@@ -42,7 +43,7 @@ from ._requests import (
     YoutuTemplateToVideoRequest,
 )
 from ._results import URL_LIFETIMES, JobAsset, JobKind, JobResult, JobState, JobStatus
-from ._slots import JobSlots
+from ._slots import JOB_SLOTS_URL_ENV_VAR, JobSlots, SlotStore, open_job_slots
 from ._status import normalize_state
 from .backends import (
     DEFAULT_BACKEND,
@@ -64,6 +65,7 @@ __all__ = [
     "DEFAULT_MAX_INPUT_BYTES",
     "DEFAULT_POLL_INTERVALS",
     "DEFAULT_TIMEOUTS",
+    "JOB_SLOTS_URL_ENV_VAR",
     "URL_LIFETIMES",
     "AsyncJobClient",
     "BackendOptions",
@@ -96,6 +98,8 @@ __all__ = [
     "ModelRoute",
     "PollSchedule",
     "ProgressCallback",
+    "RedisJobSlots",
+    "SlotStore",
     "SubmitTimeoutError",
     "VideoImage",
     "ViewImage",
@@ -109,6 +113,7 @@ __all__ = [
     "download",
     "get_backend",
     "normalize_state",
+    "open_job_slots",
     "register_backend",
 ]
 

@@ -38,7 +38,7 @@ from ._polling import (
 )
 from ._requests import JobRequest
 from ._results import JobResult, JobStatus
-from ._slots import JobSlots, SlotWaitTimeout
+from ._slots import SlotStore, SlotWaitTimeout, open_job_slots
 from .backends import BackendOptions, HTTPCall, JobBackend, ModelRoute, get_backend
 
 __all__ = ["AsyncJobClient", "JobClient", "ProgressCallback"]
@@ -47,6 +47,15 @@ ProgressCallback = Callable[[JobStatus], Any]
 """Called with each new status (state or progress changed); async clients await a coroutine."""
 
 RequestLike = JobRequest | Mapping[str, Any] | None
+
+# A job call answers at once (a submit with an id, a query with a status): no request of it
+# needs the long deadline of a chat answer.
+JOB_REQUEST_TIMEOUT = 60.0
+
+
+def _family_limit(route: ModelRoute) -> int:
+    """How many jobs of the route's family an account may run at once (from the model data)."""
+    return route.max_concurrent_jobs
 
 
 def _backend_options(
@@ -82,7 +91,8 @@ class _JobClientBase:
         allowed_local_dirs: Sequence[str | os.PathLike[str]] | None,
         max_input_bytes: int,
         max_concurrent_jobs: int | Mapping[str, int] | None,
-        slots: JobSlots | None,
+        slots: SlotStore | None,
+        job_slots_url: str | None,
         poll_interval: float | None,
         max_poll_interval: float | None,
         timeout: float | None,
@@ -90,7 +100,10 @@ class _JobClientBase:
     ) -> None:
         self.backend = get_backend(backend).configure(backend_options)
         self.media = MediaPolicy(allowed_local_dirs, max_bytes=max_input_bytes)
-        self.slots = slots if slots is not None else JobSlots(max_concurrent_jobs)
+        self._owns_slots = slots is None
+        self.slots = (
+            slots if slots is not None else open_job_slots(max_concurrent_jobs, url=job_slots_url)
+        )
         self.poll_interval = poll_interval
         self.max_poll_interval = max_poll_interval
         self.timeout = timeout
@@ -168,6 +181,9 @@ class JobClient(_JobClientBase):
 
     ``max_concurrent_jobs`` (an int for every family, or ``{family_or_model: n}``) limits jobs
     running at once through this client (defaults: 1 per family, 3 for hy-3d-3.0/3.1);
+    ``job_slots_url`` (else env ``HUNYUAN_JOB_SLOTS_URL``), a ``redis://`` URL, makes every
+    worker using that Redis share those limits (see :class:`RedisJobSlots`); ``slots`` passes
+    a store to share with other clients;
     ``allowed_local_dirs`` lets local files be sent as inline base64; ``timeout`` bounds a
     whole wait (defaults: 300 s images, 900 s video and 3D).
 
@@ -194,7 +210,8 @@ class JobClient(_JobClientBase):
         allowed_local_dirs: Sequence[str | os.PathLike[str]] | None = None,
         max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES,
         max_concurrent_jobs: int | Mapping[str, int] | None = None,
-        slots: JobSlots | None = None,
+        slots: SlotStore | None = None,
+        job_slots_url: str | None = None,
         poll_interval: float | None = None,
         max_poll_interval: float | None = None,
         timeout: float | None = None,
@@ -214,6 +231,7 @@ class JobClient(_JobClientBase):
             max_input_bytes=max_input_bytes,
             max_concurrent_jobs=max_concurrent_jobs,
             slots=slots,
+            job_slots_url=job_slots_url,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
             timeout=timeout,
@@ -224,7 +242,7 @@ class JobClient(_JobClientBase):
             api_key=self._transport_key(api_key),
             base_url=base_url,
             region=region,
-            timeout=request_timeout,
+            timeout=request_timeout or JOB_REQUEST_TIMEOUT,
             max_retries=max_retries,
         )
 
@@ -340,8 +358,8 @@ class JobClient(_JobClientBase):
         route, validated = self.prepare(model, request, **params)
         deadline = self._deadline(route, timeout)
         try:
-            self.slots.acquire(
-                route.family, default_limit=route.max_concurrent_jobs, timeout=deadline.remaining
+            lease = self.slots.acquire(
+                route.family, default_limit=_family_limit(route), timeout=deadline.remaining
             )
         except SlotWaitTimeout:
             raise self._no_slot(route, deadline) from None
@@ -352,16 +370,18 @@ class JobClient(_JobClientBase):
             job_id = self._job_id(route, body)
             return self._wait(route, job_id, deadline, poll_interval, on_progress)
         finally:
-            self.slots.release(route.family)
+            lease.release()
 
     def download(self, result: JobResult, directory: str | os.PathLike[str]) -> list[Path]:
         """Save every asset of ``result`` under ``directory`` (see :func:`download`)."""
         return download(result, directory, policy=self.download_policy)
 
     def close(self) -> None:
-        """Close the HTTP client if this object created it."""
+        """Close the HTTP client and the slot store's connections if this object created them."""
         if self._owns_http:
             self._http.close()
+        if self._owns_slots:
+            self.slots.close()
 
     def __enter__(self) -> JobClient:
         return self
@@ -414,7 +434,8 @@ class AsyncJobClient(_JobClientBase):
         allowed_local_dirs: Sequence[str | os.PathLike[str]] | None = None,
         max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES,
         max_concurrent_jobs: int | Mapping[str, int] | None = None,
-        slots: JobSlots | None = None,
+        slots: SlotStore | None = None,
+        job_slots_url: str | None = None,
         poll_interval: float | None = None,
         max_poll_interval: float | None = None,
         timeout: float | None = None,
@@ -434,6 +455,7 @@ class AsyncJobClient(_JobClientBase):
             max_input_bytes=max_input_bytes,
             max_concurrent_jobs=max_concurrent_jobs,
             slots=slots,
+            job_slots_url=job_slots_url,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
             timeout=timeout,
@@ -444,7 +466,7 @@ class AsyncJobClient(_JobClientBase):
             api_key=self._transport_key(api_key),
             base_url=base_url,
             region=region,
-            timeout=request_timeout,
+            timeout=request_timeout or JOB_REQUEST_TIMEOUT,
             max_retries=max_retries,
         )
 
@@ -552,8 +574,8 @@ class AsyncJobClient(_JobClientBase):
         route, validated = self.prepare(model, request, **params)
         deadline = self._deadline(route, timeout)
         try:
-            await self.slots.acquire_async(
-                route.family, default_limit=route.max_concurrent_jobs, timeout=deadline.remaining
+            lease = await self.slots.acquire_async(
+                route.family, default_limit=_family_limit(route), timeout=deadline.remaining
             )
         except SlotWaitTimeout:
             raise self._no_slot(route, deadline) from None
@@ -564,16 +586,19 @@ class AsyncJobClient(_JobClientBase):
             job_id = self._job_id(route, body)
             return await self._wait(route, job_id, deadline, poll_interval, on_progress)
         finally:
-            self.slots.release(route.family)
+            # Shielded: a second cancellation must not keep the slot held.
+            await asyncio.shield(lease.release_async())
 
     async def download(self, result: JobResult, directory: str | os.PathLike[str]) -> list[Path]:
         """Async :meth:`JobClient.download`."""
         return await adownload(result, directory, policy=self.download_policy)
 
     async def aclose(self) -> None:
-        """Close the HTTP client if this object created it."""
+        """Close the HTTP client and the slot store's connections if this object created them."""
         if self._owns_http:
             await self._http.aclose()
+        if self._owns_slots:
+            await self.slots.aclose()
 
     async def __aenter__(self) -> AsyncJobClient:
         return self

@@ -2,10 +2,20 @@
 
 Result URLs are signed and short-lived (images 1 h, video and 3D 24 h), so what must be kept
 has to be downloaded. Every byte of the answer is untrusted: file names are built only from
-characters we choose (no server string can add a directory part), each file is streamed with a
-size cap and created exclusively (never overwriting), only https is fetched (plain http only
-for loopback hosts, and only when explicitly allowed, for the emulator), redirects are checked
-against the same rules, and the API key is never sent to the file host.
+characters we choose (no server string can add a directory part, none begins with ``-``), each
+file is streamed with a size cap and an overall deadline and created exclusively (never
+overwriting), only https is fetched (plain http only for loopback hosts, and only when
+explicitly allowed, for the emulator), redirects are checked against the same rules, and the
+API key is never sent to the file host.
+
+A result URL must not reach into the user's network (SSRF): the host name is resolved here,
+and a host with any address that is not public (private, loopback, link-local, multicast,
+unspecified, reserved; IPv4 and IPv6, and IPv4 inside IPv6 forms) is refused, before the first
+request and again for every redirect. The connection goes to the address that was checked, so a
+second DNS answer cannot swap it (DNS rebinding), while TLS still verifies the certificate for
+the host name. Our own download clients therefore connect directly, not through the
+``HTTPS_PROXY`` of the environment; through a proxy of your own ``http_client``, the proxy
+resolves the name and only literal addresses in URLs are checked here.
 """
 
 from __future__ import annotations
@@ -15,6 +25,7 @@ import binascii
 import ipaddress
 import os
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -23,7 +34,8 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from .._config import BASE_URL_ENV_VAR
-from .._exceptions import APIConnectionError, APIError, InvalidParameterError
+from .._exceptions import APIConnectionError, APIError, APITimeoutError, InvalidParameterError
+from .._network import IPAddress, guard_pools, guarded
 from ._results import JobResult
 
 __all__ = ["DEFAULT_MAX_DOWNLOAD_BYTES", "DownloadPolicy", "adownload", "download"]
@@ -53,8 +65,10 @@ _KIND_EXTENSIONS = {"image": ".png", "video": ".mp4", "obj": ".zip", "mp4": ".mp
 class DownloadPolicy:
     """Limits of :func:`download`.
 
-    ``allow_loopback_http`` lets plain ``http://`` through for 127.0.0.1/::1/localhost only; it
-    exists for the emulator and tests, never for real hosts.
+    ``allow_loopback_http`` lets loopback hosts (127.0.0.0/8, ::1, localhost) through, over
+    plain ``http://`` too; it exists for the emulator and tests, never for real hosts. Every
+    other address that is not public is always refused. ``timeout`` bounds each network
+    operation, ``deadline`` one whole file (redirects included).
 
     Example:
         .. code-block:: python
@@ -75,6 +89,7 @@ class DownloadPolicy:
     allow_loopback_http: bool = False
     include_previews: bool = False
     timeout: float = 120.0
+    deadline: float = 3600.0
 
     @classmethod
     def for_service(cls, base_url: str | None, **limits: Any) -> DownloadPolicy:
@@ -88,18 +103,62 @@ class DownloadPolicy:
         return cls(allow_loopback_http=loopback, **limits)
 
     def check_url(self, url: str) -> None:
-        """Refuse anything but https (and loopback http when allowed)."""
+        """Refuse anything but https (and loopback http when allowed), and literal addresses
+        that are not public; a host name's addresses are checked when it is connected to."""
         parts = urlsplit(url)
         scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
-        if scheme == "https" and host:
+        if scheme == "http" and not (self.allow_loopback_http and _is_loopback(host)):
+            scheme = ""
+        if scheme not in ("http", "https") or not host:
+            raise InvalidParameterError(
+                "url",
+                f"refusing to download {_shown(url)}",
+                allowed="https URLs (http only for loopback hosts with allow_loopback_http=True)",
+            )
+        try:
+            literal = ipaddress.ip_address(host)
+        except ValueError:
             return
-        if scheme == "http" and self.allow_loopback_http and _is_loopback(host):
+        self.check_address(host, literal)
+
+    def check_address(self, host: str, address: IPAddress) -> None:
+        """Refuse connecting to ``address`` (of ``host``) unless it is a public address."""
+        problem = _address_problem(address)
+        if problem is None or (problem == "loopback" and self.allow_loopback_http):
             return
         raise InvalidParameterError(
             "url",
-            f"refusing to download {_shown(url)}",
-            allowed="https URLs (http only for loopback hosts with allow_loopback_http=True)",
+            f"refusing to download from {host!r}: {address} is a {problem} address",
+            allowed="hosts with public internet addresses only (loopback with "
+            "allow_loopback_http=True)",
         )
+
+
+# Ordered so that the most telling word names an address that several describe.
+_ADDRESS_KINDS = (
+    ("is_unspecified", "unspecified"),
+    ("is_loopback", "loopback"),
+    ("is_link_local", "link-local"),
+    ("is_multicast", "multicast"),
+    ("is_private", "private"),
+    ("is_reserved", "reserved"),
+)
+# NAT64 (RFC 6052): the last 32 bits are an IPv4 address the gateway connects to.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _address_problem(address: IPAddress) -> str | None:
+    """Why ``address`` is no public internet address (``None`` when it is one)."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour
+        if address in _NAT64:
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if embedded is not None:
+            return _address_problem(embedded)
+    for attribute, word in _ADDRESS_KINDS:
+        if getattr(address, attribute):
+            return word
+    return None if address.is_global else "non-global"
 
 
 def _is_loopback(host: str) -> bool:
@@ -117,7 +176,8 @@ def _shown(url: str) -> str:
 
 
 def _safe(text: str, fallback: str) -> str:
-    return _SAFE.sub("_", text).strip("_")[:64] or fallback
+    # No leading "-": a file name must never read as an option to a shell command.
+    return _SAFE.sub("_", text).strip("_-")[:64] or fallback
 
 
 def _extension(url: str, kind: str, content_type: str | None) -> str:
@@ -223,7 +283,13 @@ def _error_for(response: httpx.Response, url: str) -> APIError:
     )
 
 
-def _transport_error(exc: httpx.TransportError, url: str) -> APIConnectionError:
+def _transport_error(
+    exc: httpx.TransportError, url: str, expires_at: float, policy: DownloadPolicy
+) -> APIConnectionError:
+    if time.monotonic() >= expires_at:
+        return APITimeoutError(
+            f"downloading {_shown(url)} took longer than its deadline of {policy.deadline:g}s"
+        )
     return APIConnectionError(f"downloading {_shown(url)} failed: {type(exc).__name__}: {exc}")
 
 
@@ -249,10 +315,14 @@ def _stream_one(
     client: httpx.Client, directory: Path, target: _Target, policy: DownloadPolicy
 ) -> Path:
     url = target.url
+    expires_at = time.monotonic() + policy.deadline
     for _ in range(MAX_REDIRECTS + 1):
         policy.check_url(url)
         try:
-            with client.stream("GET", url, follow_redirects=False) as response:
+            with (
+                guarded(expires_at=expires_at, check_address=policy.check_address),
+                client.stream("GET", url, follow_redirects=False) as response,
+            ):
                 step = _start(response, directory, target, policy)
                 if isinstance(step, str):
                     url = step
@@ -262,7 +332,7 @@ def _stream_one(
                         step.write(chunk)
                 return step.path
         except httpx.TransportError as exc:
-            raise _transport_error(exc, url) from exc
+            raise _transport_error(exc, url, expires_at, policy) from exc
     raise _too_many_redirects(target)
 
 
@@ -270,20 +340,22 @@ async def _astream_one(
     client: httpx.AsyncClient, directory: Path, target: _Target, policy: DownloadPolicy
 ) -> Path:
     url = target.url
+    expires_at = time.monotonic() + policy.deadline
     for _ in range(MAX_REDIRECTS + 1):
         policy.check_url(url)
         try:
-            async with client.stream("GET", url, follow_redirects=False) as response:
-                step = _start(response, directory, target, policy)
-                if isinstance(step, str):
-                    url = step
-                    continue
-                with step:
-                    async for chunk in response.aiter_bytes():
-                        step.write(chunk)
-                return step.path
+            with guarded(expires_at=expires_at, check_address=policy.check_address):
+                async with client.stream("GET", url, follow_redirects=False) as response:
+                    step = _start(response, directory, target, policy)
+                    if isinstance(step, str):
+                        url = step
+                        continue
+                    with step:
+                        async for chunk in response.aiter_bytes():
+                            step.write(chunk)
+                    return step.path
         except httpx.TransportError as exc:
-            raise _transport_error(exc, url) from exc
+            raise _transport_error(exc, url, expires_at, policy) from exc
     raise _too_many_redirects(target)
 
 
@@ -315,7 +387,10 @@ def download(
     """
     policy = policy or DownloadPolicy()
     folder, targets = _plan(result, directory, policy)
-    client = http_client or httpx.Client(timeout=policy.timeout, follow_redirects=False)
+    # A transport of our own: direct connections only (no environment proxy), see above.
+    client = guard_pools(
+        http_client or httpx.Client(transport=httpx.HTTPTransport(), timeout=policy.timeout)
+    )
     try:
         return [
             _save_inline(folder, t, policy)
@@ -338,7 +413,10 @@ async def adownload(
     """Async :func:`download` (file writes are small chunks; the network is awaited)."""
     policy = policy or DownloadPolicy()
     folder, targets = _plan(result, directory, policy)
-    client = http_client or httpx.AsyncClient(timeout=policy.timeout, follow_redirects=False)
+    client = guard_pools(
+        http_client
+        or httpx.AsyncClient(transport=httpx.AsyncHTTPTransport(), timeout=policy.timeout)
+    )
     try:
         return [
             _save_inline(folder, t, policy)

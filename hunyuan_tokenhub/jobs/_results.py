@@ -6,11 +6,15 @@ finished job), so callers and tools never look at a wire format.
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+
+logger = logging.getLogger("hunyuan_tokenhub")
 
 __all__ = ["URL_LIFETIMES", "JobAsset", "JobKind", "JobResult", "JobState", "JobStatus"]
 
@@ -114,20 +118,47 @@ class JobStatus(BaseModel):
         return self.state in ("completed", "failed")
 
 
+# Unix seconds of 5138-11-16: larger values are read as milli-, micro- or nanoseconds.
+_MAX_SECONDS = 1e11
+
+
 def timestamp(value: Any) -> datetime | None:
-    """A Unix-seconds timestamp as an aware UTC datetime (``None`` if absent or malformed)."""
+    """A Unix timestamp as an aware UTC datetime; ``None`` if absent or unusable.
+
+    Seconds, milliseconds, microseconds and nanoseconds are told apart by size. A value that
+    is no timestamp (text, ``nan``, ``inf``, zero or negative) is dropped with a debug
+    log: it is an optional detail and must never cost the result it comes with.
+    """
+    if value is None:
+        return None
+    seconds = _finite_number(value)
+    while seconds is not None and seconds > _MAX_SECONDS:
+        seconds /= 1000
+    if seconds is None or seconds <= 0:
+        logger.debug("ignoring an unusable timestamp in a job answer: %.100r", value)
+        return None
+    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+
+
+def _finite_number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return None
     try:
-        seconds = float(value)
-    except ValueError:
+        number = float(value)
+    except (ValueError, OverflowError):
         return None
-    if seconds <= 0:
+    return number if math.isfinite(number) else None
+
+
+def percentage(value: Any) -> int | None:
+    """A progress value as an int 0-100; ``None`` (with a debug log) if it is no number."""
+    if value is None:
         return None
-    # Some services send milliseconds.
-    if seconds > 1e11:
-        seconds /= 1000
-    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    number = _finite_number(value)
+    if number is None:
+        logger.debug("ignoring an unusable progress in a job answer: %.100r", value)
+        return None
+    return max(0, min(100, round(number)))
 
 
 def expiry(kind: str, finished_at: datetime | None) -> datetime:

@@ -336,7 +336,8 @@ class ToolJobClients:
         self._options = dict(options)
         self._sync = job_client
         self._given_async = async_job_client
-        self._async: PerLoop[AsyncJobClient] = PerLoop()
+        # A loop's client is closed when the loop shuts down (see PerLoop).
+        self._async: PerLoop[AsyncJobClient] = PerLoop(close=lambda client: client.aclose())
         self._lock = threading.Lock()
 
     def sync(self) -> JobClient:

@@ -26,7 +26,7 @@ def test_chat_streams_the_answer_to_stdout(
     assert "2" in result.stdout
     sent = emulator.requests[-1].json
     assert sent["stream"] is True
-    assert sent["model"] == "hunyuan-2.0-instruct-20251111"
+    assert sent["model"] == "deepseek-v4-flash"
     assert sent["messages"] == [
         {"role": "system", "content": "你是一个有帮助的 AI 助手。"},
         {"role": "user", "content": "计算 1+1"},
@@ -222,20 +222,21 @@ def test_models_of_a_generation_kind_show_only_the_fields_it_has(cli: RunCli, ki
     documents = json.loads(cli("models", "--kind", kind, "--json").stdout)
     table = cli("models", "--kind", kind).stdout
 
-    assert all(set(d) == {"id", "kind", "display_name", "documented"} for d in documents)
-    header = table.splitlines()[1]
-    assert "model" in header and "name" in header
-    assert not {"context", "reasoning", "tools", "kind"} & set(header.replace("┃", " ").split())
+    chat_only = {"chat", "embedding", "context_window", "max_output_tokens"}
+    assert documents and all(not chat_only & set(d) for d in documents)
+    header = set(table.splitlines()[1].replace("┃", " ").split())
+    assert {"model", "name"} <= header
+    assert not {"context", "thinking", "tools", "kind"} & header
 
 
-def test_chat_models_show_their_context_reasoning_and_tools(cli: RunCli) -> None:
+def test_chat_models_show_their_context_thinking_and_tools(cli: RunCli) -> None:
     table = cli("models", "--kind", "chat").stdout
 
     assert set(table.splitlines()[1].replace("┃", " ").split()) == {
-        "model", "name", "context", "reasoning", "tools"
+        "model", "name", "status", "context", "thinking", "tools"
     }  # fmt: skip
     documents = json.loads(cli("models", "--kind", "chat", "--json").stdout)
-    assert all("context_window" in d and "reasoning" in d for d in documents)
+    assert all("context_window" in d and "chat" in d for d in documents)
 
 
 def test_help_shows_flags_as_flags_and_is_never_cut(cli: RunCli) -> None:
@@ -287,3 +288,29 @@ def test_help_and_version_load_no_http_client_models_or_jobs(argv: list[str]) ->
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_models_remote_shows_the_gateway_list_beside_the_data(
+    cli_on_emulator: RunCli, emulator: TokenHubEmulator
+) -> None:
+    result = cli_on_emulator("models", "--kind", "chat", "--remote", "--json")
+
+    assert result.exit_code == ExitCode.OK, result.output
+    document = json.loads(result.stdout)
+    assert [m["id"] for m in document["local"]] == [m.id for m in list_models("chat")]
+    remote = {m["id"]: m for m in document["remote"]}
+    assert remote["kimi-k2.6"]["status"] == "online"
+    assert emulator.requests[-1].method == "GET"
+    assert emulator.requests[-1].path == "/v1/models"
+
+
+def test_chat_thinking_switch_and_effort(
+    cli_on_emulator: RunCli, emulator: TokenHubEmulator
+) -> None:
+    result = cli_on_emulator(
+        "chat", "hi", "--model", "glm-5.2", "--no-thinking", "--reasoning-effort", "low"
+    )
+
+    assert result.exit_code == ExitCode.OK, result.output
+    sent = emulator.requests[-1].json
+    assert sent["thinking"] == {"type": "disabled"} and sent["reasoning_effort"] == "low"

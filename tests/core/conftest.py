@@ -8,6 +8,9 @@ from hunyuan_tokenhub import TokenHubClient
 from hunyuan_tokenhub._retry import RetryPolicy
 from hunyuan_tokenhub.emulator import TokenHubEmulator
 from tests.core._support import API_KEY
+from tests.redis_server import redis_server_url, redis_url
+
+__all__ = ["redis_server_url", "redis_url"]  # the examples of Redis-backed classes need them
 
 
 @pytest.fixture

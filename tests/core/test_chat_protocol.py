@@ -12,9 +12,7 @@ from hunyuan_tokenhub._chat import (
     ChatUsage,
     InvalidToolCall,
     ToolCall,
-    apply_reasoning_passback,
     build_chat_payload,
-    build_chat_request,
     format_assistant_message,
     format_tool_call,
     json_object_from_text,
@@ -22,7 +20,6 @@ from hunyuan_tokenhub._chat import (
     parse_completion,
     parse_tool_call,
     parse_usage,
-    resolve_reasoning_passback,
 )
 from hunyuan_tokenhub._exceptions import APIError, InvalidParameterError
 
@@ -224,62 +221,6 @@ def test_assistant_tool_call_message_has_null_content_as_documented() -> None:
     }
     assert format_assistant_message(None) == {"role": "assistant", "content": ""}
     assert format_assistant_message("hi", [call])["content"] == "hi"
-
-
-def _history() -> list[dict[str, Any]]:
-    call = format_tool_call("c1", "get_weather", {"city": "北京"})
-    return [
-        {"role": "user", "content": "q1"},
-        format_assistant_message("a1", reasoning_content="r-old"),
-        {"role": "user", "content": "q2"},
-        format_assistant_message("", [call], reasoning_content="r-tool"),
-        {"role": "tool", "tool_call_id": "c1", "content": "晴"},
-        format_assistant_message("done", reasoning_content="r-final"),
-    ]
-
-
-def _reasoning(messages: list[dict[str, Any]]) -> list[str | None]:
-    return [m.get("reasoning_content") for m in messages]
-
-
-def test_reasoning_passback_policies() -> None:
-    history = _history()
-    assert _reasoning(apply_reasoning_passback(history, "never")) == [None] * 6
-    assert _reasoning(apply_reasoning_passback(history, "always")) == [
-        None, "r-old", None, "r-tool", None, "r-final",
-    ]  # fmt: skip
-    assert _reasoning(apply_reasoning_passback(history, "tool_turns")) == [
-        None, None, None, "r-tool", None, None,
-    ]  # fmt: skip
-    # The input is not modified.
-    assert history[1]["reasoning_content"] == "r-old"
-
-
-def test_tool_turns_only_inside_the_current_user_turn() -> None:
-    history = [*_history(), {"role": "user", "content": "q3"}]
-    assert _reasoning(apply_reasoning_passback(history, "tool_turns")) == [None] * 7
-
-
-def test_tool_turns_end_at_a_late_system_message_as_at_a_user_message() -> None:
-    # The late system message is sent as a user message, so it ends the tool loop as one.
-    history = [*_history()[:5], {"role": "system", "content": "answer now"}]
-    assert _reasoning(apply_reasoning_passback(history, "tool_turns")) == [None] * 6
-    leading_system = [{"role": "system", "content": "be brief"}, *_history()[2:5]]
-    assert _reasoning(apply_reasoning_passback(leading_system, "tool_turns")) == [
-        None, None, "r-tool", None,
-    ]  # fmt: skip
-
-
-def test_reasoning_passback_policy_resolution() -> None:
-    assert resolve_reasoning_passback("deepseek-r1-0528") == "never"
-    assert resolve_reasoning_passback("kimi-k2-thinking-turbo") == "tool_turns"
-    assert resolve_reasoning_passback("ep-custom123") == "tool_turns"
-    assert resolve_reasoning_passback("deepseek-r1-0528", "always") == "always"
-    with pytest.raises(InvalidParameterError, match="reasoning_passback") as caught:
-        resolve_reasoning_passback("glm-5", "sometimes")
-    assert "tool_turns" in str(caught.value)
-    with pytest.raises(InvalidParameterError):
-        apply_reasoning_passback(_history(), "sometimes")  # type: ignore[arg-type]
 
 
 # -------------------------------------------------------------------------- responses
@@ -617,19 +558,6 @@ def test_arguments_sent_as_an_object_are_serialised() -> None:
 )
 def test_odd_chunks_add_nothing_instead_of_raising(chunk: dict[str, Any]) -> None:
     assert ChatStreamNormalizer().feed(chunk) is None
-
-
-def test_build_chat_request_applies_the_catalogue_policy_unless_overridden() -> None:
-    history = _history()
-    default = build_chat_request("kimi-k2-thinking-turbo", history, {"temperature": 1})
-    assert _reasoning(default["messages"]) == [None, None, None, "r-tool", None, None]
-    assert default["temperature"] == 1
-    never = build_chat_request("deepseek-r1-0528", history)
-    assert _reasoning(never["messages"]) == [None] * 6
-    always = build_chat_request("deepseek-r1-0528", history, reasoning_passback="always")
-    assert _reasoning(always["messages"]) == [None, "r-old", None, "r-tool", None, "r-final"]
-    with pytest.raises(InvalidParameterError, match="reasoning_passback"):
-        build_chat_request("glm-5", history, reasoning_passback="sometimes")
 
 
 def test_finished_stream_as_one_completion_body() -> None:

@@ -43,6 +43,7 @@ FOREIGN_ENV = (
     "TENCENTCLOUD_SECRET_ID",
     "TENCENTCLOUD_SECRET_KEY",
     "TENCENTCLOUD_REGION",
+    "HUNYUAN_JOB_SLOTS_URL",
 )
 # The directive, then every line indented deeper than it (blank lines included).
 _CODE_BLOCK = re.compile(
@@ -125,8 +126,12 @@ def example_environment(
 
 @pytest.mark.usefixtures("example_environment")
 @pytest.mark.parametrize(("cls", "index"), EXAMPLES)
-def test_example_runs(cls: type, index: int) -> None:
+def test_example_runs(
+    cls: type, index: int, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
     source = _example_blocks(cls)[index]
+    if "REDIS_URL" in source:  # an example of limits shared through Redis: a real server
+        monkeypatch.setenv("REDIS_URL", request.getfixturevalue("redis_url"))
     code = compile(source, f"<{cls.__qualname__} example {index}>", "exec")
     exec(code, {"__name__": "__main__"})
 

@@ -24,12 +24,13 @@ from tests.core._support import API_KEY, CHAT
 
 CHAT_ROUTE = "/v1/chat/completions"
 
-# The documented table (TOKENHUB_API.md §1.1 错误码).
+# The emulator's default error code per status: TokenHub's gateway codes where a real body
+# is public (403002 plan gating, 429006 busy/rate limit), the April 2026 doc's names otherwise.
 DOCUMENTED = [
     (400, "invalid_request_error", BadRequestError),
     (401, "authentication_error", AuthenticationError),
-    (403, "model_not_available", PermissionDeniedError),
-    (429, "rate_limit_exceeded", RateLimitError),
+    (403, "403002", PermissionDeniedError),
+    (429, "429006", RateLimitError),
     (500, "engine_server_error", InternalServerError),
     (503, "service_unavailable", ServiceUnavailableError),
 ]
@@ -65,12 +66,13 @@ def test_wrong_key_is_an_authentication_error(emulator: TokenHubEmulator) -> Non
     assert "sk-wrong-key-abcdef" not in repr(info.value.body)
 
 
-def test_unknown_model_is_permission_denied(
+def test_unknown_model_is_the_gateways_400004(
     emulator: TokenHubEmulator, client: TokenHubClient
 ) -> None:
-    with pytest.raises(PermissionDeniedError) as info:
+    with pytest.raises(BadRequestError) as info:
         client.chat_completions({**CHAT, "model": "no-such-model"})
-    assert info.value.code == "model_not_available"
+    assert (info.value.status_code, info.value.code) == (400, "400004")
+    assert "no-such-model" in info.value.message
 
 
 def test_error_shapes_from_other_families() -> None:

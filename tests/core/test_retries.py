@@ -73,7 +73,7 @@ def test_rate_limit_error_after_retries_carries_retry_after(
     with pytest.raises(RateLimitError) as info:
         client.chat_completions(CHAT)
     assert info.value.retry_after == 1.0
-    assert info.value.code == "rate_limit_exceeded"
+    assert info.value.code == "429006"
     assert chat_requests(emulator) == 3
 
 
@@ -89,12 +89,50 @@ def test_400_is_not_retried(
     assert recorded_delays == []
 
 
-def test_dropped_connection_is_retried_for_chat(
+def test_a_chat_request_that_reached_the_server_is_not_resent_by_default(
     emulator: TokenHubEmulator, client: TokenHubClient, recorded_delays: list[float]
 ) -> None:
+    # The body was sent, the answer never came: the generation may be billed already.
     emulator.faults.add(route=CHAT_ROUTE, drop_connection=True, times=1)
-    assert client.chat_completions(CHAT)["choices"]
+    with pytest.raises(APIConnectionError):
+        client.chat_completions(CHAT)
+    emulator.faults.add(route=CHAT_ROUTE, drop_connection=True, times=1)
+    with pytest.raises(APIConnectionError):
+        list(client.stream_chat_completions(CHAT))
     assert chat_requests(emulator) == 2
+    assert recorded_delays == []
+
+
+def test_a_sent_chat_request_is_resent_when_the_user_opts_in(
+    emulator: TokenHubEmulator, recorded_delays: list[float]
+) -> None:
+    emulator.faults.add(route=CHAT_ROUTE, drop_connection=True, times=1)
+    with TokenHubClient(
+        api_key=API_KEY, base_url=emulator.base_url, retry_sent_chat_requests=True
+    ) as client:
+        assert client.chat_completions(CHAT)["choices"]
+    assert chat_requests(emulator) == 2
+
+
+def test_a_chat_request_that_never_left_is_retried(
+    emulator: TokenHubEmulator, recorded_delays: list[float]
+) -> None:
+    # Nothing listens on the unreachable URL: the connection fails before any byte is sent.
+    with TokenHubClient(
+        api_key=API_KEY, base_url=emulator.unreachable_base_url, max_retries=2
+    ) as client:
+        with pytest.raises(APIConnectionError):
+            client.chat_completions(CHAT)
+    assert len(recorded_delays) == 2
+
+
+def test_job_queries_are_retried_after_a_dropped_connection(
+    emulator: TokenHubEmulator, client: TokenHubClient, recorded_delays: list[float]
+) -> None:
+    emulator.faults.add(route="/v1/api/image/query", drop_connection=True, times=1)
+    job_id = client.post_json("/api/image/submit", IMAGE_JOB, submit=True)["id"]
+    client.post_json("/api/image/query", {"model": "hy-image-v3.0", "id": job_id})
+    assert chat_requests(emulator, "/v1/api/image/query") == 2
 
 
 def test_submit_not_retried_after_server_may_have_accepted(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from pydantic import SecretStr
 
@@ -53,10 +54,33 @@ def test_international_region_from_argument_and_environment() -> None:
     assert from_env.fallback_base_urls == ("https://tokenhub-intl.tencentmaas.cn/v1",)
 
 
+@pytest.mark.parametrize(
+    ("region", "primary", "backup"),
+    [
+        (
+            "ap-guangzhou",
+            "https://tokenhub.tencentcloudmaas.com/v1",
+            "https://tokenhub.tencentcloudmaas.tech/v1",
+        ),
+        (
+            "AP-Singapore",
+            "https://tokenhub-intl.tencentcloudmaas.com/v1",
+            "https://tokenhub-intl.tencentcloudmaas.tech/v1",
+        ),
+    ],
+)
+def test_international_site_regions_have_their_tech_backup(
+    region: str, primary: str, backup: str
+) -> None:
+    settings = resolve_settings(api_key="k", region=region, env={})
+    assert (settings.base_url, settings.fallback_base_urls) == (primary, (backup,))
+
+
 def test_unknown_region_is_rejected_with_allowed_values() -> None:
     with pytest.raises(ConfigurationError) as info:
         resolve_settings(api_key="k", region="eu", env={})
-    assert "cn" in str(info.value) and "intl" in str(info.value)
+    for region in ("cn", "intl", "ap-guangzhou", "ap-singapore"):
+        assert region in str(info.value)
 
 
 def test_explicit_base_url_has_no_fallback_unless_given() -> None:
@@ -99,7 +123,27 @@ def test_invalid_settings_name_the_setting(kwargs: dict[str, object], fragment: 
 def test_defaults() -> None:
     settings = resolve_settings(api_key="k", env={})
     assert settings.max_retries == 2
-    assert settings.timeout == 60.0
+    # Long enough for a reasoning model's answer (OpenAI's SDK uses the same 600 s).
+    assert settings.timeout == 600.0
+    assert settings.stream_idle_timeout == 600.0
+    assert settings.phase_timeouts == httpx.Timeout(600.0)
+    assert settings.retry_sent_chat_requests is False
+
+
+def test_timeout_as_seconds_or_as_httpx_timeout() -> None:
+    seconds = resolve_settings(api_key="k", timeout=30, stream_idle_timeout=5, env={})
+    assert (seconds.timeout, seconds.stream_idle_timeout) == (30.0, 5.0)
+    assert seconds.phase_timeouts == httpx.Timeout(30.0)
+    # Per-phase control: the overall deadline is the longest phase, the idle limit the read.
+    phases = httpx.Timeout(10.0, read=120.0)
+    settings = resolve_settings(api_key="k", timeout=phases, env={})
+    assert settings.phase_timeouts is phases
+    assert (settings.timeout, settings.stream_idle_timeout) == (120.0, 120.0)
+    for bad in ("30", float("inf"), float("nan"), -1, httpx.Timeout(5.0, read=0.0)):
+        with pytest.raises(ConfigurationError, match="timeout"):
+            resolve_settings(api_key="k", timeout=bad, env={})  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match="stream_idle_timeout"):
+        resolve_settings(api_key="k", stream_idle_timeout=0, env={})
 
 
 def test_hosts_table_matches_the_docs() -> None:

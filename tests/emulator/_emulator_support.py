@@ -52,9 +52,12 @@ def merge_tool_calls(chunks: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def error_of(response: httpx.Response) -> dict[str, Any]:
+    """The ``error`` object of TokenHub's error body, its shape checked."""
     body = response.json()
-    assert set(body) == {"error", "request_id"}
-    assert body["request_id"] == response.headers["x-request-id"]
+    assert set(body) == {"error"}
     error: dict[str, Any] = body["error"]
-    assert {"message", "type", "code"} <= set(error)
+    assert {"message", "message_zh", "code", "type", "request_id"} <= set(error)
+    assert set(error) <= {"message", "message_zh", "code", "type", "source", "request_id"}
+    assert error["request_id"] == response.headers["x-request-id"]
+    assert error.get("source", "gateway") in ("client", "gateway", "upstream")
     return error

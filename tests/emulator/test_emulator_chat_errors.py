@@ -1,4 +1,4 @@
-"""Auth and the documented error codes, in the OpenAI-style error shape."""
+"""Auth, request validation and unknown models, in TokenHub's error body."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
-from hunyuan_tokenhub.emulator import MISSING_REASONING_MESSAGE, TokenHubEmulator
-from tests.emulator._emulator_support import CHAT_MODEL, THINKING_MODEL, chat, error_of, user
+from hunyuan_tokenhub.emulator import UNKNOWN_MODEL_CODE, TokenHubEmulator
+from tests.emulator._emulator_support import CHAT_MODEL, chat, error_of, user
 
 WEATHER_CALL = {
     "id": "call_abc123",
@@ -27,6 +27,7 @@ def test_wrong_key_is_401_authentication_error(emu: TokenHubEmulator) -> None:
     assert response.status_code == 401
     error = error_of(response)
     assert error["type"] == error["code"] == "authentication_error"
+    assert error["source"] == "gateway"
     assert "wrong-key" not in response.text
 
 
@@ -56,7 +57,7 @@ def test_without_api_key_any_bearer_key_is_accepted() -> None:
 
 
 @pytest.mark.parametrize(
-    ("payload", "param"),
+    ("payload", "named"),
     [
         ({"messages": [user("hi")]}, "model"),
         ({"model": CHAT_MODEL}, "messages"),
@@ -87,18 +88,18 @@ def test_without_api_key_any_bearer_key_is_accepted() -> None:
                 "model": CHAT_MODEL,
                 "messages": [user("hi"), {"role": "assistant", "content": "hello"}],
             },
-            "messages[1].role",
+            "last message",
         ),
         (
             {"model": CHAT_MODEL, "messages": [{"role": "robot", "content": "x"}]},
-            "messages[0].role",
+            "'messages[0].role'",
         ),
         (
             {
                 "model": CHAT_MODEL,
                 "messages": [user("hi"), {"role": "tool", "tool_call_id": "nope", "content": "x"}],
             },
-            "messages[1].tool_call_id",
+            "tool_call_id",
         ),
         (
             {
@@ -109,7 +110,7 @@ def test_without_api_key_any_bearer_key_is_accepted() -> None:
                     user("and?"),
                 ],
             },
-            "messages[1].tool_calls",
+            "tool_calls",
         ),
         (
             {
@@ -117,19 +118,20 @@ def test_without_api_key_any_bearer_key_is_accepted() -> None:
                 "messages": [user("hi")],
                 "tools": [{"type": "function", "function": {"name": "bad name!"}}],
             },
-            "tools[0].function.name",
+            "'tools[0].function.name'",
         ),
     ],
 )
 def test_bad_parameters_are_400_naming_the_parameter(
-    client: httpx.Client, payload: dict[str, Any], param: str
+    client: httpx.Client, payload: dict[str, Any], named: str
 ) -> None:
     response = client.post("/chat/completions", json=payload)
 
     assert response.status_code == 400
     error = error_of(response)
     assert error["code"] == error["type"] == "invalid_request_error"
-    assert error["param"] == param
+    assert error["source"] == "client"
+    assert named in error["message"]
 
 
 def test_invalid_json_body_is_400(client: httpx.Client) -> None:
@@ -141,19 +143,26 @@ def test_invalid_json_body_is_400(client: httpx.Client) -> None:
     assert "not valid JSON" in error_of(response)["message"]
 
 
-def test_unknown_model_is_403_model_not_available(client: httpx.Client) -> None:
+def test_unknown_model_is_the_gateways_400004(client: httpx.Client) -> None:
     response = chat(client, model="gpt-4o", messages=[user("hi")])
 
-    assert response.status_code == 403
-    assert error_of(response)["code"] == "model_not_available"
+    assert response.status_code == 400
+    error = error_of(response)
+    # The real body (Hy3 quickstart) carries no "source".
+    assert set(error) == {"message", "message_zh", "code", "type", "request_id"}
+    assert (error["code"], error["type"]) == (UNKNOWN_MODEL_CODE, "gateway_error")
+    assert error["message"].startswith("The model or service ID gpt-4o does not exist")
+    assert error["message_zh"] == "请求中的模型或服务 ID gpt-4o 不存在,请检查服务 ID 是否正确。"
 
 
 def test_generation_model_is_not_a_chat_model(client: httpx.Client) -> None:
-    assert chat(client, model="hy-image-v3.0", messages=[user("hi")]).status_code == 403
+    response = chat(client, model="hy-image-v3.0", messages=[user("hi")])
+    assert response.status_code == 400
+    assert error_of(response)["code"] == UNKNOWN_MODEL_CODE
 
 
 def test_extra_chat_models_can_be_enabled(emu: TokenHubEmulator, client: httpx.Client) -> None:
-    assert chat(client, model="my-model", messages=[user("hi")]).status_code == 403
+    assert chat(client, model="my-model", messages=[user("hi")]).status_code == 400
     emu.extra_chat_models.add("my-model")
     assert chat(client, model="My-Model", messages=[user("hi")]).status_code == 200
 
@@ -165,32 +174,7 @@ def test_custom_service_ids_and_any_case_are_accepted(client: httpx.Client) -> N
     assert response.json()["model"] == "DeepSeek-V3.2"
 
 
-def _tool_turn(reasoning: str | None) -> list[dict[str, Any]]:
-    assistant: dict[str, Any] = {"role": "assistant", "content": None, "tool_calls": [WEATHER_CALL]}
-    if reasoning is not None:
-        assistant["reasoning_content"] = reasoning
-    return [
-        user("北京今天天气怎么样?"),
-        assistant,
-        {"role": "tool", "tool_call_id": "call_abc123", "content": '{"temperature": 22}'},
-    ]
-
-
-def test_tool_turn_passback_requires_reasoning_content(client: httpx.Client) -> None:
-    missing = chat(client, model=THINKING_MODEL, messages=_tool_turn(None))
-
-    assert missing.status_code == 400
-    assert error_of(missing)["message"] == MISSING_REASONING_MESSAGE
-    assert chat(client, model=THINKING_MODEL, messages=_tool_turn("thinking")).status_code == 200
-
-
-def test_tool_turn_passback_only_applies_to_the_current_user_turn(client: httpx.Client) -> None:
-    messages = [*_tool_turn(None), {"role": "assistant", "content": "22 degrees"}, user("thanks")]
-
-    assert chat(client, model=THINKING_MODEL, messages=messages).status_code == 200
-
-
-def test_never_passback_model_rejects_reasoning_content(client: httpx.Client) -> None:
+def test_deepseek_reasoner_rejects_reasoning_content_in_input(client: httpx.Client) -> None:
     messages = [
         user("hi"),
         {"role": "assistant", "content": "hello", "reasoning_content": "greeting"},
@@ -199,7 +183,9 @@ def test_never_passback_model_rejects_reasoning_content(client: httpx.Client) ->
     response = chat(client, model="deepseek-r1-0528", messages=messages)
 
     assert response.status_code == 400
-    assert error_of(response)["param"] == "messages[1].reasoning_content"
+    error = error_of(response)
+    assert "messages[1]" in error["message"]
+    assert error["source"] == "upstream"
     messages[1].pop("reasoning_content")
     assert chat(client, model="deepseek-r1-0528", messages=messages).status_code == 200
 

@@ -40,8 +40,8 @@ def stream_lines(client: httpx.Client) -> list[str]:
     [
         (400, "invalid_request_error"),
         (401, "authentication_error"),
-        (403, "model_not_available"),
-        (429, "rate_limit_exceeded"),
+        (403, "403002"),
+        (429, "429006"),
         (500, "engine_server_error"),
         (502, "engine_server_error"),
         (503, "service_unavailable"),
@@ -173,11 +173,35 @@ def test_stream_error_sends_an_error_object(emu: TokenHubEmulator, client: httpx
     lines = stream_lines(client)
     data = [json.loads(line[6:]) for line in lines if line.startswith("data: ")]
     assert len(data) == 3 and "choices" in data[0] and "choices" in data[1]
-    assert data[2]["error"] == {
-        "message": "overloaded",
-        "type": "engine_server_error",
-        "code": "service_unavailable",
+    assert data[2] == {
+        "error": {
+            "message": "overloaded",
+            "message_zh": "overloaded",
+            "code": "service_unavailable",
+            "type": "engine_server_error",
+            "source": "upstream",
+            "request_id": data[2]["error"]["request_id"],
+        }
     }
+
+
+def test_rate_limit_inside_a_stream_has_the_gateway_shape(
+    emu: TokenHubEmulator, client: httpx.Client
+) -> None:
+    emu.faults.add(
+        route=CHAT_ROUTE,
+        stream_error={"type": "rate_limit_error", "code": "429006", "source": "gateway"},
+        after_chunks=1,
+    )
+
+    lines = stream_lines(client)
+    error = json.loads(lines[-1][6:])["error"]
+    assert (error["type"], error["code"], error["source"]) == (
+        "rate_limit_error",
+        "429006",
+        "gateway",
+    )
+    assert error["request_id"]
 
 
 def test_requests_are_recorded(emu: TokenHubEmulator, client: httpx.Client) -> None:
@@ -356,10 +380,10 @@ def test_command_line_serves_until_interrupted() -> None:
 
 
 def test_faults_apply_to_paths_without_a_route(emu: TokenHubEmulator, client: httpx.Client) -> None:
-    emu.faults.add(route="/v1/models", status=503, times=1)
+    emu.faults.add(route="/v1/nothing-here", status=503, times=1)
 
-    assert client.get("/models").status_code == 503
-    assert client.get("/models").status_code == 404
+    assert client.get("/nothing-here").status_code == 503
+    assert client.get("/nothing-here").status_code == 404
 
 
 def test_request_log_can_be_capped(tokenhub_api_key: str) -> None:

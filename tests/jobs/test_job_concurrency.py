@@ -143,12 +143,13 @@ def test_limits_must_be_positive(limits: object) -> None:
 
 def test_slot_wait_times_out_without_submitting(emulator: TokenHubEmulator) -> None:
     slots = JobSlots()
-    slots.acquire("hy-image-v3.0", default_limit=1, timeout=None)
+    lease = slots.acquire("hy-image-v3.0", default_limit=1, timeout=None)
     with JobClient(base_url=emulator.base_url, slots=slots, **CLIENT_OPTIONS) as client:  # type: ignore[arg-type]
         from hunyuan_tokenhub.jobs import SubmitTimeoutError
 
         with pytest.raises(SubmitTimeoutError, match="no free job slot"):
             client.generate("hy-image-v3.0", prompt="x", timeout=0.05)
     assert not emulator.requests
-    slots.release("hy-image-v3.0")
+    lease.release()
+    lease.release()  # a second release gives nothing back twice
     assert slots.active("hy-image-v3.0") == 0

@@ -31,7 +31,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_defaults() -> None:
     llm = ChatHunyuan(api_key="k")
-    assert llm.model_name == "hunyuan-2.0-instruct-20251111"
+    assert llm.model_name == "deepseek-v4-flash"
     assert isinstance(llm.api_key, SecretStr)
     assert llm.stream_usage is True
     assert llm.streaming is False
@@ -265,18 +265,23 @@ def test_instances_share_one_connection_pool(make_llm: Callable[..., ChatHunyuan
     assert first._sync_client()._http is second._sync_client()._http
 
 
-def test_model_profile_comes_from_the_catalogue() -> None:
+def test_model_profile_comes_from_the_model_data() -> None:
+    # deepseek-v3.2's thinking default is contradicted between two official pages, so it may
+    # be thinking: no forced tool choice unless thinking is switched off.
     profile = ChatHunyuan(api_key="k", model="deepseek-v3.2").profile
     assert profile is not None
     assert (profile["max_input_tokens"], profile["tool_calling"], profile["tool_choice"]) == (
         128_000,
         True,
-        True,
+        False,
     )
-    assert profile["reasoning_output"] is False
-    thinking = ChatHunyuan(api_key="k", model="kimi-k2-thinking-turbo").profile
-    assert thinking is not None
-    assert thinking["reasoning_output"] is True and thinking["tool_choice"] is False
+    assert profile["reasoning_output"] is True and profile["image_inputs"] is False
+    plain = ChatHunyuan(api_key="k", model="deepseek-v3.2", thinking=False).profile
+    assert plain is not None
+    assert plain["tool_choice"] is True and plain["reasoning_output"] is False
+    vision = ChatHunyuan(api_key="k", model="kimi-k2.6").profile
+    assert vision is not None
+    assert vision["image_inputs"] is True and vision["tool_choice"] is False
     assert ChatHunyuan(api_key="k", profile={"max_input_tokens": 5}).profile == {
         "max_input_tokens": 5
     }

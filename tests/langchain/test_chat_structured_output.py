@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -12,10 +13,12 @@ from langchain_core.messages import AIMessage
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
-from hunyuan_tokenhub import InvalidParameterError, get_model_info, list_models
+from hunyuan_tokenhub import InvalidParameterError, get_model_info
+from hunyuan_tokenhub._thinking import forced_tool_choice_allowed
 from hunyuan_tokenhub.emulator import TokenHubEmulator
 from langchain_hunyuan import ChatHunyuan
 from tests.langchain._support import last_body
+from tests.multi_turn_cases import CASES
 
 MakeLLM = Callable[..., ChatHunyuan]
 PROMPT = "Tell me a joke about cats. Reply with JSON keys 'setup' and 'punchline'."
@@ -44,19 +47,22 @@ JOKE_SCHEMA: dict[str, Any] = {
 }
 
 
-@pytest.mark.parametrize("model", [m.id for m in list_models("chat")])
-def test_default_method_works_on_every_listed_model(
-    make_llm: MakeLLM, emulator: TokenHubEmulator, model: str
+@pytest.mark.parametrize(("model", "thinking"), CASES)
+def test_default_method_works_on_every_model(
+    make_llm: MakeLLM, emulator: TokenHubEmulator, model: str, thinking: bool | None
 ) -> None:
-    joke = make_llm(model=model).with_structured_output(Joke).invoke(PROMPT)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # retired models warn; they are still served here
+        llm = make_llm(model=model, thinking=thinking)
+    joke = llm.with_structured_output(Joke).invoke(PROMPT)
     assert isinstance(joke, Joke) and joke.setup and joke.punchline
     body = last_body(emulator)
     info = get_model_info(model)
     assert info.structured_output_method == "function_calling"
-    # Thinking models may reject a forced tool_choice, so they get "auto".
+    # While thinking may be on, the gateway takes only tool_choice auto/none.
     expected = (
         {"type": "function", "function": {"name": "Joke"}}
-        if info.supports_forced_tool_choice
+        if forced_tool_choice_allowed(info, thinking)
         else "auto"
     )
     assert body["tool_choice"] == expected

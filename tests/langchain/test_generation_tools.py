@@ -295,7 +295,7 @@ def test_region_reaches_the_job_client_and_a_bad_one_fails_at_construction() -> 
     toolkit = HunyuanGenerationToolkit(api_key="k", region="intl", include=("3d",))
     (tool_3d,) = toolkit.get_tools()
     assert tool_3d._sync()._http.settings.base_url == HOSTS["intl"][0]  # type: ignore[attr-defined]
-    with pytest.raises(ValueError, match="region must be one of cn, intl"):
+    with pytest.raises(ValueError, match="region must be one of ap-guangzhou, ap-singapore, cn, intl"):
         HunyuanImageGenerationTool(api_key="k", region="eu")
 
 

@@ -18,7 +18,7 @@ from llama_index.core.tools import FunctionTool
 from pydantic import BaseModel, Field
 
 from hunyuan_tokenhub import BadRequestError, InvalidParameterError
-from hunyuan_tokenhub.emulator import MISSING_REASONING_MESSAGE, TokenHubEmulator
+from hunyuan_tokenhub.emulator import KIMI_MISSING_REASONING, TokenHubEmulator
 from llama_index_hunyuan import Hunyuan
 from tests.llama_index._support import EventRecorder, chat_bodies, recording_events
 
@@ -276,7 +276,7 @@ def test_models_that_reject_reasoning_never_get_it_back(
 
 
 def test_passback_override_is_applied(make_llm: MakeLLM) -> None:
-    with pytest.raises(BadRequestError, match=MISSING_REASONING_MESSAGE):
+    with pytest.raises(BadRequestError, match=KIMI_MISSING_REASONING.format(index=1)):
         _tool_loop(make_llm("kimi-k2-thinking-turbo", reasoning_passback="never"))
 
 

@@ -26,7 +26,7 @@ from .._requests import (
     YoutuImageToVideoRequest,
     YoutuTemplateToVideoRequest,
 )
-from .._results import JobAsset, JobKind, JobResult, JobStatus, expiry, timestamp
+from .._results import JobAsset, JobKind, JobResult, JobStatus, expiry, percentage, timestamp
 from .._status import find_error, normalize_state
 from ._base import Endpoint, HTTPCall, JobBackend, ModelRoute, WireFormat
 
@@ -94,15 +94,6 @@ def _answer_error(what: str, body: Mapping[str, Any]) -> APIError:
     )
 
 
-def _progress(value: Any) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        return None
-    try:
-        return max(0, min(100, round(float(value))))
-    except ValueError:
-        return None
-
-
 class TokenHubWireFormat(WireFormat):
     """TokenHub's OpenAI-style job protocol, shared by every generation model."""
 
@@ -147,7 +138,7 @@ class TokenHubWireFormat(WireFormat):
             job_id=job_id,
             model=route.model,
             state=state,
-            progress=100 if state == "completed" else _progress(body.get("progress")),
+            progress=100 if state == "completed" else percentage(body.get("progress")),
             raw_status=None if raw_status is None else str(raw_status),
             error_code=code,
             error_message=message,
