@@ -32,18 +32,28 @@ _CORE = {"hunyuan_tokenhub", "httpx", "pydantic"}
 _LANGCHAIN = {"langchain_hunyuan", "langchain_core"}
 _LLAMA_INDEX = {"llama_index_hunyuan", "llama_index"}
 _CLI = {"typer", "rich"}
+_REDIS = {"redis"}
 # What each extra makes importable (pyproject.toml's optional dependencies).
 EXTRA_MODULES: dict[str | None, set[str]] = {
     None: _CORE,
     "langchain": _CORE | _LANGCHAIN,
     "llama-index": _CORE | _LLAMA_INDEX,
     "cli": _CORE | _CLI,
-    "all": _CORE | _LANGCHAIN | _LLAMA_INDEX | _CLI,
-    "examples": _CORE | _LANGCHAIN | _LLAMA_INDEX | _CLI | {"langchain", "langgraph", "rank_bm25"},
+    "redis": _CORE | _REDIS,
+    "all": _CORE | _LANGCHAIN | _LLAMA_INDEX | _CLI | _REDIS,
+    "examples": _CORE
+    | _LANGCHAIN
+    | _LLAMA_INDEX
+    | _CLI
+    | _REDIS
+    | {"langchain", "langgraph", "rank_bm25"},
 }
 # Blocks that talk to services other than TokenHub, which TOKENHUB_BASE_URL does not redirect:
 # checked for their imports only.
-NOT_RUN = {"README.md: Other Hunyuan endpoints": "needs Tencent Cloud API 3.0, aiart and ai3d credentials"}
+NOT_RUN = {
+    "README.md: Other Hunyuan endpoints": "needs Tencent Cloud API 3.0, aiart and ai3d credentials",
+    "README.md: Many workers": "needs a Redis server at the URL it names",
+}
 
 
 def readme_blocks() -> Iterator[tuple[str, str | None, str]]:

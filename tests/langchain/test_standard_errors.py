@@ -21,6 +21,8 @@ from hunyuan_tokenhub import (
     BadRequestError,
     ContextLengthExceededError,
     InternalServerError,
+    ModelNotEnabledError,
+    ModelNotFoundError,
     PermissionDeniedError,
     RateLimitError,
     StreamError,
@@ -62,7 +64,8 @@ CASES: list[tuple[dict[str, Any], type[Exception], str, bool]] = [
         False,
     ),
     ({"status": 401}, AuthenticationError, "ModelAuthenticationError", False),
-    ({"status": 403}, PermissionDeniedError, "ModelNotFoundError", False),
+    ({"status": 400, "code": "400004"}, ModelNotFoundError, "ModelNotFoundError", False),
+    ({"status": 403, "code": "403002"}, ModelNotEnabledError, "ModelNotFoundError", False),
     (
         {"status": 403, "code": "forbidden"},
         PermissionDeniedError,
