@@ -8,8 +8,9 @@ Usage (from the repository root)::
     python -m benchmarks.run --only chat,stream --skip-loopback
 
 Scenarios: ``chat`` (1), ``stream`` (2), ``llama_index`` (3), ``concurrency`` (4), ``jobs`` (5),
-``footprint`` (6: import time and streaming memory). Chat scenarios run in process (a mock
-transport) and over loopback (the emulator in a subprocess). Results go to
+``footprint`` (6: import time and streaming memory), ``embeddings`` (7: a 1,000-text corpus).
+Chat scenarios run in process (a mock transport) and over loopback (the emulator in a
+subprocess). Results go to
 ``benchmarks/results/bench-<UTC time>.json`` (git-ignored).
 """
 
@@ -34,12 +35,13 @@ from .measure import (
 from .report import Row, format_table, format_verdicts, write_json
 from .scenarios.chat import Setting, invoke_rows, stream_rows
 from .scenarios.concurrency import concurrency_rows
+from .scenarios.embeddings import embeddings_rows
 from .scenarios.footprint import cli_startup_rows, import_rows, memory_rows
 from .scenarios.jobs import jobs_rows
 from .server import loopback_server
 from .targets import judge
 
-SCENARIOS = ("chat", "stream", "llama_index", "concurrency", "jobs", "footprint")
+SCENARIOS = ("chat", "stream", "llama_index", "concurrency", "jobs", "footprint", "embeddings")
 Step = tuple[str, str, Callable[[], list[Row]]]
 
 
@@ -111,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         steps.append(
             ("footprint", "6 streaming memory", lambda: memory_rows(4000 if quick else 20000))
         )
+        steps.append(("embeddings", "7 embeddings", lambda: embeddings_rows(streams)))
 
         for scenario, title, step in steps:
             if scenario not in wanted:

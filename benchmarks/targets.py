@@ -72,6 +72,14 @@ def judge(rows: list[Row]) -> list[Verdict]:
             "ratio_peer",
         )
     )
+    verdicts.append(
+        _ratio_verdict(
+            "in process: HunyuanEmbeddings 1,000 texts <= 1.0x OpenAIEmbeddings",
+            _find(rows, lambda r: r.scenario == "7 embeddings" and "CPU" in r.metric),
+            1.0,
+            "ratio_peer",
+        )
+    )
     startup = _find(rows, lambda r: r.scenario.startswith("6 cli") and "wall" in r.metric)
     if startup and all(r.ours[1] is not None for r in startup):
         slowest = max(startup, key=lambda r: r.ours[1] or 0.0)

@@ -39,12 +39,18 @@ def _row(model: ModelInfo) -> str:
     if model.replaced_by:
         status += f" → `{model.replaced_by}`"
     links = " ".join(f"[{n}]({s.url})" for n, s in enumerate(model.sources, 1))
+    embedding = model.embedding
+    output = ""
+    if chat:
+        output = _tokens(model.max_output_tokens)
+    elif embedding:
+        output = f"{embedding.dimensions:,}-dim vector"
     cells = [
         f"`{model.id}`",
         model.kind,
         status,
-        _tokens(model.context_window) if chat else "",
-        _tokens(model.max_output_tokens) if chat else "",
+        _tokens(model.context_window) if chat or embedding else "",
+        output,
         _THINKING[chat.thinking.default] if chat else "",
         {True: "yes", False: "no", None: "?"}[chat.image_inputs] if chat else "",
         links,
@@ -61,7 +67,7 @@ def render() -> str:
         "supports) are in `hunyuan_tokenhub/models.json`. Context and output limits that no",
         "page gives are the conservative 32K / 4K defaults.",
         "",
-        "| model | kind | status | context | max output | thinking | images | sources |",
+        "| model | kind | status | context | output | thinking | images | sources |",
         "|---|---|---|---|---|---|---|---|",
         *(_row(m) for m in data.models),
         END,

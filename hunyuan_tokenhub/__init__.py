@@ -46,6 +46,7 @@ __all__ = [
     "ClientSettings",
     "ConfigurationError",
     "ContextLengthExceededError",
+    "EmbeddingResult",
     "InternalServerError",
     "InvalidParameterError",
     "JobError",
@@ -71,6 +72,7 @@ __all__ = [
     "__version__",
     "build_chat_request",
     "get_model_info",
+    "image_input",
     "list_models",
     "register_model",
     "resolve_settings",
@@ -88,6 +90,8 @@ _LAZY_NAMES = {
     "register_model": "_catalog",
     "unregister_model": "_catalog",
     "build_chat_request": "_chat",
+    "EmbeddingResult": "_embeddings",
+    "image_input": "_embeddings",
     "RedisRateLimit": "_rate_limit",
     "RemoteModel": "_remote_models",
     "Notices": "_thinking",
@@ -116,6 +120,7 @@ if TYPE_CHECKING:
     from ._chat import build_chat_request
     from ._client import AsyncTokenHubClient, TokenHubClient
     from ._config import HOSTS, ClientSettings, resolve_settings
+    from ._embeddings import EmbeddingResult, image_input
     from ._rate_limit import RedisRateLimit
     from ._remote_models import RemoteModel
     from ._thinking import Notices, ReasoningTagSplitter

@@ -27,7 +27,10 @@ from ._client import _POOL_LIMITS, AsyncTokenHubClient, TokenHubClient
 from ._network import guard_pools
 from ._per_loop import PerLoop
 
-__all__ = ["AdapterClients"]
+__all__ = ["CLIENT_SETTINGS", "AdapterClients"]
+
+#: The settings an adapter model passes to its core clients, under the same names.
+CLIENT_SETTINGS = ("api_key", "base_url", "region", "fallback_base_urls", "timeout", "max_retries")
 
 
 @functools.cache

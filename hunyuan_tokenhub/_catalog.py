@@ -31,6 +31,7 @@ ModelStatus = Literal["online", "retired", "unknown"]
 ThinkingDefault = Literal["on", "off", "always", "never", "unknown"]
 ReasoningPassback = Literal["never", "tool_turns", "always"]
 StructuredOutputMethod = Literal["function_calling", "json_mode", "json_schema"]
+EmbeddingModality = Literal["text", "multimodal"]
 
 DEFAULT_CONTEXT_WINDOW = 32_768
 DEFAULT_MAX_OUTPUT_TOKENS = 4_096
@@ -98,6 +99,23 @@ class ChatSpec(_Frozen):
     structured_output_method: StructuredOutputMethod = "function_calling"
 
 
+class EmbeddingSpec(_Frozen):
+    """An embedding model's output and request limits (its context window is ``ModelInfo``'s).
+
+    ``modality``: ``text`` (strings only) or ``multimodal`` (text and images). ``endpoint`` is
+    the path under the base URL. ``inputs_per_request``: inputs one request may carry (a
+    multimodal request fuses its items into one vector, so there it is 1). ``max_input_chars``:
+    the documented length limit of one text, where there is one. The output size is fixed: the
+    gateway takes no ``dimensions``.
+    """
+
+    dimensions: int = Field(gt=0)
+    modality: EmbeddingModality = "text"
+    endpoint: str = "/embeddings"
+    inputs_per_request: int = Field(default=1, gt=0)
+    max_input_chars: int | None = Field(default=None, gt=0)
+
+
 class ModelInfo(_Frozen):
     """One model's entry in the model data.
 
@@ -122,6 +140,7 @@ class ModelInfo(_Frozen):
     context_window: int = DEFAULT_CONTEXT_WINDOW
     max_output_tokens: int = DEFAULT_MAX_OUTPUT_TOKENS
     chat: ChatSpec | None = None
+    embedding: EmbeddingSpec | None = None
     sources: tuple[Source, ...] = ()
     documented: bool = True
     """``False`` for an id the data does not know (its entry holds the safe defaults)."""

@@ -19,6 +19,7 @@ import httpx
 from pydantic import SecretStr
 
 from ._config import ClientSettings, resolve_settings
+from ._embeddings import DEFAULT_EMBEDDING_MODEL, EmbeddingInput, EmbeddingPlan, EmbeddingResult
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -532,6 +533,25 @@ class TokenHubClient(_BaseClient):
         finally:
             response.close()
 
+    def embed(
+        self,
+        inputs: EmbeddingInput | Sequence[EmbeddingInput],
+        *,
+        model: str = DEFAULT_EMBEDDING_MODEL,
+        dimensions: int | None = None,
+        batch_size: int | None = None,
+    ) -> EmbeddingResult:
+        """Embed texts (or, with a multimodal model, images) and return the vectors in order.
+
+        Inputs are checked first (empty or over-long text, a non-embedding model, a
+        ``dimensions`` other than the model's fixed size, images for a text model), then sent
+        in batches of the model's documented size, each with the usual retries and failover.
+        """
+        plan = EmbeddingPlan.build(
+            inputs, model=model, dimensions=dimensions, batch_size=batch_size
+        )
+        return plan.result([self.post_json(plan.path, body) for body in plan.bodies])
+
     def close(self) -> None:
         """Close the pooled connections (a user-supplied ``http_client`` is left open)."""
         if self._owns_http:
@@ -685,6 +705,20 @@ class AsyncTokenHubClient(_BaseClient):
                     stream.resume()
         finally:
             await response.aclose()
+
+    async def embed(
+        self,
+        inputs: EmbeddingInput | Sequence[EmbeddingInput],
+        *,
+        model: str = DEFAULT_EMBEDDING_MODEL,
+        dimensions: int | None = None,
+        batch_size: int | None = None,
+    ) -> EmbeddingResult:
+        """Async :meth:`TokenHubClient.embed`."""
+        plan = EmbeddingPlan.build(
+            inputs, model=model, dimensions=dimensions, batch_size=batch_size
+        )
+        return plan.result([await self.post_json(plan.path, body) for body in plan.bodies])
 
     async def aclose(self) -> None:
         """Close the pooled connections (a user-supplied ``http_client`` is left open)."""

@@ -13,12 +13,14 @@ from hunyuan_tokenhub._extras import require_extra
 require_extra("langchain_hunyuan", "langchain", "langchain_core")
 
 from langchain_hunyuan.chat_models import ChatHunyuan  # noqa: E402
+from langchain_hunyuan.embeddings import HunyuanEmbeddings  # noqa: E402
 
 # A request rate shared by many worker processes (needs the [redis] extra when used).
 from langchain_hunyuan.rate_limiters import RedisRateLimiter  # noqa: E402
 
 __all__ = [
     "ChatHunyuan",
+    "HunyuanEmbeddings",
     "RedisRateLimiter",
 ]
 

@@ -1,6 +1,7 @@
 """LlamaIndex integration for Tencent TokenHub.
 
-``Hunyuan`` is a ``FunctionCallingLLM`` for every TokenHub text model;
+``Hunyuan`` is a ``FunctionCallingLLM`` for every TokenHub text model; ``HunyuanEmbedding``
+embeds text (and images, with a multimodal model) for indexes and retrievers;
 ``HunyuanGenerationToolSpec`` turns Hunyuan image, video and 3D generation into agent tools.
 
 Usage::
@@ -16,6 +17,7 @@ from hunyuan_tokenhub._extras import require_extra
 require_extra("llama_index_hunyuan", "llama-index", "llama_index.core")
 
 from .base import Hunyuan  # noqa: E402
+from .embeddings import HunyuanEmbedding  # noqa: E402
 from .tools import (  # noqa: E402
     GenerationProgressEvent,
     GenerationToolError,
@@ -26,5 +28,6 @@ __all__ = [
     "GenerationProgressEvent",
     "GenerationToolError",
     "Hunyuan",
+    "HunyuanEmbedding",
     "HunyuanGenerationToolSpec",
 ]

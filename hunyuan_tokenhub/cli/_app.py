@@ -1,6 +1,7 @@
 """The ``hunyuan-tokenhub`` command tree: global options, ``chat``, ``models``, ``emulator``.
 
-The generation commands (``image``, ``video``, ``3d``, ``job ...``) live in ``_jobs``.
+The generation commands (``image``, ``video``, ``3d``, ``job ...``) live in ``_jobs``,
+``embed`` in ``_embed``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ._common import (
     read_prompt,
     stderr,
 )
+from ._embed import register as register_embed_command
 from ._jobs import register as register_generation_commands
 
 if TYPE_CHECKING:
@@ -39,8 +41,8 @@ DEFAULT_CHAT_MODEL = "deepseek-v4-flash"
 app = typer.Typer(
     name=PROG,
     cls=ReportingGroup,
-    help="Tencent TokenHub from the terminal: chat, generate images, videos and 3D models, "
-    "resume generation jobs, list models, run the local emulator.\n\n" + EXIT_CODES_HELP,
+    help="Tencent TokenHub from the terminal: chat, embed, generate images, videos and 3D "
+    "models, resume generation jobs, list models, run the local emulator.\n\n" + EXIT_CODES_HELP,
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     add_completion=False,
@@ -232,10 +234,12 @@ def chat(
 
 
 register_generation_commands(app)
+register_embed_command(app)
 
 
 class ModelKindChoice(str, enum.Enum):
     chat = "chat"
+    embedding = "embedding"
     image = "image"
     video = "video"
     three_d = "3d"
@@ -301,7 +305,7 @@ def models(
 
 
 def _has_context(model: ModelInfo) -> bool:
-    return model.chat is not None or getattr(model, "embedding", None) is not None
+    return model.chat is not None or model.embedding is not None
 
 
 def _model_document(model: ModelInfo) -> dict[str, Any]:

@@ -160,7 +160,9 @@ def error_document(exc: BaseException, backend: str = "tokenhub") -> dict[str, A
     return {"error": details, "exit_code": int(exit_code_for(exc))}
 
 
-def report_error(exc: BaseException, *, json_output: bool, backend: str = "tokenhub") -> ExitCode:
+def report_error(
+    exc: BaseException, *, json_output: bool, backend: str = "tokenhub"
+) -> ExitCode:
     """Tell the user what went wrong (stderr, and stdout in JSON mode); return the exit code."""
     console = stderr()
     console.print(f"[bold red]Error:[/] {type(exc).__name__}: {exc}", markup=True, soft_wrap=True)

@@ -232,9 +232,13 @@ def resolve_served_model(model: str, policy: ChatPolicy) -> ServedModel:
         return served
     if served is None and (key.startswith("ep-") or key in policy.extra_models):
         return GENERIC_SERVICE
-    # The gateway's own answer, quoted from a real response (HY3_QUICKSTART); that body has
-    # no "source" field.
-    raise EmulatorError(
+    raise unknown_model_error(model)
+
+
+def unknown_model_error(model: str) -> EmulatorError:
+    """The gateway's answer to an id it does not serve (any endpoint)."""
+    # Quoted from a real response (HY3_QUICKSTART); that body has no "source" field.
+    return EmulatorError(
         400,
         f"The model or service ID {model} does not exist. Please check whether the service ID "
         "is correct.",

@@ -13,6 +13,7 @@ from functools import partial
 from types import TracebackType
 
 from ._chat import QUIRKS, QUIRKS_HEADER, ChatEndpoint, ChatPolicy
+from ._embeddings import MULTIMODAL_ROUTE, TEXT_ROUTE, EmbeddingEndpoints
 from ._faults import Fault, FaultRegistry
 from ._files import FILES_PREFIX, FileEndpoint, FileSettings
 from ._http import (
@@ -44,8 +45,8 @@ SEED_EXAMPLE_MODELS = frozenset({"deepseek-v3"})
 
 
 class TokenHubEmulator:
-    """A local TokenHub: chat completions (plain and SSE), generation jobs and result files,
-    with scriptable faults, on two loopback ports that share all state.
+    """A local TokenHub: chat completions (plain and SSE), embeddings, generation jobs and result
+    files, with scriptable faults, on two loopback ports that share all state.
 
     ``api_key=None`` accepts any non-empty Bearer key; a key given here is enforced (401).
     Job concurrency follows TokenHub's documented limits unless ``job_concurrency=False``.
@@ -274,6 +275,9 @@ class TokenHubEmulator:
         self.legacy = LegacyEndpoints().install(self)
         self.register_route("POST", CHAT_ROUTE, chat)
         self.register_route("GET", MODELS_ROUTE, ModelsEndpoint(self.chat_policy))
+        embeddings = EmbeddingEndpoints()
+        self.register_route("POST", TEXT_ROUTE, embeddings.text)
+        self.register_route("POST", MULTIMODAL_ROUTE, embeddings.multimodal)
         self.register_route("POST", "/v1/api/image/lite", jobs.lite)
         for kind in ("image", "video", "3d"):
             self.register_route("POST", f"/v1/api/{kind}/submit", partial(jobs.submit, kind))

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+import pytest
 from langchain_core.messages import AIMessageChunk, BaseMessageChunk
 from langchain_core.tools import tool
 
 from hunyuan_tokenhub.emulator import TokenHubEmulator
 
 CHAT_PATH = "/v1/chat/completions"
+STANDARD_SUITE_KEY = "standard-suite-key"
+
+
+class EmulatorPerClass:
+    """For langchain-tests' suites: one emulator (key ``STANDARD_SUITE_KEY``) for the whole
+    test class, its URL in ``base_url``."""
+
+    base_url: str = ""
+
+    @pytest.fixture(autouse=True, scope="class")
+    @classmethod
+    def _emulator(cls) -> Iterator[None]:
+        with TokenHubEmulator(api_key=STANDARD_SUITE_KEY) as emulator:
+            cls.base_url = emulator.base_url
+            yield
 
 
 def chat_bodies(emulator: TokenHubEmulator) -> list[dict[str, Any]]:

@@ -14,17 +14,15 @@ Skips inherited from the suite's defaults, and why they are right for TokenHub:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessageChunk
 from langchain_tests.integration_tests import ChatModelIntegrationTests
 
-from hunyuan_tokenhub.emulator import TokenHubEmulator
 from langchain_hunyuan import ChatHunyuan
+from tests.langchain._support import STANDARD_SUITE_KEY, EmulatorPerClass
 
-EMULATOR_KEY = "standard-suite-key"
 THINKING_MODEL = "hunyuan-2.0-thinking-20251109"
 LIVE_KEY = os.environ.get("TOKENHUB_API_KEY")
 LIVE_MODEL = os.environ.get("TOKENHUB_LIVE_MODEL", "hunyuan-2.0-instruct-20251111")
@@ -71,23 +69,14 @@ class _HunyuanStandardSettings(ChatModelIntegrationTests):
         return self._ask(model, _CACHEABLE_PROMPT, stream)
 
 
-class TestChatHunyuanOnEmulator(_HunyuanStandardSettings):
+class TestChatHunyuanOnEmulator(EmulatorPerClass, _HunyuanStandardSettings):
     """The full standard suite against the local emulator (no key, no network)."""
-
-    base_url: str = ""
-
-    @pytest.fixture(autouse=True, scope="class")
-    @classmethod
-    def _emulator(cls) -> Iterator[None]:
-        with TokenHubEmulator(api_key=EMULATOR_KEY) as emulator:
-            cls.base_url = emulator.base_url
-            yield
 
     @property
     def chat_model_params(self) -> dict[str, Any]:
         return {
             "model": "hunyuan-2.0-instruct-20251111",
-            "api_key": EMULATOR_KEY,
+            "api_key": STANDARD_SUITE_KEY,
             "base_url": self.base_url,
             "max_retries": 0,
         }
