@@ -41,12 +41,7 @@ EXTRA_MODULES: dict[str | None, set[str]] = {
     "cli": _CORE | _CLI,
     "redis": _CORE | _REDIS,
     "all": _CORE | _LANGCHAIN | _LLAMA_INDEX | _CLI | _REDIS,
-    "examples": _CORE
-    | _LANGCHAIN
-    | _LLAMA_INDEX
-    | _CLI
-    | _REDIS
-    | {"langchain", "langgraph", "rank_bm25"},
+    "examples": _CORE | _LANGCHAIN | _LLAMA_INDEX | _CLI | _REDIS | {"langchain", "langgraph"},
 }
 # Blocks that talk to services other than TokenHub, which TOKENHUB_BASE_URL does not redirect:
 # checked for their imports only.

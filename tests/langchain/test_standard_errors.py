@@ -28,7 +28,7 @@ from hunyuan_tokenhub import (
     StreamError,
 )
 from hunyuan_tokenhub.emulator import TokenHubEmulator
-from langchain_hunyuan import ChatHunyuan, HunyuanImageGenerationTool
+from langchain_hunyuan import ChatHunyuan, HunyuanEmbeddings, HunyuanImageGenerationTool
 
 MakeLLM = Callable[..., ChatHunyuan]
 CHAT = "/v1/chat/completions"
@@ -146,3 +146,19 @@ def test_tool_failures_carry_the_standard_error_as_their_cause(
     cause = caught.value.__cause__
     assert isinstance(cause, AuthenticationError)
     assert isinstance(cause, auth_error)
+
+
+def test_embeddings_raise_the_standard_errors_too(
+    emulator: TokenHubEmulator, tokenhub_api_key: str
+) -> None:
+    rate_limited = standard("ModelRateLimitError")
+    emulator.faults.add(route="/v1/embeddings", status=429)
+    embeddings = HunyuanEmbeddings(
+        api_key=tokenhub_api_key, base_url=emulator.base_url, max_retries=0
+    )
+    with pytest.raises(RateLimitError) as sync_error:
+        embeddings.embed_query("hello")
+    with pytest.raises(RateLimitError) as async_error:
+        asyncio.run(embeddings.aembed_documents(["hello"]))
+    for caught in (sync_error, async_error):
+        assert isinstance(caught.value, rate_limited)
