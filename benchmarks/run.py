@@ -36,7 +36,7 @@ from .report import Row, format_table, format_verdicts, write_json
 from .scenarios.chat import Setting, invoke_rows, stream_rows
 from .scenarios.concurrency import concurrency_rows
 from .scenarios.embeddings import embeddings_rows
-from .scenarios.footprint import import_rows, memory_rows
+from .scenarios.footprint import cli_startup_rows, import_rows, memory_rows
 from .scenarios.jobs import jobs_rows
 from .server import loopback_server
 from .targets import judge
@@ -109,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             steps.append(("jobs", "5 jobs", lambda: jobs_rows(50, 1.0, 8.0, 4, 1.0)))
         steps.append(("footprint", "6 import time", lambda: import_rows(2 if quick else 5)))
+        steps.append(("footprint", "6 CLI start-up", lambda: cli_startup_rows(3 if quick else 9)))
         steps.append(
             ("footprint", "6 streaming memory", lambda: memory_rows(4000 if quick else 20000))
         )

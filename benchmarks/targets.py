@@ -80,6 +80,16 @@ def judge(rows: list[Row]) -> list[Verdict]:
             "ratio_peer",
         )
     )
+    startup = _find(rows, lambda r: r.scenario.startswith("6 cli") and "wall" in r.metric)
+    if startup and all(r.ours[1] is not None for r in startup):
+        slowest = max(startup, key=lambda r: r.ours[1] or 0.0)
+        verdicts.append(
+            Verdict(
+                "hunyuan-tokenhub --help and --version under 300 ms",
+                (slowest.ours[1] or 0.0) < 300,
+                f"slowest {slowest.scenario}: {slowest.ours[1]:.0f} ms",
+            )
+        )
     concurrency = _find(rows, lambda r: r.scenario.startswith("4 "))
     errors = [r for r in concurrency if r.metric.startswith("errors")]
     if errors and errors[0].ours[1] is not None:

@@ -27,7 +27,9 @@ def tokenhub_or_emulator() -> Iterator[None]:
     with TokenHubEmulator(api_key="sk-emulator-example-key") as emulator:
         print(
             f"{API_KEY_ENV_VARS[0]} is not set: using the bundled TokenHub emulator at "
-            f"{emulator.base_url} (canned answers, no cost). Set the key to use the real service."
+            f"{emulator.base_url}, no cost. Its models are a rule-based stand-in, not language "
+            "models: they answer from the context and tool results they are given, work out "
+            "arithmetic and call the tools a request asks for. Set the key to use the real service."
         )
         saved = {name: os.environ.get(name) for name in (API_KEY_ENV_VARS[0], BASE_URL_ENV_VAR)}
         os.environ[API_KEY_ENV_VARS[0]] = "sk-emulator-example-key"

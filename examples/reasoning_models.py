@@ -1,6 +1,6 @@
 """Thinking models: read their reasoning apart from the answer, whole or streamed.
 
-    python examples/reasoning_models.py
+    pip install -e ".[langchain]" && python examples/reasoning_models.py
 
 Reasoning models (``deepseek-r1-0528``, ``hunyuan-2.0-thinking-20251109``,
 ``kimi-k2-thinking-turbo``) return their chain of thought as ``reasoning_content``. ChatHunyuan

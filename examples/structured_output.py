@@ -1,6 +1,6 @@
 """Structured output: let ChatHunyuan fill a pydantic model, a TypedDict or a JSON schema.
 
-    python examples/structured_output.py
+    pip install -e ".[langchain]" && python examples/structured_output.py
 
 ``with_structured_output`` picks the method each model supports (from the model catalogue):
 tool calling with a forced ``tool_choice`` on instruct models, unforced on thinking models, which

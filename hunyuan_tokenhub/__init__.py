@@ -6,11 +6,6 @@ Importing this package never imports LangChain or LlamaIndex; the adapters live 
 
 from typing import TYPE_CHECKING
 
-from ._catalog import ModelInfo, get_model_info, list_models, register_model, unregister_model
-from ._chat import build_chat_request
-from ._client import AsyncTokenHubClient, TokenHubClient
-from ._config import HOSTS, ClientSettings, resolve_settings
-from ._embeddings import EmbeddingResult, image_input
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -19,6 +14,7 @@ from ._exceptions import (
     AuthenticationError,
     BadRequestError,
     ConfigurationError,
+    ContextLengthExceededError,
     InternalServerError,
     InvalidParameterError,
     JobError,
@@ -36,9 +32,6 @@ from ._exceptions import (
     SubmitTimeoutError,
     TokenHubError,
 )
-from ._rate_limit import RedisRateLimit
-from ._remote_models import RemoteModel
-from ._thinking import Notices, ReasoningTagSplitter
 from ._version import __version__
 
 __all__ = [
@@ -52,6 +45,7 @@ __all__ = [
     "BadRequestError",
     "ClientSettings",
     "ConfigurationError",
+    "ContextLengthExceededError",
     "EmbeddingResult",
     "InternalServerError",
     "InvalidParameterError",
@@ -85,9 +79,34 @@ __all__ = [
     "unregister_model",
 ]
 
-# Generation jobs (image, video, 3D); the full API lives in hunyuan_tokenhub.jobs. They are
-# loaded on first use: building the jobs' pydantic request models is most of this package's
-# import time, and a chat-only application never needs them.
+# Everything else is loaded on first use, so that importing the package (or a submodule such as
+# the CLI's, whose --help needs none of it) costs no httpx or pydantic import; the generation
+# jobs' request models in particular are most of this package's import time, and a chat-only
+# application never needs them.
+_LAZY_NAMES = {
+    "ModelInfo": "_catalog",
+    "get_model_info": "_catalog",
+    "list_models": "_catalog",
+    "register_model": "_catalog",
+    "unregister_model": "_catalog",
+    "build_chat_request": "_chat",
+    "EmbeddingResult": "_embeddings",
+    "image_input": "_embeddings",
+    "RedisRateLimit": "_rate_limit",
+    "RemoteModel": "_remote_models",
+    "Notices": "_thinking",
+    "ReasoningTagSplitter": "_thinking",
+    "AsyncTokenHubClient": "_client",
+    "TokenHubClient": "_client",
+    "HOSTS": "_config",
+    "ClientSettings": "_config",
+    "resolve_settings": "_config",
+    "AsyncJobClient": "jobs",
+    "JobAsset": "jobs",
+    "JobClient": "jobs",
+    "JobResult": "jobs",
+    "JobStatus": "jobs",
+}
 __all__ += [
     "AsyncJobClient",
     "JobAsset",
@@ -97,6 +116,14 @@ __all__ += [
 ]
 
 if TYPE_CHECKING:
+    from ._catalog import ModelInfo, get_model_info, list_models, register_model, unregister_model
+    from ._chat import build_chat_request
+    from ._client import AsyncTokenHubClient, TokenHubClient
+    from ._config import HOSTS, ClientSettings, resolve_settings
+    from ._embeddings import EmbeddingResult, image_input
+    from ._rate_limit import RedisRateLimit
+    from ._remote_models import RemoteModel
+    from ._thinking import Notices, ReasoningTagSplitter
     from .jobs import (
         AsyncJobClient,
         JobAsset,
@@ -105,14 +132,14 @@ if TYPE_CHECKING:
         JobStatus,
     )
 else:
-    # Defined for the interpreter only, so type checkers still flag misspelt names. Every
-    # exported name not bound above is one of the jobs names.
+    # Defined for the interpreter only, so type checkers still flag misspelt names.
     def __getattr__(name):
-        if name not in __all__:
+        module = _LAZY_NAMES.get(name)
+        if module is None:
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        from . import jobs
+        from importlib import import_module
 
-        value = getattr(jobs, name)
+        value = getattr(import_module(f"{__name__}.{module}"), name)
         globals()[name] = value
         return value
 

@@ -270,6 +270,12 @@ def _check_number(payload: dict[str, Any], name: str, low: float, high: float) -
 def _validate_sampling(payload: dict[str, Any]) -> None:
     _check_number(payload, "temperature", 0.0, 2.0)
     _check_number(payload, "top_p", 0.0, 1.0)
+    n = payload.get("n")
+    if n is not None and n != 1:
+        # Every adapter returns one reply (choices[0]); more choices would be paid for and lost.
+        raise InvalidParameterError(
+            "n", f"got {n!r}; for several answers, send several requests", allowed=(1,)
+        )
     alias = payload.pop("max_completion_tokens", None)
     if alias is not None:
         if payload.get("max_tokens", alias) != alias:
@@ -578,6 +584,10 @@ class ChatCompletion:
     created: int | None = None
     system_fingerprint: str | None = None
     raw_message: Mapping[str, Any] = field(default_factory=dict)
+    raw_usage: Mapping[str, Any] | None = None
+    """The ``usage`` object as the server sent it (ChatOpenAI's ``token_usage``)."""
+    logprobs: Mapping[str, Any] | None = None
+    """The choice's ``logprobs`` object, when the server sent one."""
 
 
 def parse_completion(response: Mapping[str, Any], *, model: str | None = None) -> ChatCompletion:
@@ -625,6 +635,8 @@ def parse_completion(response: Mapping[str, Any], *, model: str | None = None) -
         created=_as_int(response.get("created")),
         system_fingerprint=_str_or_none(response.get("system_fingerprint")),
         raw_message=message,
+        raw_usage=_mapping_or_none(response.get("usage")),
+        logprobs=_mapping_or_none(choice.get("logprobs")),
     )
 
 
@@ -636,6 +648,10 @@ def _reasoning_splitter(model: str | None) -> ReasoningTagSplitter | None:
 
 def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _mapping_or_none(value: Any) -> Mapping[str, Any] | None:
+    return value if isinstance(value, Mapping) else None
 
 
 def _tool_calls_problem(raw_calls: Any) -> str | None:

@@ -20,6 +20,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConfigurationError",
+    "ContextLengthExceededError",
     "ErrorDetails",
     "InternalServerError",
     "InvalidParameterError",
@@ -168,6 +169,10 @@ class APIStatusError(APIError):
 
 class BadRequestError(APIStatusError):
     """HTTP 400 ``invalid_request_error``: the parameters were rejected."""
+
+
+class ContextLengthExceededError(BadRequestError):
+    """HTTP 400: the messages (plus ``max_tokens``) do not fit the model's context window."""
 
 
 class AuthenticationError(APIStatusError):
@@ -449,9 +454,25 @@ def typed_error(
             **fields,
         )
     status_class = _STATUS_CLASSES.get(status_code)
+    if status_class is BadRequestError and _is_context_overflow(details.code, message):
+        status_class = ContextLengthExceededError
     if status_class is None:
         status_class = InternalServerError if status_code >= 500 else APIStatusError
     return status_class(message, **fields)
+
+
+# TokenHub does not publish its wording for a prompt longer than the context window. The models'
+# own APIs answer 400 with OpenAI's code context_length_exceeded or with DeepSeek's message
+# "This model's maximum context length is 131072 tokens. However, you requested ..." under the
+# generic code invalid_request_error (https://github.com/FoundationAgents/OpenManus/issues/79,
+# https://github.com/evalstate/fast-agent/issues/621, read 2026-12-01); either is recognised.
+_CONTEXT_OVERFLOW_CODES = frozenset({"context_length_exceeded"})
+_CONTEXT_OVERFLOW_PHRASES = ("maximum context length", "context length exceeded")
+
+
+def _is_context_overflow(code: str | None, message: str) -> bool:
+    lowered = message.lower()
+    return code in _CONTEXT_OVERFLOW_CODES or any(p in lowered for p in _CONTEXT_OVERFLOW_PHRASES)
 
 
 def error_from_response(

@@ -8,11 +8,15 @@ Usage::
     print(llm.invoke("你好").content)
 """
 
-from langchain_hunyuan.chat_models import ChatHunyuan
-from langchain_hunyuan.embeddings import HunyuanEmbeddings
+from hunyuan_tokenhub._extras import require_extra
+
+require_extra("langchain_hunyuan", "langchain", "langchain_core")
+
+from langchain_hunyuan.chat_models import ChatHunyuan  # noqa: E402
+from langchain_hunyuan.embeddings import HunyuanEmbeddings  # noqa: E402
 
 # A request rate shared by many worker processes (needs the [redis] extra when used).
-from langchain_hunyuan.rate_limiters import RedisRateLimiter
+from langchain_hunyuan.rate_limiters import RedisRateLimiter  # noqa: E402
 
 __all__ = [
     "ChatHunyuan",
@@ -21,8 +25,8 @@ __all__ = [
 ]
 
 # Generation tools (image, video, 3D) and their toolkit.
-from langchain_hunyuan.toolkits import HunyuanGenerationToolkit
-from langchain_hunyuan.tools import (
+from langchain_hunyuan.toolkits import HunyuanGenerationToolkit  # noqa: E402
+from langchain_hunyuan.tools import (  # noqa: E402
     PROGRESS_EVENT,
     Hunyuan3DGenerationTool,
     HunyuanImageGenerationTool,

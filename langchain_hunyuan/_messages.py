@@ -185,6 +185,11 @@ def completion_to_message(completion: ChatCompletion, requested_model: str) -> A
     )
     if completion.system_fingerprint:
         response_metadata["system_fingerprint"] = completion.system_fingerprint
+    # As ChatOpenAI's: the server's usage object, and logprobs when they were sent.
+    if completion.raw_usage is not None:
+        response_metadata["token_usage"] = dict(completion.raw_usage)
+    if completion.logprobs is not None:
+        response_metadata["logprobs"] = dict(completion.logprobs)
     return AIMessage(
         content=completion.content,
         additional_kwargs=additional_kwargs,

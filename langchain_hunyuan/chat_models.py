@@ -32,7 +32,15 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnableMap, Runn
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_function, convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    model_validator,
+)
 from typing_extensions import Self
 
 from hunyuan_tokenhub._adapter_clients import AdapterClients
@@ -50,6 +58,7 @@ from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
 from hunyuan_tokenhub._exceptions import InvalidParameterError
 from hunyuan_tokenhub._thinking import Notices, forced_tool_choice_allowed
 
+from ._errors import standard_errors
 from ._messages import completion_to_message, delta_to_chunk, final_chunk, messages_to_wire
 
 DEFAULT_MODEL = "deepseek-v4-flash"
@@ -123,8 +132,11 @@ class ChatHunyuan(BaseChatModel):
     """A documented model id or a custom service id ``ep-xxxxxxxx``."""
     api_key: SecretStr | None = None
     """Defaults to ``TOKENHUB_API_KEY``, then ``HUNYUAN_API_KEY`` (never another vendor's)."""
-    base_url: str | None = None
-    """Defaults to ``TOKENHUB_BASE_URL``, else the ``region``'s host (with its backup host)."""
+    base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("base_url", "api_base", "openai_api_base")
+    )
+    """Defaults to ``TOKENHUB_BASE_URL``, else the ``region``'s host (with its backup host).
+    ``api_base``/``openai_api_base`` (ChatOpenAI's names) are accepted."""
     region: str | None = None
     """``"cn"`` (default), ``"intl"``, ``"ap-guangzhou"`` or ``"ap-singapore"`` (International
     site accounts); env ``TOKENHUB_REGION``."""
@@ -136,9 +148,12 @@ class ChatHunyuan(BaseChatModel):
     """Sent under the name the model wants (``max_tokens`` or ``max_completion_tokens``)."""
     stop: list[str] | str | None = Field(default=None, alias="stop_sequences")
     seed: int | None = None
-    timeout: float | httpx.Timeout | None = None
+    timeout: float | httpx.Timeout | None = Field(
+        default=None, validation_alias=AliasChoices("timeout", "request_timeout")
+    )
     """Overall deadline of one request in seconds (core default 600, room for reasoning): the
-    whole answer, or a stream's first chunk. An ``httpx.Timeout`` sets httpx's phases instead."""
+    whole answer, or a stream's first chunk. An ``httpx.Timeout`` sets httpx's phases instead.
+    ``request_timeout`` (ChatOpenAI's name) is accepted."""
     stream_idle_timeout: float | None = None
     """Longest wait for each next stream chunk (default: the read timeout)."""
     max_retries: int | None = None
@@ -207,7 +222,12 @@ class ChatHunyuan(BaseChatModel):
                 name: value if name in _SHARED_ON_COPY else copy.deepcopy(value)
                 for name, value in fields.items()
             }
-        aliases = {f.alias: name for name, f in type(self).model_fields.items() if f.alias}
+        aliases = {
+            alias: name
+            for name, f in type(self).model_fields.items()
+            for alias in (f.alias, *getattr(f.validation_alias, "choices", ()))
+            if isinstance(alias, str)
+        }
         fields.update((aliases.get(key, key), value) for key, value in (update or {}).items())
         return type(self)(**fields)
 
@@ -262,7 +282,7 @@ class ChatHunyuan(BaseChatModel):
         # From the core's model data; TokenHub documents no native structured output, so
         # agents use tool-based structured output.
         info = get_model_info(self.model_name)
-        return ModelProfile(
+        profile = ModelProfile(
             name=info.display_name or info.id,
             max_input_tokens=info.context_window,
             max_output_tokens=info.max_output_tokens,
@@ -275,6 +295,9 @@ class ChatHunyuan(BaseChatModel):
             tool_call_streaming=info.supports_tools,
             structured_output=False,
         )
+        # Keys an older langchain-core does not know would warn each time a model is built.
+        known = ModelProfile.__annotations__
+        return cast(ModelProfile, {k: v for k, v in profile.items() if k in known})
 
     @property
     def _default_params(self) -> dict[str, Any]:
@@ -377,8 +400,9 @@ class ChatHunyuan(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         payload = self._payload(messages, stop, kwargs, stream=False)
-        response = self._sync_client().chat_completions(payload)
-        return self._chat_result(response, payload["model"])
+        with standard_errors():
+            response = self._sync_client().chat_completions(payload)
+            return self._chat_result(response, payload["model"])
 
     async def _agenerate(
         self,
@@ -388,8 +412,9 @@ class ChatHunyuan(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         payload = self._payload(messages, stop, kwargs, stream=False)
-        response = await self._async_client().chat_completions(payload)
-        return self._chat_result(response, payload["model"])
+        with standard_errors():
+            response = await self._async_client().chat_completions(payload)
+            return self._chat_result(response, payload["model"])
 
     # LangChain's stream()/astream() fire on_llm_new_token for every chunk we yield, so the
     # stream methods below do not call the run manager themselves (that would double tokens).
@@ -403,10 +428,11 @@ class ChatHunyuan(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         payload = self._payload(messages, stop, kwargs, stream=True)
         normalizer = ChatStreamNormalizer(model=payload["model"])
-        for raw_chunk in self._sync_client().stream_chat_completions(payload):
-            delta = normalizer.feed(raw_chunk)
-            if delta is not None:
-                yield ChatGenerationChunk(message=delta_to_chunk(delta, normalizer.id))
+        with standard_errors():
+            for raw_chunk in self._sync_client().stream_chat_completions(payload):
+                delta = normalizer.feed(raw_chunk)
+                if delta is not None:
+                    yield ChatGenerationChunk(message=delta_to_chunk(delta, normalizer.id))
         yield ChatGenerationChunk(message=final_chunk(normalizer, payload["model"]))
 
     async def _astream(
@@ -418,10 +444,11 @@ class ChatHunyuan(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         payload = self._payload(messages, stop, kwargs, stream=True)
         normalizer = ChatStreamNormalizer(model=payload["model"])
-        async for raw_chunk in self._async_client().stream_chat_completions(payload):
-            delta = normalizer.feed(raw_chunk)
-            if delta is not None:
-                yield ChatGenerationChunk(message=delta_to_chunk(delta, normalizer.id))
+        with standard_errors():
+            async for raw_chunk in self._async_client().stream_chat_completions(payload):
+                delta = normalizer.feed(raw_chunk)
+                if delta is not None:
+                    yield ChatGenerationChunk(message=delta_to_chunk(delta, normalizer.id))
         yield ChatGenerationChunk(message=final_chunk(normalizer, payload["model"]))
 
     # -------------------------------------------------------------------- token counts

@@ -14,6 +14,8 @@ from hunyuan_tokenhub._adapter_clients import CLIENT_SETTINGS, AdapterClients
 from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
 from hunyuan_tokenhub._embeddings import DEFAULT_EMBEDDING_MODEL, EmbeddingPlan
 
+from ._errors import standard_errors
+
 
 class HunyuanEmbeddings(BaseModel, Embeddings):
     """Embeddings from Tencent TokenHub (``kinfra-text-embedding-0.6b`` by default).
@@ -100,7 +102,8 @@ class HunyuanEmbeddings(BaseModel, Embeddings):
         """One vector per text, in order (no request for an empty list)."""
         if not texts:
             return []
-        return self._clients.sync().embed(texts, **self._options()).vectors
+        with standard_errors():
+            return self._clients.sync().embed(texts, **self._options()).vectors
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
@@ -108,7 +111,8 @@ class HunyuanEmbeddings(BaseModel, Embeddings):
     async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        result = await self._clients.for_running_loop().embed(texts, **self._options())
+        with standard_errors():
+            result = await self._clients.for_running_loop().embed(texts, **self._options())
         return result.vectors
 
     async def aembed_query(self, text: str) -> list[float]:

@@ -70,6 +70,8 @@ from hunyuan_tokenhub.jobs.tooling import (
     tool_models,
 )
 
+from ._errors import standard_error
+
 __all__ = [
     "PROGRESS_EVENT",
     "GenerationSettings",
@@ -83,8 +85,12 @@ PROGRESS_EVENT = "hunyuan_job_progress"
 
 
 def tool_error(exc: Exception) -> ToolException:
-    """The failure as a message an agent can act on."""
-    return ToolException(describe_error(exc))
+    """The failure as a message an agent can act on.
+
+    ``exc``, its cause, becomes LangChain's matching standard error too (for
+    ``handle_tool_error=False``).
+    """
+    return ToolException(describe_error(standard_error(exc)))
 
 
 def _api_key_factory() -> SecretStr | None:

@@ -12,9 +12,13 @@ Usage::
     print(llm.complete("计算 1+1"))
 """
 
-from .base import Hunyuan
-from .embeddings import HunyuanEmbedding
-from .tools import (
+from hunyuan_tokenhub._extras import require_extra
+
+require_extra("llama_index_hunyuan", "llama-index", "llama_index.core")
+
+from .base import Hunyuan  # noqa: E402
+from .embeddings import HunyuanEmbedding  # noqa: E402
+from .tools import (  # noqa: E402
     GenerationProgressEvent,
     GenerationToolError,
     HunyuanGenerationToolSpec,

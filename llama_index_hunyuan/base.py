@@ -38,6 +38,7 @@ from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_ca
 from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.llms.llm import ToolSelection
 from llama_index.core.rate_limiter import BaseRateLimiter
+from pydantic import AliasChoices
 from typing_extensions import Self
 
 from hunyuan_tokenhub._adapter_clients import AdapterClients
@@ -140,7 +141,9 @@ class Hunyuan(FunctionCallingLLM):
     )
     base_url: str | None = Field(
         default=None,
-        description="Defaults to TOKENHUB_BASE_URL, else the region's host (with its backup).",
+        validation_alias=AliasChoices("base_url", "api_base"),
+        description="Defaults to TOKENHUB_BASE_URL, else the region's host (with its backup). "
+        "api_base (OpenAILike's name) is accepted.",
     )
     region: str | None = Field(
         default=None,
@@ -160,8 +163,9 @@ class Hunyuan(FunctionCallingLLM):
     seed: int | None = Field(default=None, description="Sampling seed.")
     timeout: float | None = Field(
         default=None,
+        validation_alias=AliasChoices("timeout", "request_timeout"),
         description="Overall deadline of one request in seconds (core default 600, room for "
-        "reasoning): the whole answer, or a stream's first chunk.",
+        "reasoning): the whole answer, or a stream's first chunk; request_timeout is accepted.",
     )
     stream_idle_timeout: float | None = Field(
         default=None, description="Longest wait for each next stream chunk (default: timeout)."

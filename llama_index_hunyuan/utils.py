@@ -29,6 +29,7 @@ from llama_index.core.base.llms.types import (
     ChatResponse,
     ContentBlock,
     ImageBlock,
+    LogProb,
     MessageRole,
     TextBlock,
     ThinkingBlock,
@@ -340,7 +341,33 @@ def chat_response_from_completion(
         list(completion.raw_message.get("tool_calls") or []),
         reasoning_tokens=usage.reasoning_tokens if usage else None,
     )
-    return ChatResponse(message=message, raw=dict(response), additional_kwargs=usage_kwargs(usage))
+    return ChatResponse(
+        message=message,
+        raw=dict(response),
+        logprobs=_logprobs(completion.logprobs),
+        additional_kwargs=usage_kwargs(usage),
+    )
+
+
+def _logprobs(logprobs: Mapping[str, Any] | None) -> list[list[LogProb]] | None:
+    """OpenAI-style ``logprobs.content`` as LlamaIndex's: per token, its top alternatives
+    (the token itself when the server sent none), as llama-index-llms-openai gives them."""
+    tokens = (logprobs or {}).get("content")
+    if not isinstance(tokens, list):
+        return None
+    result = []
+    for entry in tokens:
+        if not isinstance(entry, Mapping):
+            continue
+        candidates = entry.get("top_logprobs") or [entry]
+        result.append(
+            [
+                LogProb(token=c["token"], logprob=c["logprob"], bytes=c.get("bytes") or [])
+                for c in candidates
+                if isinstance(c, Mapping) and "token" in c and "logprob" in c
+            ]
+        )
+    return result
 
 
 class ChatStreamAssembler:

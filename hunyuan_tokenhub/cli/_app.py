@@ -10,16 +10,10 @@ import enum
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Column, Table
 
-from .._catalog import ModelInfo, list_models, model_data
-from .._chat import ChatStreamNormalizer, StreamDelta, build_chat_request
-from .._config import HOSTS
-from .._remote_models import RemoteModel
 from .._version import __version__
 from ._common import (
     EXIT_CODES_HELP,
@@ -35,6 +29,14 @@ from ._common import (
 from ._embed import register as register_embed_command
 from ._jobs import register as register_generation_commands
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .._catalog import ModelInfo
+    from .._chat import ChatStreamNormalizer, StreamDelta
+    from .._remote_models import RemoteModel
+
 DEFAULT_CHAT_MODEL = "deepseek-v4-flash"
 
 app = typer.Typer(
@@ -45,6 +47,10 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     add_completion=False,
+    # click's plain help: flags without a <bool> metavar, text wrapped (never cut) at the
+    # terminal's width, and no rich import before a command needs one.
+    rich_markup_mode=None,
+    context_settings={"max_content_width": 120},
 )
 
 
@@ -78,7 +84,8 @@ def connection_options(
         str | None,
         typer.Option(
             "--region",
-            help=f"TokenHub site: {' or '.join(HOSTS)}. Default: TOKENHUB_REGION, else cn.",
+            help="TokenHub site: cn, intl, ap-guangzhou or ap-singapore. Default: "
+            "TOKENHUB_REGION, else cn.",
             show_default=False,
         ),
     ] = None,
@@ -130,6 +137,8 @@ def _stream_reply(chunks: Iterable[Mapping[str, Any]], *, model: str, echo: bool
     """Collect a streamed reply; with ``echo``, the answer goes to stdout as it arrives and a
     thinking model's reasoning to stderr (dimmed), so that piping stdout keeps only the answer.
     """
+    from .._chat import ChatStreamNormalizer
+
     normalizer = ChatStreamNormalizer(model=model)
     content: list[str] = []
     reasoning: list[str] = []
@@ -199,6 +208,8 @@ def chat(
     A thinking model's reasoning is shown dimmed on stderr, apart from the answer on stdout.
     With --json, prints {content, reasoning_content, finish_reason, usage, id, model}.
     """
+    from .._chat import build_chat_request
+
     state = command_state(ctx, json_output)
     messages = [{"role": "user", "content": read_prompt(prompt)}]
     if system:
@@ -253,12 +264,17 @@ def models(
 ) -> None:
     """List the models in the package's model data (custom ep-... service ids work too).
 
-    With --remote, the account's list from the gateway is shown beside it: a model the gateway
-    does not list cannot be called with this key. Generation models show the backends that
-    offer them, how many of their jobs an account runs at once, how long result links live, and
-    whether their parameters are documented (checked before sending) or passed through
-    unchecked.
+    Each kind shows only the fields it has: chat models their context window, thinking and
+    tools; generation models the backends that offer them, how many of their jobs an account
+    runs at once, how long result links live, and whether their parameters are documented
+    (checked before sending) or passed through unchecked. With --remote, the account's list
+    from the gateway is shown beside it: a model the gateway does not list cannot be called
+    with this key.
     """
+    from rich.console import Console
+
+    from .._catalog import list_models
+
     found = list_models(kind.value if kind is not None else None)
     served: dict[str, RemoteModel] | None = None
     if remote:
@@ -266,7 +282,7 @@ def models(
         with state.client() as client:
             served = {m.id.lower(): m for m in client.list_models()}
     if json_output:
-        document: dict[str, Any] | list[dict[str, Any]] = [m.model_dump(mode="json") for m in found]
+        document: dict[str, Any] | list[dict[str, Any]] = [_model_document(m) for m in found]
         if served is not None:
             document = {
                 "local": document,
@@ -278,9 +294,9 @@ def models(
     generation = [m for m in found if m.generation is not None]
     others = [m for m in found if m.generation is None]
     if others:
-        console.print(_models_table(others, served))
+        _print_whole(console, _models_table(others, served, with_kind=kind is None))
     if generation:
-        console.print(_generation_table(generation))
+        _print_whole(console, _generation_table(generation, with_kind=kind is None))
     if kind is not None and kind is not ModelKindChoice.chat:
         for m in generation:
             console.print(f"{m.id} parameters: {_param_summary(m)}", markup=False, soft_wrap=True)
@@ -293,6 +309,16 @@ def models(
                 + ", ".join(f"{m.id} ({m.status or '?'})" for m in extra),
                 soft_wrap=True,
             )
+
+
+def _print_whole(console: Console, table: Table) -> None:
+    if not console.is_terminal:
+        # Piped or captured output gets the table whole rather than cut at 80 columns.
+        from rich.console import Console
+
+        needed = Console(width=1000).measure(table).maximum
+        console = Console(width=max(console.width, needed))
+    console.print(table)
 
 
 def _param_summary(info: ModelInfo) -> str:
@@ -322,15 +348,15 @@ def _param_summary(info: ModelInfo) -> str:
     return ", ".join(parts)
 
 
-def _generation_table(found: Iterable[ModelInfo]) -> Table:
+def _generation_table(found: Iterable[ModelInfo], *, with_kind: bool) -> Table:
+    from rich.table import Column, Table
+
+    columns: list[Column | str] = [Column("model", no_wrap=True), "name", "status", "backends"]
+    if with_kind:
+        columns.insert(1, "kind")
+    columns += [Column("jobs at once", justify="right"), "links valid", "parameters"]
     table = Table(
-        Column("model", no_wrap=True),
-        "kind",
-        "status",
-        "backends",
-        Column("jobs at once", justify="right"),
-        "links valid",
-        "parameters",
+        *columns,
         caption="'jobs at once' is the documented default per account (JobClient("
         "max_concurrent_jobs=...) overrides it); pass-through parameters are sent unchecked.",
     )
@@ -338,26 +364,50 @@ def _generation_table(found: Iterable[ModelInfo]) -> Table:
         spec = m.generation
         assert spec is not None
         hours = spec.url_lifetime_hours
-        lifetime = f"{hours:g} h" if hours is not None else "not documented"
         if spec.params_documented and spec.params:
             params = f"{len(spec.params)} documented"
         else:
             params = "pass-through (none documented)"
-        table.add_row(
-            m.id,
-            m.kind,
-            m.status if m.retired_on is None else f"{m.status} {m.retired_on}",
+        row = [m.id, m.display_name, m.status + (f" {m.retired_on}" if m.retired_on else "")]
+        if with_kind:
+            row.insert(1, m.kind)
+        row += [
             ", ".join(spec.backends),
             "sync" if spec.submit_path and not spec.query_path else str(spec.max_concurrent_jobs),
-            lifetime,
+            f"{hours:g} h" if hours is not None else "not documented",
             params,
-        )
+        ]
+        table.add_row(*row)
     return table
 
 
-def _models_table(found: list[ModelInfo], served: dict[str, RemoteModel] | None) -> Table:
-    columns: list[Column | str] = [Column("model", no_wrap=True), "kind", "name", "status"]
-    columns += ["context", "thinking", "tools"]
+def _has_context(model: ModelInfo) -> bool:
+    return model.chat is not None or model.embedding is not None
+
+
+def _model_document(model: ModelInfo) -> dict[str, Any]:
+    """A model's fields for --json, without those its kind does not have."""
+    document = model.model_dump(mode="json", exclude_none=True)
+    if not _has_context(model):
+        document.pop("context_window", None)
+        document.pop("max_output_tokens", None)
+    return document
+
+
+def _models_table(
+    found: list[ModelInfo], served: dict[str, RemoteModel] | None, *, with_kind: bool
+) -> Table:
+    from rich.table import Column, Table
+
+    from .._catalog import model_data
+
+    has_context = any(_has_context(m) for m in found)
+    has_chat = any(m.chat is not None for m in found)
+    columns: list[Column | str] = [Column("model", no_wrap=True), "name", "status"]
+    if with_kind:
+        columns.insert(1, "kind")
+    columns += ["context"] if has_context else []
+    columns += ["thinking", "tools"] if has_chat else []
     if served is not None:
         columns.append("gateway says")
     table = Table(
@@ -367,15 +417,16 @@ def _models_table(found: list[ModelInfo], served: dict[str, RemoteModel] | None)
     )
     for m in found:
         chat = m.chat
-        row = [
-            m.id,
-            m.kind,
-            m.display_name,
-            m.status + (f" {m.retired_on.isoformat()}" if m.retired_on else ""),
-            f"{m.context_window:,}" if chat is not None or m.embedding is not None else "",
-            chat.thinking.default if chat is not None else "",
-            "yes" if m.supports_tools else "",
-        ]
+        row = [m.id, m.display_name, m.status + (f" {m.retired_on}" if m.retired_on else "")]
+        if with_kind:
+            row.insert(1, m.kind)
+        if has_context:
+            row.append(f"{m.context_window:,}" if _has_context(m) else "")
+        if has_chat:
+            row += [
+                chat.thinking.default if chat is not None else "",
+                "yes" if chat is not None and m.supports_tools else "",
+            ]
         if served is not None:
             remote_model = served.get(m.id.lower())
             row.append(
@@ -402,7 +453,8 @@ def emulator(
         ),
     ] = None,
     no_job_limits: Annotated[
-        bool, typer.Option(help="Do not enforce TokenHub's concurrent-job limits.")
+        bool,
+        typer.Option("--no-job-limits", help="Do not enforce TokenHub's concurrent-job limits."),
     ] = False,
 ) -> None:
     """Run the local TokenHub emulator (chat, generation jobs, result files) until Ctrl-C.

@@ -1,4 +1,8 @@
-"""What every command shares: connection options, exit codes, error reports, output helpers."""
+"""What every command shares: connection options, exit codes, error reports, output helpers.
+
+Nothing here imports httpx, pydantic or the jobs package: ``--help`` and ``--version`` load
+only typer; each command imports what it needs when it runs.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,11 @@ import os
 import shlex
 import sys
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from typer.core import TyperGroup
 
-from .._client import TokenHubClient
-from .._config import API_KEY_ENV_VARS
 from .._exceptions import (
     APIError,
     AuthenticationError,
@@ -27,8 +28,11 @@ from .._exceptions import (
     PermissionDeniedError,
     TokenHubError,
 )
-from ..jobs import JobHandle
-from ..jobs.backends import BACKEND_ENV_VAR
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .._client import TokenHubClient
 
 PROG = "hunyuan-tokenhub"
 # Commands that talk to the generation backend (--backend / HUNYUAN_BACKEND) rather than chat.
@@ -81,12 +85,16 @@ class CliState:
         """The backend ``command`` talks to: chat and models always use TokenHub."""
         if command not in JOB_COMMANDS:
             return "tokenhub"
+        from ..jobs.backends import BACKEND_ENV_VAR
+
         return (self.backend or os.environ.get(BACKEND_ENV_VAR, "") or "tokenhub").strip().lower()
 
     def resume_command(self, job_id: str, model: str | None) -> str:
         """One copyable command line that resumes waiting for a job (by its handle, which
         names the model), with every global option it needs (the key is left to the
         environment, never printed)."""
+        from ..jobs import JobHandle
+
         words = [PROG]
         if self.base_url:
             words += ["--base-url", self.base_url]
@@ -100,6 +108,8 @@ class CliState:
 
     def client(self) -> TokenHubClient:
         """A client built from the global options (the key falls back to the environment)."""
+        from .._client import TokenHubClient
+
         return TokenHubClient(
             api_key=self.api_key, base_url=self.base_url, region=self.region, timeout=self.timeout
         )
@@ -114,6 +124,8 @@ def command_state(ctx: typer.Context, json_output: bool) -> CliState:
 
 def stderr() -> Console:
     """A console on the current stderr (created per call so redirections are honoured)."""
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False)
 
 
@@ -138,6 +150,8 @@ def _hint(exc: BaseException, backend: str, state: CliState | None = None) -> st
             "TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY environment variables."
         )
     if isinstance(exc, AuthenticationError):
+        from .._config import API_KEY_ENV_VARS
+
         return (
             f"The API key was rejected: check --api-key or the {API_KEY_ENV_VARS[0]} "
             "environment variable."

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from .._embeddings import DEFAULT_EMBEDDING_MODEL, EmbeddingInput, image_input
 from ._common import JsonFlag, command_state, print_json, read_prompt
+
+if TYPE_CHECKING:
+    from .._embeddings import EmbeddingInput
 
 
 def embed(
@@ -19,8 +19,15 @@ def embed(
         typer.Argument(help="Texts to embed, one vector each ('-' reads one text from stdin)."),
     ] = None,
     model: Annotated[
-        str, typer.Option("--model", "-m", help="Embedding model id or service id (ep-...).")
-    ] = DEFAULT_EMBEDDING_MODEL,
+        str | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="Embedding model id or service id (ep-...). Default: the package's default "
+            "embedding model (see 'models --kind embedding').",
+            show_default=False,
+        ),
+    ] = None,
     images: Annotated[
         list[str] | None,
         typer.Option(
@@ -37,6 +44,13 @@ def embed(
     With --json, prints {model, dimensions, usage, embeddings: [{index, input, embedding}]}
     with every value.
     """
+    # Imported here, not at the top: --help and --version load no httpx or pydantic.
+    from rich.console import Console
+    from rich.table import Table
+
+    from .._embeddings import DEFAULT_EMBEDDING_MODEL, image_input
+
+    model = model or DEFAULT_EMBEDDING_MODEL
     state = command_state(ctx, json_output)
     inputs: list[EmbeddingInput] = [read_prompt(t, param="TEXTS") for t in texts or []]
     inputs += [image_input(image) for image in images or []]

@@ -7,46 +7,43 @@ cancel, the job keeps running either way.
 
 # No ``from __future__ import annotations``: typer reads the signatures that
 # ``_generation_command`` builds, whose annotations use its local arguments.
+# The jobs package and rich's progress display are imported by the commands when they run (and
+# named in quotes below), so that --help costs neither.
 import json
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    Progress,
-    SpinnerColumn,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from .._exceptions import TokenHubError
-from ..jobs import (
-    DownloadPolicy,
-    JobClient,
-    JobHandle,
-    JobKind,
-    JobResult,
-    JobStatus,
-    ModelRoute,
-)
-from ..jobs._media import classify_media
-from ..jobs.tooling import DEFAULT_TOOL_MODELS
 from ._common import PROG, CliState, ExitCode, JsonFlag, command_state, print_json, stderr
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..jobs import JobClient, JobKind, JobResult, JobStatus, ModelRoute
 
 _INPUT_IMAGE_FIELDS = ("images", "image", "image_url")
 
-ModelOption = Annotated[str, typer.Option("--model", "-m", help="Generation model id.")]
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="Generation model id. Default: the backend's usual model of this kind (on "
+        "TokenHub the first in 'models --kind KIND').",
+        show_default=False,
+    ),
+]
 ImageOption = Annotated[
     list[str] | None,
     typer.Option(
         "--image",
         "-i",
+        metavar="URL|FILE",
         help="Input image: an http(s) URL, a data: URL or a local file (sent inline). "
         "Repeat for models that take several.",
         show_default=False,
@@ -57,6 +54,7 @@ ParamOption = Annotated[
     typer.Option(
         "--param",
         "-p",
+        metavar="KEY=VALUE",
         help="Any other request field as KEY=VALUE (VALUE is parsed as JSON when it can be), "
         "e.g. -p resolution=1024:768 -p seed=7 -p enable_pbr=true.",
         show_default=False,
@@ -110,6 +108,8 @@ def _parse_params(pairs: Sequence[str]) -> dict[str, Any]:
 
 def _check_images_exist(images: Sequence[str]) -> None:
     """A value that is no URL names a local file: it must exist (said before any submit)."""
+    from ..jobs._media import classify_media
+
     for image in images:
         try:
             local = classify_media(image) == "path"
@@ -133,7 +133,7 @@ def _check_out_dir(out: Path | None) -> None:
         ) from None
 
 
-def _warn_unknown_params(route: ModelRoute, request: Mapping[str, Any]) -> None:
+def _warn_unknown_params(route: "ModelRoute", request: Mapping[str, Any]) -> None:
     """Name ``-p`` keys the model does not document: they are sent unchecked (a typo there
     would otherwise be billed silently)."""
     spec = route.spec
@@ -149,7 +149,7 @@ def _warn_unknown_params(route: ModelRoute, request: Mapping[str, Any]) -> None:
         )
 
 
-def _place_images(route: ModelRoute, images: Sequence[str]) -> dict[str, Any]:
+def _place_images(route: "ModelRoute", images: Sequence[str]) -> dict[str, Any]:
     """Put ``--image`` values in the field the model's request takes them in."""
     if not images:
         return {}
@@ -164,6 +164,42 @@ def _place_images(route: ModelRoute, images: Sequence[str]) -> dict[str, Any]:
     return {name: images[0]}
 
 
+# The leading bytes of the formats the generation APIs document for input images (jpg/jpeg,
+# png, bmp, tiff, webp); which of them a given model takes is the server's to say.
+_IMAGE_SIGNATURES = (
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"BM", "BMP"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+)
+
+
+def _image_format(head: bytes) -> str | None:
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    return next((name for magic, name in _IMAGE_SIGNATURES if head.startswith(magic)), None)
+
+
+def _check_local_images(images: Sequence[str]) -> None:
+    """Refuse a local --image file that is not an image before anything is uploaded."""
+    for image in images:
+        path = Path(image).expanduser()
+        if not path.is_file():
+            continue  # a URL, or a path the media policy reports on
+        try:
+            with path.open("rb") as file:
+                head = file.read(12)
+        except OSError as exc:
+            raise typer.BadParameter(
+                f"cannot read {image}: {exc.strerror}", param_hint="--image"
+            ) from None
+        if _image_format(head) is None:
+            raise typer.BadParameter(
+                f"{image} is not a JPEG, PNG, BMP, TIFF or WEBP image", param_hint="--image"
+            )
+
+
 def _local_dirs(images: Sequence[str]) -> list[Path]:
     # The person at the terminal named these files, so their folders may be read (agents'
     # tools, by contrast, refuse local paths unless the developer allows folders).
@@ -171,7 +207,9 @@ def _local_dirs(images: Sequence[str]) -> list[Path]:
 
 
 @contextmanager
-def _job_client(state: CliState, *, images: Sequence[str] = ()) -> Iterator[JobClient]:
+def _job_client(state: CliState, *, images: Sequence[str] = ()) -> Iterator["JobClient"]:
+    from ..jobs import DownloadPolicy, JobClient
+
     # Built from the options rather than from a TokenHub client, so that the older backends
     # (their own key header, or API 3.0 signing) work without any TokenHub key.
     with JobClient(
@@ -188,16 +226,25 @@ def _job_client(state: CliState, *, images: Sequence[str] = ()) -> Iterator[JobC
 
 
 @contextmanager
-def _progress_display(console: Console, job_id: str) -> Iterator[Callable[[JobStatus], None]]:
+def _progress_display(console: "Console", job_id: str) -> Iterator[Callable[["JobStatus"], None]]:
     """A live bar (state, percentage, elapsed time) on a terminal; plain lines elsewhere."""
     if not console.is_terminal:
 
-        def log(status: JobStatus) -> None:
+        def log(status: "JobStatus") -> None:
             percent = "" if status.progress is None else f" {status.progress}%"
             console.print(f"job {job_id}: {status.state}{percent}", markup=False)
 
         yield log
         return
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     with Progress(
         SpinnerColumn(),
         TextColumn("job {task.fields[job_id]}"),
@@ -209,7 +256,7 @@ def _progress_display(console: Console, job_id: str) -> Iterator[Callable[[JobSt
     ) as progress:
         task = progress.add_task("job", total=None, job_id=job_id, state="submitted")
 
-        def update(status: JobStatus) -> None:
+        def update(status: "JobStatus") -> None:
             known = status.progress is not None
             progress.update(
                 task,
@@ -223,13 +270,13 @@ def _progress_display(console: Console, job_id: str) -> Iterator[Callable[[JobSt
 
 def _wait(
     state: CliState,
-    jobs: JobClient,
+    jobs: "JobClient",
     job_id: str,
     model: str,
     *,
     timeout: float | None,
     poll_interval: float | None,
-) -> JobResult:
+) -> "JobResult":
     console = stderr()
     try:
         with _progress_display(console, job_id) as on_progress:
@@ -251,7 +298,7 @@ def _wait(
 
 
 def _report_result(
-    jobs: JobClient, result: JobResult, out: Path | None, *, json_output: bool
+    jobs: "JobClient", result: "JobResult", out: Path | None, *, json_output: bool
 ) -> None:
     """Print a finished job's URLs and expiry, then save its files into ``out``.
 
@@ -284,7 +331,7 @@ def _report_result(
         raise typer.Exit(ExitCode.PARTIAL_SUCCESS)
 
 
-def _print_assets(result: JobResult) -> None:
+def _print_assets(result: "JobResult") -> None:
     for asset in result.assets:
         typer.echo(f"{asset.kind}: {asset.url}")
         if asset.preview_url:
@@ -297,9 +344,9 @@ def _print_assets(result: JobResult) -> None:
 
 def _generate(
     ctx: typer.Context,
-    kind: JobKind,
+    kind: "JobKind",
     *,
-    model: str,
+    model: str | None,
     prompt: str | None,
     images: Sequence[str] | None,
     params: Sequence[str] | None,
@@ -311,12 +358,21 @@ def _generate(
 ) -> None:
     state = command_state(ctx, json_output)
     images = list(images or ())
+    _check_local_images(images)
     request = _parse_params(params or ())
     if prompt is not None:
         request["prompt"] = prompt
     _check_images_exist(images)
     _check_out_dir(out)
     with _job_client(state, images=images) as jobs:
+        if model is None:
+            from ..jobs.tooling import default_tool_model
+
+            model = default_tool_model(kind, jobs.backend)
+            if model is None:
+                raise typer.BadParameter(
+                    f"the {jobs.backend.name} backend makes no {kind} results", param_hint="--model"
+                )
         route = jobs.backend.route(model)
         if route.kind != kind:
             raise typer.BadParameter(
@@ -361,15 +417,13 @@ def _generate(
         _report_result(jobs, result, out, json_output=json_output)
 
 
-def _generation_command(
-    kind: JobKind, default_model: str, prompt_help: str, summary: str
-) -> Callable[..., None]:
+def _generation_command(kind: "JobKind", prompt_help: str, summary: str) -> Callable[..., None]:
     """The ``image``/``video``/``3d`` command: the same options, another kind and default."""
 
     def command(
         ctx: typer.Context,
         prompt: Annotated[str | None, typer.Argument(help=prompt_help, show_default=False)] = None,
-        model: ModelOption = default_model,
+        model: ModelOption = None,
         images: ImageOption = None,
         params: ParamOption = None,
         out: OutOption = None,
@@ -398,20 +452,17 @@ def _generation_command(
 
 image = _generation_command(
     "image",
-    DEFAULT_TOOL_MODELS["image"],
     "What to draw.",
     "Generate images (hy-image-v3.0 job, or hy-image-lite at once) and print their links.",
 )
 video = _generation_command(
     "video",
-    DEFAULT_TOOL_MODELS["video"],
     "What happens in the video (optional for image-driven models).",
     "Generate a video (hy-video-1.5, yt-video-2.0, yt-video-fx, yt-video-humanactor).\n\n"
     "yt-video-fx needs -p template=NAME; yt-video-humanactor needs -p audio_url=URL.",
 )
 three_d = _generation_command(
     "3d",
-    DEFAULT_TOOL_MODELS["3d"],
     "The object to model (or give --image instead).",
     "Generate a 3D model from a prompt or an image (hy-3d-3.0, hy-3d-3.1, hy-3d-express).",
 )
@@ -421,6 +472,7 @@ job_app = typer.Typer(
     name="job",
     help="Look at or wait for a job submitted earlier (by this tool, an agent or your code).",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 JobIdArgument = Annotated[
@@ -476,6 +528,8 @@ def job_wait(
     """Wait for a job with a live progress bar, then print (and optionally download) results."""
     state = command_state(ctx, json_output)
     _check_out_dir(out)
+    from ..jobs import JobHandle
+
     with _job_client(state) as jobs:
         handle = jobs.handle(model, job_id) if model else JobHandle.parse(job_id)
         if handle.backend != jobs.backend.name:

@@ -70,8 +70,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         emulator.start()
     except OSError as exc:
-        print(f"cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
-        return 1
+        # A port in use (or an address not on this machine) is a usage error, as in the CLI.
+        print(
+            f"cannot listen on {args.host}:{args.port} (backup port {args.backup_port}): {exc}; "
+            "choose another --port or --backup-port",
+            file=sys.stderr,
+        )
+        return 2
     with emulator:
         print(f"TokenHub emulator listening on {emulator.base_url}", flush=True)
         print(f"backup host: {emulator.backup_base_url}", flush=True)

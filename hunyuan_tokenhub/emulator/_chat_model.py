@@ -1,9 +1,13 @@
-"""The rule-based "model" behind the emulated chat endpoint.
+"""The rule-based "model" behind the emulated chat endpoint: a stand-in, not a language model.
 
-It is deterministic and just clever enough to drive agents: it calls the tools the latest user
-message mentions (by words of the tool's name or description), one round or several, fills
-arguments from the user's text so they satisfy the tool schema, and finally answers with text
-that quotes the tool results verbatim. Thinking models also return ``reasoning_content``.
+It is deterministic and just clever enough to drive agents and demos. It calls a tool only when
+the latest user message asks for what the tool does (a generation tool, which costs money on
+the real service, only when the user asks for an image, video or 3D model to be made), one
+round or several, and fills the arguments from the user's text so they satisfy the tool schema.
+It answers from what it was given: the tool results, else the sentences of the context (system
+prompt, documents in the message) that share the most words with the question, else the
+arithmetic in the question, else JSON filling a requested schema; failing all of these it says
+plainly what it is. Thinking models also return ``reasoning_content``.
 """
 
 from __future__ import annotations
@@ -14,7 +18,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._schema import generate_arguments, generate_value
-from ._text import arithmetic_answer, count_tokens, pieces, stable_hex, text_of
+from ._text import (
+    arithmetic_answer,
+    content_words,
+    count_tokens,
+    extractive_answer,
+    pieces,
+    stable_hex,
+    text_of,
+)
 
 _WORD = re.compile(r"[a-z]+|\d+[a-z]*|[+*×÷]")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
@@ -167,14 +179,53 @@ def prompt_token_count(messages: list[dict[str, Any]], tools: list[ToolSpec]) ->
 
 
 def matching_tools(tools: list[ToolSpec], user_text: str) -> list[ToolSpec]:
-    """The tools ``user_text`` mentions, in the order they were given.
+    """The tools ``user_text`` asks for, in the order they were given.
 
     A word of the tool's name (or a synonym) scores 2, a word of its description 1; a tool
-    needs 2 points, so one shared description word alone never triggers a call.
+    needs 2 points, so one shared description word alone never triggers a call. A tool that
+    makes something (an image, a video, a 3D model) is called only when a sentence asks for one
+    to be made: "draw a cat", "I need a 3D model of a chair", "a video of waves"; not "what is a
+    3D model?" nor "don't draw anything".
     """
     words = _user_words(user_text)
     lowered = user_text.lower()
-    return [tool for tool in tools if _score(tool, words, lowered) >= 2]
+    return [
+        tool
+        for tool in tools
+        if _score(tool, words, lowered) >= 2 and _asked_to_make(tool, user_text)
+    ]
+
+
+# Things a tool makes; asking about one is not asking for one.
+_PRODUCTS = ("image", "video", "3d")
+_MAKE_WORD_TEXT = """
+draw paint sketch illustrate render generate create make produce design animate build turn give
+show want need get 画 生成 做 制作 创建 建模 来 要 给 出
+"""
+_MAKE_WORDS = frozenset(_MAKE_WORD_TEXT.split())
+_NEGATIONS = ("don't", "do not", "dont", "without", "no need", "never", "不要", "别", "不用")
+_ARTICLE_START = re.compile(r"^\s*(?:an?|one|two|three|some|\d+)\s", re.IGNORECASE)
+_CJK_ARTICLE_START = re.compile(r"^\s*[一两三几]\s*[张个段部幅只]")
+_SENTENCES = re.compile(r"[^.!?。！？;；\n]+")
+
+
+def _asked_to_make(tool: ToolSpec, user_text: str) -> bool:
+    products = [w for w in _name_words(tool.name) if w in _PRODUCTS]
+    if not products:
+        return True
+    for sentence in _SENTENCES.findall(user_text):
+        lowered = sentence.lower()
+        words = _user_words(sentence)
+        if not any(_mentioned(product, words, lowered) for product in products):
+            continue
+        if any(negation in lowered for negation in _NEGATIONS):
+            continue
+        makes = any(w in words for w in _MAKE_WORDS if not _CJK_RUN.search(w)) or any(
+            w in lowered for w in _MAKE_WORDS if _CJK_RUN.search(w)
+        )
+        if makes or _ARTICLE_START.match(sentence) or _CJK_ARTICLE_START.match(sentence):
+            return True
+    return False
 
 
 def _score(tool: ToolSpec, words: set[str], lowered: str) -> int:
@@ -254,6 +305,16 @@ def _called_names(turn: list[dict[str, Any]]) -> set[str]:
     return names
 
 
+def _is_output_schema(tools: list[ToolSpec]) -> bool:
+    """One tool named like a type ("Person", "MovieReview"): an output schema offered as a tool.
+
+    Frameworks' structured output (LangChain's with_structured_output, LlamaIndex's
+    structured_predict) binds the schema as the only tool under its class name; functions an
+    agent calls are named like actions (get_weather).
+    """
+    return len(tools) == 1 and tools[0].name[:1].isupper() and "_" not in tools[0].name
+
+
 def _tool_calls_for(
     request: ChatInput, user_text: str, turn: list[dict[str, Any]]
 ) -> list[ToolCall]:
@@ -269,6 +330,9 @@ def _tool_calls_for(
         chosen = [tool for tool in matched if tool.name not in called]
         if choice == "required" and not chosen:
             chosen = matched[:1] or request.tools[:1]
+        elif not chosen and not called and _is_output_schema(request.tools):
+            # Structured output unforced (as thinking models need): fill the one schema.
+            chosen = list(request.tools)
     if not request.parallel_tool_calls:
         chosen = chosen[:1]
     position = len(request.messages)
@@ -287,20 +351,82 @@ def _tool_calls_for(
 def _answer_text(request: ChatInput, user_text: str, tool_results: list[dict[str, Any]]) -> str:
     if tool_results:
         names = _tool_names_by_id(request.messages)
-        lines = [
-            f"- {names.get(str(m.get('tool_call_id')), 'tool')}: {text_of(m.get('content'))}"
-            for m in tool_results
-        ]
-        return "Here is what the tools returned:\n" + "\n".join(lines)
+        return answer_from_results(
+            [(names.get(str(m.get("tool_call_id")), "tool"), text_of(m.get("content")))
+             for m in tool_results]
+        )  # fmt: skip
     if request.response_format is not None:
         return _json_answer(request.response_format, user_text)
-    answer = arithmetic_answer(user_text)
-    if answer is not None:
-        return answer
-    quoted = user_text.strip()
-    if len(quoted) > 1000:
-        quoted = quoted[:1000] + "…"
-    return f"You said: {quoted}"
+    question, context = question_and_context(request.messages, user_text)
+    answer = arithmetic_answer(question)
+    if answer is None and context:
+        answer = extractive_answer(question, context)
+    return answer if answer is not None else stand_in_notice(request.model, question)
+
+
+def answer_from_results(results: list[tuple[str, str]]) -> str:
+    """An answer that reports each tool's result (a JSON object as its key: value pairs)."""
+    lines = []
+    for name, text in results:
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = None
+        if isinstance(value, dict) and value:
+            text = ", ".join(f"{key}: {item}" for key, item in value.items())
+        lines.append(f"{name}: {' '.join(text.split())}")
+    if len(lines) == 1:
+        return f"According to {lines[0]}"
+    return "According to the tools:\n" + "\n".join(f"- {line}" for line in lines)
+
+
+# Markers that separate a question from the documents a prompt puts before it.
+_QUESTION_MARKERS = ("question:", "问题:", "问题：", "query:")
+_CONTEXT_MARKERS = ("context:", "上下文:", "上下文：", "documents:", "资料:")
+
+
+def question_and_context(messages: list[dict[str, Any]], user_text: str) -> tuple[str, str]:
+    """The question asked, and the text given to answer it from.
+
+    The context is the system prompt after a "Context:" marker (all of it when it has none),
+    the user's earlier messages and the tool results, and anything before a "Question:" marker
+    in the user's message.
+    """
+    question, given = user_text, ""
+    lowered = user_text.lower()
+    for marker in _QUESTION_MARKERS:
+        at = lowered.rfind(marker)
+        if at >= 0:
+            question, given = user_text[at + len(marker) :], user_text[:at]
+            break
+    parts = [given]
+    for message in messages:
+        text = text_of(message.get("content"))
+        if message.get("role") == "system":
+            low = text.lower()
+            at = max(low.rfind(marker) for marker in _CONTEXT_MARKERS)
+            marker_end = low.find(":", at) + 1 if at >= 0 else 0
+            parts.append(text[marker_end:] if at >= 0 else text)
+        elif message.get("role") in ("user", "tool") and text != user_text:
+            # Not the assistant's turns: the stand-in does not quote itself.
+            parts.append(text)
+    return question.strip(), "\n\n".join(p for p in parts if p.strip())
+
+
+def stand_in_notice(model: str, question: str) -> str:
+    """What the stand-in says when nothing it was given answers the question."""
+    lowered = question.lower()
+    # The question's own words, in its order (one per position: "iterations", not also
+    # "iteration"), numbers left out.
+    by_position = {lowered.find(w): w for w in content_words(question) if not w.isdigit()}
+    by_position.pop(-1, None)
+    topic = " ".join(by_position[at] for at in sorted(by_position)[:6])
+    about = f" (about: {topic})" if topic else ""
+    return (
+        f"[TokenHub emulator: a rule-based stand-in for {model}, not a language model] "
+        f"Nothing I was given answers this{about}. I answer from the context and tool results "
+        "you give me, work out arithmetic, fill JSON schemas and call the tools you ask for."
+    )
 
 
 def _tool_names_by_id(messages: list[dict[str, Any]]) -> dict[str, str]:

@@ -14,9 +14,18 @@ import json
 import re
 from typing import Any
 
-from ._chat_model import ChatInput, Completion, ToolSpec, matching_tools, prompt_token_count
+from ._chat_model import (
+    ChatInput,
+    Completion,
+    ToolSpec,
+    answer_from_results,
+    matching_tools,
+    prompt_token_count,
+    question_and_context,
+    stand_in_notice,
+)
 from ._schema import generate_arguments
-from ._text import count_tokens, text_of
+from ._text import arithmetic_answer, count_tokens, extractive_answer, text_of
 
 _TOOL_ENTRY = re.compile(
     r"^> Tool Name: (?P<name>\S+)\s*\nTool Description: (?P<description>.*?)\n"
@@ -31,7 +40,7 @@ def react_completion(request: ChatInput) -> Completion | None:
     """The completion for a text-ReAct conversation; ``None`` when ``request`` is not one."""
     if request.tools or not is_react_prompt(request.messages):
         return None
-    text = react_reply(request.messages)
+    text = react_reply(request.messages, request.model)
     reasoning = "I will follow the ReAct format." if request.reasoning else None
     prompt_tokens = prompt_token_count(request.messages, [])
     return Completion(
@@ -52,7 +61,7 @@ def is_react_prompt(messages: list[dict[str, Any]]) -> bool:
     return "Action Input:" in system and "> Tool Name:" in system
 
 
-def react_reply(messages: list[dict[str, Any]]) -> str:
+def react_reply(messages: list[dict[str, Any]], model: str) -> str:
     """The model's next ReAct step: an action for the next tool to call, or the answer."""
     tools = _tools_in(_system_text(messages))
     question, after = _question(messages)
@@ -75,11 +84,18 @@ def react_reply(messages: list[dict[str, Any]]) -> str:
         for m in after
         if m.get("role") in ("user", "tool") and text_of(m.get("content")).startswith(_OBSERVATION)
     ]
-    answer = (
-        "Here is what the tools returned:\n" + "\n".join(f"- {o}" for o in observations)
-        if observations
-        else f"You said: {question.strip()}"
-    )
+    if observations:
+        answer = answer_from_results([("the tool", o) for o in observations])
+    else:
+        # The system prompt here is the ReAct instructions, not context to answer from.
+        _, context = question_and_context(
+            [m for m in messages if m.get("role") != "system"], question
+        )
+        answer = (
+            arithmetic_answer(question)
+            or extractive_answer(question, context)
+            or stand_in_notice(model, question)
+        )
     return f"Thought: I can answer without using any more tools.\nAnswer: {answer}"
 
 

@@ -21,6 +21,12 @@ _CJK_PLACE = re.compile(r"([\u4e00-\u9fff]{2,}?)(?:今天|明天|后天|现在|�
 _PLACE_WORDS = frozenset({"city", "location", "place", "address", "region", "country", "town"})
 _URL_WORDS = frozenset({"url", "urls", "uri", "link", "href", "website", "homepage"})
 _NAME_PARTS = re.compile(r"[_\-\s.]+|(?<=[a-z0-9])(?=[A-Z])")
+# Fields that hold a name: filled with the first run of capitalised words in the text.
+_NAME_WORDS = frozenset({"name", "person", "author", "character", "speaker", "who"})
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\b")
+_SENTENCE_STARTERS = frozenset(
+    {"A", "An", "The", "I", "Give", "Tell", "What", "Who", "How", "Please", "Make", "Create"}
+)
 _MAX_DEPTH = 8
 _ALWAYS_FILLED = frozenset({"prompt"})
 
@@ -226,6 +232,10 @@ class _Generator:
         quoted = self.ctx.next_quote()
         if quoted is not None:
             return quoted
+        if words & _NAME_WORDS:
+            names = [n for n in _CAPITALISED.findall(self.ctx.text) if n not in _SENTENCE_STARTERS]
+            if names:
+                return names[0]
         return self.ctx.text or name or "text"
 
 

@@ -99,7 +99,7 @@ def test_chat_hint_names_the_tokenhub_key_whatever_the_generation_backend(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--backend", "aiart", "video", "a boat"), "not a generation model of the 'aiart'"),
+        (("--backend", "aiart", "video", "a boat"), "the aiart backend makes no video results"),
         (("--backend", "nosuch", "image", "x"), "available: tokenhub, aiart, ai3d, tencentcloud"),
         (("--backend", "tencentcloud", "image", "x", "-m", "hunyuan-image-job"),
          "TENCENTCLOUD_SECRET_ID"),

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
+import socket
 import subprocess
 import sys
 
-from hunyuan_tokenhub import __version__, list_models
+import pytest
+from typer.testing import CliRunner
+
+from hunyuan_tokenhub import HOSTS, __version__, list_models
+from hunyuan_tokenhub.cli._app import app
 from hunyuan_tokenhub.cli._common import ExitCode
 from hunyuan_tokenhub.emulator import TokenHubEmulator
 from tests.cli.conftest import API_KEY, RunCli
@@ -210,6 +216,79 @@ def test_emulator_command_serves_until_terminated(cli: RunCli) -> None:
         _, errors = server.communicate(timeout=30)
     assert server.returncode == ExitCode.OK
     assert "TOKENHUB_BASE_URL" in errors
+
+
+@pytest.mark.parametrize("kind", ["image", "video", "3d"])
+def test_models_of_a_generation_kind_show_only_the_fields_it_has(cli: RunCli, kind: str) -> None:
+    documents = json.loads(cli("models", "--kind", kind, "--json").stdout)
+    table = cli("models", "--kind", kind).stdout
+
+    chat_only = {"chat", "embedding", "context_window", "max_output_tokens"}
+    assert documents and all(not chat_only & set(d) for d in documents)
+    header = set(table.splitlines()[1].replace("┃", " ").split())
+    assert {"model", "name"} <= header
+    assert not {"context", "thinking", "tools", "kind"} & header
+
+
+def test_chat_models_show_their_context_thinking_and_tools(cli: RunCli) -> None:
+    table = cli("models", "--kind", "chat").stdout
+
+    assert set(table.splitlines()[1].replace("┃", " ").split()) == {
+        "model", "name", "status", "context", "thinking", "tools"
+    }  # fmt: skip
+    documents = json.loads(cli("models", "--kind", "chat", "--json").stdout)
+    assert all("context_window" in d and "chat" in d for d in documents)
+
+
+def test_help_shows_flags_as_flags_and_is_never_cut(cli: RunCli) -> None:
+    narrow = CliRunner().invoke(app, ["emulator", "--help"], env={"COLUMNS": "60"})
+    top = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "60"})
+
+    for result in (narrow, top):
+        assert result.exit_code == ExitCode.OK
+        assert "<bool>" not in result.stdout
+        assert "…" not in result.stdout
+    assert "--no-job-limits " in narrow.stdout and "--no-no-job-limits" not in narrow.stdout
+    # Wrapped at 60 columns, the long help text is all there.
+    words = re.sub(r"-\s+", "-", " ".join(top.stdout.split()))  # a word wrapped at its hyphen
+    assert "TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY" in words
+    for region in HOSTS:
+        assert region in words
+
+
+def test_a_busy_port_for_the_emulator_is_a_usage_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "hunyuan_tokenhub.cli", "emulator", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == ExitCode.USAGE
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
+    assert "choose another --port" in done.stderr
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"]])
+def test_help_and_version_load_no_http_client_models_or_jobs(argv: list[str]) -> None:
+    # What keeps `hunyuan-tokenhub --help` fast (benchmarks/scenarios/footprint.py times it).
+    # rich is left out: older typer releases (0.16, the lowest allowed) import it themselves.
+    code = (
+        "import sys\n"
+        "from hunyuan_tokenhub.cli import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('httpx', 'pydantic', 'hunyuan_tokenhub.jobs', 'hunyuan_tokenhub._client')\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(heavy))\n"
+        "assert not loaded, loaded\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_models_remote_shows_the_gateway_list_beside_the_data(

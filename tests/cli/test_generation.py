@@ -259,3 +259,20 @@ def test_terminal_progress_bar_shows_state_percentage_and_elapsed_time() -> None
     assert "100%" in final_frame
     assert "completed" in final_frame
     assert re.search(r"\d+:\d\d:\d\d", final_frame)
+
+
+def test_a_local_file_that_is_not_an_image_is_refused_before_uploading(
+    cli_on_emulator: RunCli, emulator: TokenHubEmulator, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes.png"
+    notes.write_text("just text, whatever the name says")
+    webp = tmp_path / "photo.webp"
+    webp.write_bytes(b"RIFF\x10\x00\x00\x00WEBPVP8 ")
+
+    result = cli_on_emulator("3d", "-m", "hy-3d-3.0", "--image", str(notes), *FAST)
+
+    assert result.exit_code == ExitCode.USAGE
+    assert f"{notes} is not a JPEG, PNG, BMP, TIFF or WEBP image" in " ".join(result.stderr.split())
+    assert submitted(emulator) == []
+    accepted = cli_on_emulator("3d", "-m", "hy-3d-3.0", "--image", str(webp), *FAST)
+    assert accepted.exit_code == ExitCode.OK, accepted.output

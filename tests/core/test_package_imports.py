@@ -58,3 +58,41 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
         hunyuan_tokenhub.JobClients  # type: ignore[attr-defined]  # noqa: B018
     with pytest.raises(ImportError):
         from hunyuan_tokenhub import JobClients  # type: ignore[attr-defined]  # noqa: F401
+
+
+@pytest.mark.parametrize(
+    ("package", "hidden", "extra"),
+    [
+        ("langchain_hunyuan", "langchain_core", "langchain"),
+        ("llama_index_hunyuan", "llama_index.core", "llama-index"),
+        ("llama_index.llms.hunyuan", "llama_index.core", "llama-index"),
+    ],
+)
+def test_an_adapter_without_its_framework_names_the_extra_to_install(
+    package: str, hidden: str, extra: str
+) -> None:
+    # sys.modules[name] = None makes the framework look uninstalled to the import system.
+    done = subprocess.run(
+        [sys.executable, "-c", f"import sys; sys.modules[{hidden!r}] = None; import {package}"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    last_line = done.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("ModuleNotFoundError: ")
+    assert f'pip install "hunyuan-tokenhub[{extra}]"' in last_line
+    assert f'pip install -e ".[{extra}]"' in last_line
+
+
+def test_llama_index_integration_paths_are_the_adapter_classes() -> None:
+    _run(
+        "import llama_index.core\n"
+        "from llama_index.llms.hunyuan import Hunyuan\n"
+        "from llama_index.tools.hunyuan import HunyuanGenerationToolSpec\n"
+        "from llama_index.embeddings.hunyuan import HunyuanEmbedding\n"
+        "import llama_index_hunyuan\n"
+        "assert HunyuanEmbedding is llama_index_hunyuan.HunyuanEmbedding\n"
+        "assert Hunyuan is llama_index_hunyuan.Hunyuan\n"
+        "assert HunyuanGenerationToolSpec is llama_index_hunyuan.HunyuanGenerationToolSpec\n"
+        "assert not hasattr(llama_index, '__file__') or llama_index.__file__ is None\n"
+    )

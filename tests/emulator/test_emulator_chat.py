@@ -26,13 +26,14 @@ def test_plain_completion_has_the_documented_shape(client: httpx.Client) -> None
     assert body["object"] == "chat.completion"
     assert body["model"] == CHAT_MODEL
     assert isinstance(body["created"], int)
-    assert body["choices"] == [
-        {
-            "index": 0,
-            "message": {"role": "assistant", "content": "You said: 你好,请介绍一下你自己"},
-            "finish_reason": "stop",
-        }
-    ]
+    [choice] = body["choices"]
+    assert choice["index"] == 0 and choice["finish_reason"] == "stop"
+    assert choice["message"]["role"] == "assistant"
+    # Nothing to answer from: the stand-in says what it is, naming the model it stands in for.
+    assert choice["message"]["content"].startswith(
+        f"[TokenHub emulator: a rule-based stand-in for {CHAT_MODEL}, not a language model] "
+        "Nothing I was given answers this (about: 介绍 自己)."
+    )
     usage = body["usage"]
     assert set(usage) == {
         "prompt_tokens",
@@ -65,7 +66,10 @@ def test_multi_turn_answers_the_latest_user_message(client: httpx.Client) -> Non
     ]
     body = chat(client, messages=messages).json()
 
-    assert body["choices"][0]["message"]["content"] == "You said: 它和传统计算有什么区别?"
+    content = body["choices"][0]["message"]["content"]
+    about = content.split("(about: ", 1)[1].split(")", 1)[0]
+    assert {"传统", "区别"} <= set(about.split())  # the latest question, not the first
+    assert "量子" not in content
 
 
 def test_repeated_prefix_reports_cached_tokens(client: httpx.Client) -> None:
@@ -147,17 +151,17 @@ def test_instruct_model_has_no_reasoning_content(client: httpx.Client) -> None:
 
 
 def test_max_tokens_truncates_with_finish_reason_length(client: httpx.Client) -> None:
-    body = chat(client, messages=[user("one two three four five")], max_tokens=3).json()
+    body = chat(client, messages=[user("计算 12+11")], max_tokens=3).json()
 
-    assert body["choices"][0]["message"]["content"] == "You said:"
+    assert body["choices"][0]["message"]["content"] == "12+11"
     assert body["choices"][0]["finish_reason"] == "length"
     assert body["usage"]["completion_tokens"] == 3
 
 
 def test_stop_sequence_cuts_before_the_match(client: httpx.Client) -> None:
-    body = chat(client, messages=[user("list 10. 11. 12.")], stop=["11."]).json()
+    body = chat(client, messages=[user("计算 12+11")], stop=["=2"]).json()
 
-    assert body["choices"][0]["message"]["content"] == "You said: list 10. "
+    assert body["choices"][0]["message"]["content"] == "12+11"
     assert body["choices"][0]["finish_reason"] == "stop"
 
 
@@ -220,3 +224,34 @@ def test_separate_role_and_empty_choices_quirks(client: httpx.Client) -> None:
     assert chunks[1]["choices"][0]["delta"] == {"role": "assistant", "content": ""}
     assert all("role" not in c["choices"][0]["delta"] for c in chunks[2:])
     assert "".join(c["choices"][0]["delta"].get("content", "") for c in chunks[1:]) == "1+2=3"
+
+
+def test_answers_from_the_context_it_is_given(client: httpx.Client) -> None:
+    system = (
+        "Answer using only the context below and cite the sources.\n\nContext:\n"
+        "[hosts.md] The international site is tokenhub-intl.tencentmaas.com. Its backup host is "
+        "tokenhub-intl.tencentmaas.cn.\n\n"
+        "[jobs.md] Image result URLs stay valid for 1 hour. Video and 3D URLs stay valid for 24 "
+        "hours."
+    )
+    body = chat(
+        client,
+        messages=[{"role": "system", "content": system}, user("How long do image URLs stay valid?")],
+    ).json()
+
+    assert body["choices"][0]["message"]["content"] == (
+        "Image result URLs stay valid for 1 hour. [jobs.md]"
+    )
+
+
+def test_a_fact_from_earlier_in_the_conversation_answers_a_later_question(
+    client: httpx.Client,
+) -> None:
+    messages = [
+        user("My favourite colour is teal."),
+        {"role": "assistant", "content": "Noted."},
+        user("What is my favourite colour?"),
+    ]
+    body = chat(client, messages=messages).json()
+
+    assert body["choices"][0]["message"]["content"] == "My favourite colour is teal."

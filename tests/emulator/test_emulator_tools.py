@@ -91,7 +91,7 @@ def test_seed_example_5_round_trip(client: httpx.Client) -> None:
         )
     )
     assert final["finish_reason"] == "stop"
-    assert result in final["content"]
+    assert final["content"] == "According to get_weather: temperature: 22, weather: 晴, humidity: 45"
     assert "tool_calls" not in final
 
 
@@ -342,3 +342,66 @@ def test_project_generation_tools_are_told_apart(
     message = message_of(chat(client, messages=[user(text)], tools=tools))
 
     assert called(message) == [f"hunyuan_{kind}_generation" for kind in expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What is a 3D model?",
+        "How long do image links stay valid?",
+        "Don't draw anything, just tell me about lighthouses.",
+        "不要画图,告诉我灯塔的历史",
+        "Describe the video formats you know.",
+    ],
+)
+def test_a_generation_tool_needs_a_request_to_make_something(
+    client: httpx.Client, text: str
+) -> None:
+    # On the real service such a call is a paid job: a mention or a question is not a request.
+    tools = [
+        tool(f"hunyuan_{kind}_generation", tool_description(kind, model), PROMPT_SCHEMA)
+        for kind, model in DEFAULT_TOOL_MODELS.items()
+    ]
+    message = message_of(chat(client, messages=[user(text)], tools=tools))
+
+    assert called(message) == []
+    assert message["finish_reason"] == "stop" and message["content"]
+
+
+def test_tool_results_are_reported_in_the_answer(client: httpx.Client) -> None:
+    first = message_of(chat(client, messages=[user("北京今天天气怎么样?")], tools=[WEATHER]))
+    first.pop("finish_reason")
+    [call] = first["tool_calls"]
+    final = message_of(
+        chat(
+            client,
+            messages=[
+                user("北京今天天气怎么样?"),
+                first,
+                {"role": "tool", "tool_call_id": call["id"], "content": "晴, 22°C"},
+            ],
+            tools=[WEATHER],
+        )
+    )
+    assert final["content"] == "According to get_weather: 晴, 22°C"
+
+
+def test_a_single_schema_tool_unforced_is_filled_from_the_prompt(client: httpx.Client) -> None:
+    person = tool(
+        "Person",
+        "A person.",
+        {
+            "type": "object",
+            "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
+            "required": ["name", "age"],
+        },
+    )
+    message = message_of(chat(client, messages=[user("Alice is 30")], tools=[person]))
+
+    assert called(message) == ["Person"]
+    assert json.loads(message["tool_calls"][0]["function"]["arguments"]) == {
+        "name": "Alice",
+        "age": 30,
+    }
+    # An action-named tool the prompt does not ask for is not called.
+    assert called(message_of(chat(client, messages=[user("Alice is 30")], tools=[WEATHER]))) == []

@@ -44,6 +44,7 @@ def run_example(name: str, *, prelude: str = "", **extra_env: str) -> str:
     assert done.returncode == 0, f"{name} failed:\n{done.stdout}\n{done.stderr}"
     if "TOKENHUB_API_KEY" not in extra_env:
         assert "TOKENHUB_API_KEY is not set: using the bundled TokenHub emulator" in done.stdout
+        assert "rule-based stand-in, not language models" in done.stdout
     return done.stdout
 
 

@@ -65,6 +65,13 @@ def test_basic_conversation() -> None:
         "finish_reason": "stop",
         "id": "5e9c7ae9-e0e4-4ec1-bbd0-22bcfda61e45",
         "model_provider": "hunyuan",
+        "token_usage": {
+            "prompt_tokens": 10,
+            "completion_tokens": 244,
+            "total_tokens": 254,
+            "prompt_tokens_details": {"cached_token": 0},
+            "completion_tokens_details": {"reasoning_tokens": 0},
+        },
     }
     assert reply.usage_metadata == {
         "input_tokens": 10,

@@ -209,10 +209,26 @@ def test_unforced_structured_output_with_json_not_matching_the_schema_fails_clea
         make_llm(model=THINKING).with_structured_output(Joke).invoke(PROMPT)
 
 
-def test_unforced_structured_output_without_tool_or_json_fails_clearly(make_llm: MakeLLM) -> None:
-    # The emulator does not call a tool the prompt never mentions, and answers plain text.
+def test_unforced_structured_output_without_tool_or_json_fails_clearly(
+    make_llm: MakeLLM, emulator: TokenHubEmulator
+) -> None:
+    emulator.faults.add(
+        route="/v1/chat/completions", status=200, times=2, body=_text_reply("No joke today")
+    )
     structured = make_llm(model=THINKING).with_structured_output(Joke)
-    with pytest.raises(OutputParserException, match="no JSON object: 'You said: hello there'"):
+    with pytest.raises(OutputParserException, match="no JSON object: 'No joke today'"):
         structured.invoke("hello there")
     raw = make_llm(model=THINKING).with_structured_output(Joke, include_raw=True).invoke("hello")
     assert raw["parsed"] is None and isinstance(raw["parsing_error"], OutputParserException)
+
+
+def test_thinking_model_fills_a_schema_the_prompt_never_names(make_llm: MakeLLM) -> None:
+    # The unforced schema tool is the only one offered: the emulator fills it from the prompt.
+    class Person(BaseModel):
+        """A person."""
+
+        name: str
+        age: int
+
+    person = make_llm(model=THINKING).with_structured_output(Person).invoke("Alice is 30")
+    assert person == Person(name="Alice", age=30)

@@ -89,9 +89,10 @@ def test_key_never_shown_or_serialized(make_llm: MakeLLM) -> None:
         str(llm),
         llm.to_json(),
         json.dumps(llm.to_dict(), default=str),
-        json.dumps(llm.to_payload(), default=str),
         str(llm.model_dump()),
     ]
+    if hasattr(llm, "to_payload"):  # llama-index-core 0.14.23 and later
+        texts.append(json.dumps(llm.to_payload(), default=str))
     for text in texts:
         assert API_KEY not in text
     assert API_KEY.encode() not in pickle.dumps(llm.to_dict())
