@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-MODEL = "hunyuan-2.0-instruct-20251111"
+MODEL = "hy3"
 MESSAGES: list[dict[str, Any]] = [
     {"role": "system", "content": "You are a concise assistant."},
     {"role": "user", "content": "Describe the TokenHub gateway in a few paragraphs."},

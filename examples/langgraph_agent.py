@@ -67,7 +67,7 @@ def show_model_turn(message: AIMessage) -> None:
 async def main() -> None:
     # A thinking model: its reasoning is the plan, and it is sent back with the tool results
     # as the model requires (the catalogue's "tool_turns" pass-back policy).
-    llm = ChatHunyuan(model="hunyuan-2.0-thinking-20251109")
+    llm = ChatHunyuan(model="kimi-k2.6")
     tools = HunyuanGenerationToolkit(include=("image", "3d")).get_tools()
     agent = create_agent(llm, tools, system_prompt=SYSTEM_PROMPT)
 

@@ -30,7 +30,7 @@ async def main() -> None:
     spec = HunyuanGenerationToolSpec(on_progress=show_progress)
     agent = FunctionAgent(
         tools=spec.to_tool_list(["generate_image", "generate_3d"]),
-        llm=Hunyuan(model="hunyuan-2.0-instruct-20251111"),
+        llm=Hunyuan(model="hy3"),
         system_prompt="You make pictures and 3D models with your tools, then give the user "
         "every link the tools returned, unchanged.",
     )

@@ -17,7 +17,7 @@ def get_weather(city: str) -> str:
 
 
 def main() -> None:
-    llm = ChatHunyuan(model="hunyuan-2.0-instruct-20251111")
+    llm = ChatHunyuan(model="hy3")
     print("Chat:", llm.invoke("计算 1+1").content)
 
     print("Stream: ", end="")

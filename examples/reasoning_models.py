@@ -2,8 +2,8 @@
 
     pip install -e ".[langchain]" && python examples/reasoning_models.py
 
-Reasoning models (``deepseek-r1-0528``, ``hunyuan-2.0-thinking-20251109``,
-``kimi-k2-thinking-turbo``) return their chain of thought as ``reasoning_content``. ChatHunyuan
+Thinking models (``deepseek-v4-pro`` and ``kimi-k2.6`` by default, ``minimax-m2.7`` always;
+``hunyuan-tokenhub models`` lists them) return their chain of thought as ``reasoning_content``. ChatHunyuan
 keeps it in ``additional_kwargs["reasoning_content"]`` and as a ``reasoning`` content block, never
 mixed into ``content``; streamed, it arrives from the first chunk on.
 """
@@ -17,7 +17,7 @@ from langchain_hunyuan import ChatHunyuan
 
 
 def main() -> None:
-    llm = ChatHunyuan(model="deepseek-r1-0528")
+    llm = ChatHunyuan(model="deepseek-v4-pro")
 
     reply = llm.invoke("What is 17*23?")
     print("Reasoning:", reply.additional_kwargs["reasoning_content"])
@@ -27,8 +27,8 @@ def main() -> None:
     kinds = [block["type"] for block in reply.content_blocks]
     print("Content blocks:", kinds)
 
-    print("\nStreaming hunyuan-2.0-thinking-20251109:", end="")
-    thinker = ChatHunyuan(model="hunyuan-2.0-thinking-20251109")
+    print("\nStreaming minimax-m2.7:", end="")
+    thinker = ChatHunyuan(model="minimax-m2.7")
     full: AIMessageChunk | None = None
     section = ""
     for chunk in thinker.stream("Compute 12+30 and explain briefly."):

@@ -36,7 +36,7 @@ class CityFacts(TypedDict):
 
 def main() -> None:
     question = "Give me a recipe for tomato and egg stir-fry for 2 people."
-    for model in ("hunyuan-2.0-instruct-20251111", "hunyuan-2.0-thinking-20251109"):
+    for model in ("hy3", "kimi-k2.6"):
         llm = ChatHunyuan(model=model, temperature=0)
         recipe = llm.with_structured_output(Recipe).invoke(question)
         print(f"[{model}] Recipe object:", recipe.model_dump_json())
