@@ -3,9 +3,9 @@
     pip install -e ".[langchain]" && python examples/reasoning_models.py
 
 Thinking models (``deepseek-v4-pro`` and ``kimi-k2.6`` by default, ``minimax-m2.7`` always;
-``hunyuan-tokenhub models`` lists them) return their chain of thought as ``reasoning_content``. ChatHunyuan
-keeps it in ``additional_kwargs["reasoning_content"]`` and as a ``reasoning`` content block, never
-mixed into ``content``; streamed, it arrives from the first chunk on.
+``hunyuan-tokenhub models`` lists them) return their chain of thought as ``reasoning_content``.
+ChatHunyuan keeps it in ``additional_kwargs["reasoning_content"]`` and as a ``reasoning`` content
+block, never mixed into ``content``; streamed, it arrives from the first chunk on.
 """
 
 from __future__ import annotations
