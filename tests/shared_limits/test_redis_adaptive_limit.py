@@ -85,7 +85,9 @@ def test_two_workers_above_the_server_limit_wait_in_redis_after_the_first_refusa
         thread.join(30)
     assert len({r.job_id for r in results}) == 6
     assert emulator.jobs.submit_count(VIDEO) == 6
-    assert 1 <= _refusals(emulator) <= 6
+    # Each accepted submit restores the configured limit, so a few more refusals follow; without
+    # the lowering, the refused submits go straight back to the server (30-40 refusals here).
+    assert 1 <= _refusals(emulator) <= 12
     assert _lowered(redis_url, stores[0], VIDEO) is None  # accepted again: the limit is back
     assert stores[0].active(VIDEO) == 0
     for client, store in zip(clients, stores, strict=True):
@@ -105,7 +107,7 @@ async def test_the_async_client_lowers_and_restores_the_redis_limit(
             *(jobs.generate(VIDEO, prompt=f"boat {i}") for i in range(4))
         )
     assert len({r.job_id for r in results}) == 4
-    assert 1 <= _refusals(emulator) <= 4
+    assert 1 <= _refusals(emulator) <= 8  # without the lowering: 12-14
     assert _lowered(redis_url, slots, VIDEO) is None
     await slots.aclose()
     slots.close()
