@@ -8,7 +8,9 @@ on their own, answers 400 where the gateway would.
 
 from __future__ import annotations
 
-from typing import Any
+import warnings
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pytest
 
@@ -35,6 +37,16 @@ CASES = [
     for m in list_models("chat")
     for thinking in _settings(m.id)
 ]
+
+
+Model = TypeVar("Model")
+
+
+def build_quietly(make: Callable[..., Model], *args: Any, **kwargs: Any) -> Model:
+    """Build a model without the retired-model warning: retired ids are still served here."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return make(*args, **kwargs)
 
 
 def expects_reasoning_back(model: str, thinking: bool | None) -> bool:

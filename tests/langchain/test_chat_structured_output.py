@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +17,7 @@ from hunyuan_tokenhub._thinking import forced_tool_choice_allowed
 from hunyuan_tokenhub.emulator import TokenHubEmulator
 from langchain_hunyuan import ChatHunyuan
 from tests.langchain._support import last_body
-from tests.multi_turn_cases import CASES
+from tests.multi_turn_cases import CASES, build_quietly
 
 MakeLLM = Callable[..., ChatHunyuan]
 PROMPT = "Tell me a joke about cats. Reply with JSON keys 'setup' and 'punchline'."
@@ -51,9 +50,7 @@ JOKE_SCHEMA: dict[str, Any] = {
 def test_default_method_works_on_every_model(
     make_llm: MakeLLM, emulator: TokenHubEmulator, model: str, thinking: bool | None
 ) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # retired models warn; they are still served here
-        llm = make_llm(model=model, thinking=thinking)
+    llm = build_quietly(make_llm, model=model, thinking=thinking)
     joke = llm.with_structured_output(Joke).invoke(PROMPT)
     assert isinstance(joke, Joke) and joke.setup and joke.punchline
     body = last_body(emulator)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 
 import pytest
@@ -12,7 +11,13 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from hunyuan_tokenhub.emulator import TokenHubEmulator
 from langchain_hunyuan import ChatHunyuan
 from tests.langchain._support import chat_bodies, get_time, get_weather
-from tests.multi_turn_cases import CASES, FIRST_QUESTION, SECOND_QUESTION, check_tool_call_history
+from tests.multi_turn_cases import (
+    CASES,
+    FIRST_QUESTION,
+    SECOND_QUESTION,
+    build_quietly,
+    check_tool_call_history,
+)
 
 MakeLLM = Callable[..., ChatHunyuan]
 
@@ -21,9 +26,7 @@ MakeLLM = Callable[..., ChatHunyuan]
 def test_two_turn_tool_conversation(
     make_llm: MakeLLM, emulator: TokenHubEmulator, model: str, thinking: bool | None
 ) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # retired models warn; they are still served here
-        llm = make_llm(model=model, thinking=thinking)
+    llm = build_quietly(make_llm, model=model, thinking=thinking)
     agent = create_agent(llm, [get_weather, get_time])
     first = agent.invoke({"messages": [HumanMessage(FIRST_QUESTION)]})
     sent_before = len(chat_bodies(emulator))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 
 import pytest
@@ -13,7 +12,13 @@ from llama_index.core.workflow import Context
 from hunyuan_tokenhub.emulator import TokenHubEmulator
 from llama_index_hunyuan import Hunyuan
 from tests.llama_index._support import chat_bodies
-from tests.multi_turn_cases import CASES, FIRST_QUESTION, SECOND_QUESTION, check_tool_call_history
+from tests.multi_turn_cases import (
+    CASES,
+    FIRST_QUESTION,
+    SECOND_QUESTION,
+    build_quietly,
+    check_tool_call_history,
+)
 
 MakeLLM = Callable[..., Hunyuan]
 
@@ -41,9 +46,7 @@ async def _turn(agent: FunctionAgent, ctx: Context, question: str) -> tuple[list
 async def test_two_turn_tool_conversation(
     make_llm: MakeLLM, emulator: TokenHubEmulator, model: str, thinking: bool | None
 ) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # retired models warn; they are still served here
-        llm = make_llm(model, thinking=thinking)
+    llm = build_quietly(make_llm, model, thinking=thinking)
     agent = FunctionAgent(tools=TOOLS, llm=llm)
     ctx = Context(agent)
     first_tools, _ = await _turn(agent, ctx, FIRST_QUESTION)
