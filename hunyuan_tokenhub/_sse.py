@@ -1,7 +1,7 @@
 """Server-Sent Events decoding for streamed chat completions.
 
 TokenHub sends ``data: {chunk}`` events ended by ``data: [DONE]``. The decoder turns lines into
-chunk dicts and makes every way a stream can go wrong loud: a chunk that is not JSON (the seed's
+chunk dicts and makes every way a stream can go wrong loud: a chunk that is not JSON (the vendor's
 own example has one), an error object sent inside the stream, and a stream that stops before
 ``[DONE]``.
 """

@@ -1,7 +1,7 @@
 """Tencent Cloud API 3.0 request signing (TC3-HMAC-SHA256) and the SecretId/SecretKey pair.
 
-Written against the published algorithm (../shared/JOB_PARAMS.md §2.2) and checked against both
-published worked examples (§2.3) in ``tests/backends/test_tc3.py``. The same code verifies
+Written against the published algorithm (https://cloud.tencent.com/document/api/213/30654) and
+checked against both published worked examples in ``tests/backends/test_tc3.py``. The same code verifies
 signatures in the emulator, so a request our client signs is checked by an independent reading
 of the headers it actually sent.
 

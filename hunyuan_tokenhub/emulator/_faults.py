@@ -137,7 +137,7 @@ class FaultRegistry:
             drop_connection: close the socket without any response.
             drop_mid_stream: a stream stops after ``after_chunks`` events without ``[DONE]``
                 (a plain response is cut in the middle of its body).
-            malformed_chunk: streams end with the seed's broken chunk ``"delta":{"}``.
+            malformed_chunk: streams end with the documented example's broken chunk ``"delta":{"}``.
             stream_error: streams send ``data: {"error": <this>}`` after ``after_chunks``
                 events and end without ``[DONE]``.
         """

@@ -1,15 +1,15 @@
 """The older Hunyuan endpoints, emulated: aiart and ai3d gateways, and Tencent Cloud API 3.0.
 
-* ``POST /v1/aiart/submit|query`` (seed 000): ``Authorization: <key>`` with no ``Bearer``;
+* ``POST /v1/aiart/submit|query`` (the aiart gateway's OpenAI-style page, 1668/129429): ``Authorization: <key>`` with no ``Bearer``;
   ``{"model":"HY-Image-V3.0","prompt","size","images","extra_body"}`` -> ``{"request_id",
   "job_id"}``; query -> ``{"request_id","status":"1"|"2"|"4"|"5","data":[{"url"}]}``.
-* ``POST /v1/ai3d/submit|query`` (seed 001): the same key header, PascalCase bodies; answers
+* ``POST /v1/ai3d/submit|query`` (the ai3d gateway's OpenAI-style page): the same key header, PascalCase bodies; answers
   follow the Cloud API's ``SubmitHunyuanTo3DProJob``/``QueryHunyuanTo3DProJob`` (``JobId``;
   ``Status``, ``ResultFile3Ds``, ``ErrorCode``/``ErrorMessage``), bare or, with
-  ``ai3d_envelope=True``, inside ``{"Response": ...}`` (the seed shows neither).
-* ``POST /`` (seed 004): Tencent Cloud API 3.0: ``hunyuan`` ``SubmitHunyuanImageJob`` /
+  ``ai3d_envelope=True``, inside ``{"Response": ...}`` (the gateway's page shows neither).
+* ``POST /``: Tencent Cloud API 3.0: ``hunyuan`` ``SubmitHunyuanImageJob`` /
   ``QueryHunyuanImageJob`` (2023-09-01, ap-guangzhou only) and the actions TokenHub's models
-  mirror (aiart 2022-12-29, vclm 2024-05-23, ai3d 2025-05-13; ../shared/JOB_PARAMS.md §1). The
+  mirror (aiart 2022-12-29, vclm 2024-05-23, ai3d 2025-05-13, per the SDKs' versions). The
   TC3-HMAC-SHA256 signature is really checked, from the headers and bytes received, against
   the action's service; every error is HTTP 200 with
   ``{"Response":{"Error":{"Code","Message"},"RequestId"}}``.

@@ -67,7 +67,7 @@ def _data_url(raw_base64: str) -> str:
     try:
         head = base64.b64decode(raw_base64[:24] + "=" * (-len(raw_base64[:24]) % 4))
     except binascii.Error:
-        head = b""  # not base64 at all: the server will say so; the seed's example is JPEG
+        head = b""  # not base64 at all: the server will say so; the documented example is a JPEG
     mime = next((m for sig, m in _IMAGE_SIGNATURES if head.startswith(sig)), "image/jpeg")
     return f"data:{mime};base64,{raw_base64}"
 
