@@ -1,9 +1,9 @@
 """Tencent Cloud API 3.0 request signing (TC3-HMAC-SHA256) and the SecretId/SecretKey pair.
 
 Written against the published algorithm (https://cloud.tencent.com/document/api/213/30654) and
-checked against both published worked examples in ``tests/backends/test_tc3.py``. The same code verifies
-signatures in the emulator, so a request our client signs is checked by an independent reading
-of the headers it actually sent.
+checked against both published worked examples in ``tests/backends/test_tc3.py``. The same code
+verifies signatures in the emulator, so a request our client signs is checked by an independent
+reading of the headers it actually sent.
 
 Example:
     .. code-block:: python

@@ -1,6 +1,7 @@
 """The older Hunyuan endpoints, emulated: aiart and ai3d gateways, and Tencent Cloud API 3.0.
 
-* ``POST /v1/aiart/submit|query`` (the aiart gateway's OpenAI-style page, 1668/129429): ``Authorization: <key>`` with no ``Bearer``;
+* ``POST /v1/aiart/submit|query`` (the aiart gateway's OpenAI-style page, 1668/129429):
+  ``Authorization: <key>`` with no ``Bearer``;
   ``{"model":"HY-Image-V3.0","prompt","size","images","extra_body"}`` -> ``{"request_id",
   "job_id"}``; query -> ``{"request_id","status":"1"|"2"|"4"|"5","data":[{"url"}]}``.
 * ``POST /v1/ai3d/submit|query`` (the ai3d gateway's OpenAI-style page): the same key header, PascalCase bodies; answers

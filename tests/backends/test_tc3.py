@@ -1,4 +1,5 @@
-"""TC3-HMAC-SHA256 signing against both published worked examples (JOB_PARAMS.md §2.3)."""
+"""TC3-HMAC-SHA256 signing against both published worked examples
+(https://cloud.tencent.com/document/api/213/30654)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """backend="tencentcloud" serves every TokenHub generation model through the Cloud API action
-it mirrors (../shared/JOB_PARAMS.md §1, §2.1): right service, version and action, the same
+it mirrors (the Cloud API SDKs' services, versions and actions): right service, version and action, the same
 validated parameters in PascalCase, answers read into the normalised result."""
 
 from __future__ import annotations

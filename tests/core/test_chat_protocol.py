@@ -111,7 +111,7 @@ def test_model_and_messages_are_required() -> None:
 
 def test_a_system_message_after_the_conversation_started_is_sent_as_user() -> None:
     # TokenHub wants system? -> user -> assistant -> user ... ending with user or tool
-    # (TOKENHUB_API.md 1.1); LlamaIndex's early stopping appends a system message at the end.
+    # (the gateway's message-order rule); LlamaIndex's early stopping appends a system message at the end.
     call = format_tool_call("c1", "get_weather", {"city": "北京"})
     messages = [
         {"role": "system", "content": "be brief"},
