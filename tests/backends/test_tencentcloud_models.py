@@ -1,6 +1,6 @@
 """backend="tencentcloud" serves every TokenHub generation model through the Cloud API action
-it mirrors (the Cloud API SDKs' services, versions and actions): right service, version and action, the same
-validated parameters in PascalCase, answers read into the normalised result."""
+it mirrors (the Cloud API SDKs' services, versions and actions): right service, version and
+action, the same validated parameters in PascalCase, answers read into the normalised result."""
 
 from __future__ import annotations
 
