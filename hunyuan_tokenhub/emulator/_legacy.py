@@ -4,7 +4,8 @@
   ``Authorization: <key>`` with no ``Bearer``;
   ``{"model":"HY-Image-V3.0","prompt","size","images","extra_body"}`` -> ``{"request_id",
   "job_id"}``; query -> ``{"request_id","status":"1"|"2"|"4"|"5","data":[{"url"}]}``.
-* ``POST /v1/ai3d/submit|query`` (the ai3d gateway's OpenAI-style page): the same key header, PascalCase bodies; answers
+* ``POST /v1/ai3d/submit|query`` (the ai3d gateway's OpenAI-style page): the same key header,
+  PascalCase bodies; answers
   follow the Cloud API's ``SubmitHunyuanTo3DProJob``/``QueryHunyuanTo3DProJob`` (``JobId``;
   ``Status``, ``ResultFile3Ds``, ``ErrorCode``/``ErrorMessage``), bare or, with
   ``ai3d_envelope=True``, inside ``{"Response": ...}`` (the gateway's page shows neither).
