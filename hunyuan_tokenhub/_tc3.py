@@ -1,9 +1,9 @@
 """Tencent Cloud API 3.0 request signing (TC3-HMAC-SHA256) and the SecretId/SecretKey pair.
 
 Written against the published algorithm (https://cloud.tencent.com/document/api/213/30654) and
-checked against both published worked examples in ``tests/backends/test_tc3.py``. The same code
-verifies signatures in the emulator, so a request our client signs is checked by an independent
-reading of the headers it actually sent.
+checked against both published worked examples in ``tests/backends/test_tc3.py``. The emulator
+checks signatures with its own reading of the algorithm (``emulator/_signature.py``), so a request
+this signer gets wrong is refused there.
 
 Example:
     .. code-block:: python
@@ -39,11 +39,9 @@ __all__ = [
     "REGION_ENV_VAR",
     "SECRET_ID_ENV_VAR",
     "SECRET_KEY_ENV_VAR",
-    "ParsedAuthorization",
     "TencentCloudCredentials",
     "authorization",
     "canonical_request",
-    "parse_authorization",
     "sign",
     "string_to_sign",
     "tc3_headers",
@@ -218,49 +216,3 @@ def tc3_headers(
         timestamp=timestamp,
     )
     return headers
-
-
-@dataclass(frozen=True)
-class ParsedAuthorization:
-    """The parts of a received ``TC3-HMAC-SHA256`` ``Authorization`` header."""
-
-    secret_id: str
-    date: str
-    service: str
-    signed_headers: tuple[str, ...]
-    signature: str
-
-
-def parse_authorization(value: str) -> ParsedAuthorization:
-    """Split ``TC3-HMAC-SHA256 Credential=.../date/service/tc3_request, SignedHeaders=..., ...``.
-
-    Raises ``ValueError`` naming what is malformed (the server side answers
-    ``AuthFailure.InvalidAuthorization``).
-    """
-    algorithm, _, rest = value.strip().partition(" ")
-    if algorithm != ALGORITHM:
-        raise ValueError(f"algorithm must be {ALGORITHM}")
-    parts: dict[str, str] = {}
-    for item in rest.split(","):
-        key, sep, val = item.strip().partition("=")
-        if not sep:
-            raise ValueError(f"malformed Authorization element {key!r}")
-        parts[key] = val
-    try:
-        credential, signed, signature = (
-            parts["Credential"],
-            parts["SignedHeaders"],
-            parts["Signature"],
-        )
-    except KeyError as exc:
-        raise ValueError(f"Authorization lacks {exc.args[0]}") from None
-    scope = credential.split("/")
-    if len(scope) != 4 or scope[3] != "tc3_request":
-        raise ValueError("Credential must be SecretId/date/service/tc3_request")
-    return ParsedAuthorization(
-        secret_id=scope[0],
-        date=scope[1],
-        service=scope[2],
-        signed_headers=tuple(signed.split(";")),
-        signature=signature,
-    )

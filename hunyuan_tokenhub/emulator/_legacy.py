@@ -35,6 +35,7 @@ Example:
 
 from __future__ import annotations
 
+import hmac
 import threading
 import time
 import uuid
@@ -44,10 +45,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Literal, Protocol
 
-from .._tc3 import DEFAULT_REGION, parse_authorization, utc_date
-from .._tc3 import authorization as tc3_authorization
 from ._http import EmulatorError, EmulatorRequest, EmulatorResponse, Handler, json_response
 from ._jobs import JobTiming
+from ._signature import credential_date, expected_signature, read_authorization
 
 __all__ = [
     "AI3D_PATHS",
@@ -76,7 +76,7 @@ FILES_PATH = "/legacy-files/{job_id}/{name}"
 
 AIART_MODEL = "HY-Image-V3.0"
 # (service, version, the only regions offered or None) per Cloud API service.
-HUNYUAN_API = ("hunyuan", "2023-09-01", (DEFAULT_REGION,))
+HUNYUAN_API = ("hunyuan", "2023-09-01", ("ap-guangzhou",))
 AIART_API = ("aiart", "2022-12-29", None)
 VCLM_API = ("vclm", "2024-05-23", None)
 AI3D_API = ("ai3d", "2025-05-13", None)
@@ -435,10 +435,10 @@ class LegacyEndpoints:
             if not headers.get(name):
                 raise _CloudError("MissingParameter", f"header {name} is required")
         try:
-            parsed = parse_authorization(headers.get("authorization", ""))
+            received = read_authorization(headers.get("authorization", ""))
         except ValueError as exc:
             raise _CloudError("AuthFailure.InvalidAuthorization", str(exc)) from None
-        secret_key = self.credentials.get(parsed.secret_id)
+        secret_key = self.credentials.get(received.secret_id)
         if secret_key is None:
             raise _CloudError("AuthFailure.SecretIdNotFound", "the SecretId does not exist")
         try:
@@ -449,28 +449,26 @@ class LegacyEndpoints:
             raise _CloudError(
                 "AuthFailure.SignatureExpire", "the signature expired (clock skew over 5 minutes)"
             )
-        if not {"content-type", "host"} <= set(parsed.signed_headers):
+        if not {"content-type", "host"} <= set(received.signed_headers):
             raise _CloudError(
                 "AuthFailure.InvalidAuthorization", "SignedHeaders must include content-type;host"
             )
-        if parsed.date != utc_date(timestamp) or parsed.service != service:
+        if received.date != credential_date(timestamp) or received.service != service:
             raise _CloudError(
                 "AuthFailure.SignatureFailure",
                 "the credential scope does not match the timestamp's date or the service",
             )
         try:
-            expected = tc3_authorization(
-                secret_id=parsed.secret_id,
+            expected = expected_signature(
                 secret_key=secret_key,
-                service=parsed.service,
-                headers=headers,
-                payload=request.body,
                 timestamp=timestamp,
-                signed_headers=parsed.signed_headers,
+                received=received,
+                headers=headers,
+                body=request.body,
             )
         except ValueError as exc:
             raise _CloudError("AuthFailure.InvalidAuthorization", str(exc)) from None
-        if parse_authorization(expected).signature != parsed.signature:
+        if not hmac.compare_digest(expected, received.signature):
             raise _CloudError(
                 "AuthFailure.SignatureFailure",
                 "The provided credentials could not be validated. "

@@ -13,11 +13,11 @@ from hunyuan_tokenhub._tc3 import (
     TencentCloudCredentials,
     authorization,
     canonical_request,
-    parse_authorization,
     sign,
     string_to_sign,
     tc3_headers,
 )
+from hunyuan_tokenhub.emulator._signature import read_authorization
 
 # The common inputs of the official example (signature-process-demo, "签名方法 v3" doc).
 TIMESTAMP = 1551113065
@@ -94,7 +94,7 @@ def test_authorization_header_of_vector_a() -> None:
         "tc3_request, SignedHeaders=content-type;host;x-tc-action, "
         f"Signature={VECTOR_A['signature']}"
     )
-    parsed = parse_authorization(value)
+    parsed = read_authorization(value)
     assert parsed.secret_id == VECTOR_A["secret_id"]
     assert (parsed.date, parsed.service) == ("2019-02-25", "cvm")
     assert parsed.signed_headers == ("content-type", "host", "x-tc-action")
@@ -137,7 +137,7 @@ def test_tc3_headers_carry_every_documented_header() -> None:
     assert headers["X-TC-Region"] == "ap-guangzhou"
     assert headers["X-TC-Timestamp"] == "1551113065"
     assert headers["Host"] == "hunyuan.tencentcloudapi.com"
-    parsed = parse_authorization(headers["Authorization"])
+    parsed = read_authorization(headers["Authorization"])
     assert parsed.service == "hunyuan"
     assert "secret" not in headers["Authorization"].replace("AKIDx", "")
     expected = authorization(
@@ -162,7 +162,7 @@ def test_tc3_headers_carry_every_documented_header() -> None:
 )
 def test_malformed_authorization_is_rejected(value: str, problem: str) -> None:
     with pytest.raises(ValueError, match=problem):
-        parse_authorization(value)
+        read_authorization(value)
 
 
 def test_credentials_from_env_with_default_region() -> None:

@@ -19,8 +19,9 @@ from hunyuan_tokenhub import (
     JobFailedError,
     RateLimitError,
 )
-from hunyuan_tokenhub._tc3 import TencentCloudCredentials, parse_authorization, tc3_headers
+from hunyuan_tokenhub._tc3 import TencentCloudCredentials, tc3_headers
 from hunyuan_tokenhub.emulator import TokenHubEmulator
+from hunyuan_tokenhub.emulator._signature import read_authorization
 from hunyuan_tokenhub.jobs import AsyncJobClient, JobClient, SubmitTimeoutError
 
 from .conftest import SECRET_ID, SECRET_KEY, client_options, legacy_requests
@@ -40,7 +41,7 @@ def test_generate_signs_and_reads_the_documented_fields(
     assert submit.headers["content-type"] == "application/json; charset=utf-8"
     assert submit.headers["host"] == emulator.root_url.removeprefix("http://")
     assert abs(int(submit.headers["x-tc-timestamp"]) - time.time()) < 300
-    auth = parse_authorization(submit.headers["authorization"])
+    auth = read_authorization(submit.headers["authorization"])
     assert auth.secret_id == SECRET_ID and auth.service == "hunyuan"
     assert auth.signed_headers == ("content-type", "host", "x-tc-action")
     assert submit.json == {"Prompt": "雨中, 竹林, 小路", "Num": 2, "Resolution": "1280:720"}

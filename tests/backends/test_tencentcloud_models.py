@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from hunyuan_tokenhub._tc3 import parse_authorization
 from hunyuan_tokenhub.emulator import TokenHubEmulator
+from hunyuan_tokenhub.emulator._signature import read_authorization
 from hunyuan_tokenhub.jobs import JobClient
 
 from .conftest import legacy_requests
@@ -70,7 +70,7 @@ def test_model_through_its_cloud_action(
     submit = calls[0]
     assert submit.headers["x-tc-action"] == action
     assert submit.headers["x-tc-version"] == version
-    assert parse_authorization(submit.headers["authorization"]).service == service
+    assert read_authorization(submit.headers["authorization"]).service == service
     assert submit.json == body
     assert [asset.kind for asset in result.assets] == kinds
     assert result.model == model
