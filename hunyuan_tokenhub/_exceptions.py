@@ -386,12 +386,6 @@ def load_json(data: str | bytes) -> Any:
         raise ValueError("JSON nested too deeply to parse") from None
 
 
-def parse_error_body(body: Any) -> tuple[str | None, str | None, str | None]:
-    """``(code, message, request_id)`` of an error body (see :func:`error_details`)."""
-    details = error_details(body)
-    return details.code, details.message, details.request_id
-
-
 # TokenHub's business codes are six digits whose first three are the HTTP status they go with
 # (400004, 401002, 429006: https://cloud.tencent.com/document/product/1823/131595, as quoted
 # by public clients, read 2026-12-01); an error inside a stream has no status of its own.

@@ -33,7 +33,7 @@ from ..._exceptions import (
     PermissionDeniedError,
     RateLimitError,
     ServiceUnavailableError,
-    parse_error_body,
+    error_details,
 )
 from .._requests import JobRequest
 from .._results import JobAsset, JobResult, JobStatus, expiry
@@ -129,12 +129,14 @@ def unwrap(body: Mapping[str, Any]) -> Mapping[str, Any]:
     response = body.get("Response")
     payload: Mapping[str, Any] = response if isinstance(response, Mapping) else body
     if isinstance(payload.get("Error"), Mapping):
-        code, message, request_id = parse_error_body({"Response": payload})
+        details = error_details({"Response": payload})
     elif isinstance(payload.get("error"), Mapping):
-        code, message, request_id = parse_error_body(payload)
+        details = error_details(payload)
     else:
         return payload
-    raise error_for_code(code, message, request_id=request_id, body=dict(body))
+    raise error_for_code(
+        details.code, details.message, request_id=details.request_id, body=dict(body)
+    )
 
 
 def request_id_of(payload: Mapping[str, Any]) -> str | None:
