@@ -18,7 +18,7 @@ import threading
 import warnings
 from collections.abc import Mapping
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Literal
 
@@ -273,6 +273,7 @@ def _packaged_by_id() -> dict[str, ModelInfo]:
     return {m.id.lower(): m for m in model_data().models}
 
 
+@lru_cache(maxsize=256)  # looked up on every request of an ep-... service; entries are frozen
 def _unknown_chat_model(model_id: str) -> ModelInfo:
     return ModelInfo(id=model_id, chat=ChatSpec(), status="unknown", documented=False)
 
