@@ -49,7 +49,8 @@ QUIRKS: Final = frozenset(
 )
 QUIRKS_HEADER: Final = "x-emulator-quirks"
 
-#: The seed's own broken final chunk (TokenHub chat doc, example 2), with the id filled in.
+#: The documented broken final chunk (https://cloud.tencent.com/document/product/1823/130079,
+#: example 2), with the id filled in.
 MALFORMED_CHUNK_TEMPLATE: Final = (
     'data: {"id":"%s","choices":[{"index":0,"delta":{"},"finish_reason":"stop"}]}\n\n'
 )

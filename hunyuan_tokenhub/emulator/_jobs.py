@@ -534,7 +534,8 @@ def job_payload(
     if state.completed_at is not None:
         payload["completed_at"] = int(state.completed_at)
     payload["status"] = state.status
-    # The seed shows progress for video only (in progress and completed), never for 3D or images.
+    # TokenHub's job pages show progress for video only (in progress and completed), never
+    # for 3D or images.
     if job.kind == "video" and state.status in ("in_progress", "completed"):
         payload["progress"] = state.progress
     if state.status == "completed":

@@ -1,4 +1,4 @@
-"""The seeds' curl examples of the older endpoints, replayed (tests/cassettes/backends/*.yaml).
+"""The vendor pages' curl examples of the older endpoints, replayed (tests/cassettes/backends/*.yaml).
 
 Record mode is "none" and requests match on method, URL and JSON body (and, for API 3.0, the
 X-TC-Action/-Version/-Region headers), so each replay also proves that the client sends the
@@ -51,7 +51,9 @@ def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_every_cassette_names_its_documented_example() -> None:
     for path in CASSETTES.glob("*.yaml"):
-        assert path.read_text(encoding="utf-8").startswith("# Reproduces seed 00"), path.name
+        header = "".join(path.read_text(encoding="utf-8").splitlines(keepends=True)[:2])
+        assert header.startswith("# Reproduces "), path.name
+        assert "https://cloud.tencent.com/document/" in header, path.name
 
 
 def test_aiart_seed_000_submit_and_query() -> None:

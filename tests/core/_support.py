@@ -1,7 +1,7 @@
 """Constants shared by the core tests."""
 
 API_KEY = "sk-core-test-secret-0123456789"
-# The seed's streaming example (003_*.txt, 示例 2), reused as a plain request.
+# The streaming example of TokenHub's 文本生成 page (https://cloud.tencent.com/document/product/1823/130079, 示例 2), reused as a plain request.
 CHAT = {
     "model": "hunyuan-2.0-instruct-20251111",
     "messages": [

@@ -7,7 +7,8 @@ import pytest
 from hunyuan_tokenhub import RateLimitError, StreamError
 from hunyuan_tokenhub._sse import SSEDecoder
 
-# The last event is the seed's own malformed chunk (003_*.txt, 示例 2: 流式对话).
+# The last event is the documented example's own malformed chunk (https://cloud.tencent.com/document/product/1823/130079,
+# 示例 2: 流式对话, version of 2026-04-03).
 SEED_STREAM = [
     'data: {"id":"chatcpl-abc123","choices":[{"index":0,"delta":{"role":"assistant","content":"1"},"finish_reason":null}]}',
     "",

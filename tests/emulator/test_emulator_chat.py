@@ -1,4 +1,4 @@
-"""Chat completions: the documented shapes (seed examples 1-5), streaming, reasoning, limits."""
+"""Chat completions: the documented shapes (https://cloud.tencent.com/document/product/1823/130079, 示例 1-5), streaming, reasoning, limits."""
 
 from __future__ import annotations
 

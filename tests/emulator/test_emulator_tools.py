@@ -81,7 +81,7 @@ def test_seed_example_5_round_trip(client: httpx.Client) -> None:
     final = message_of(
         chat(
             client,
-            model="deepseek-v3",  # the seed's second request switches to this id
+            model="deepseek-v3",  # the documented second request switches to this id
             messages=[
                 user("北京今天天气怎么样?"),
                 first,

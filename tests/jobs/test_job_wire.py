@@ -1,4 +1,4 @@
-"""The TokenHub route table and wire format against the documented exchanges (seed 003)."""
+"""The TokenHub route table and wire format against the documented exchanges (https://cloud.tencent.com/document/product/1823/130080 and its video and 3D siblings 130081, 130082)."""
 
 from __future__ import annotations
 

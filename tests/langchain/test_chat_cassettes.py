@@ -1,4 +1,4 @@
-"""ChatHunyuan replays the seed's documented chat exchanges (tests/cassettes/chat/*.yaml).
+"""ChatHunyuan replays TokenHub's documented chat exchanges (tests/cassettes/chat/*.yaml).
 
 Each cassette header names the documented example it reproduces. Replay is record_mode
 "none" and matches the JSON request body, so these tests also prove that ChatHunyuan sends
@@ -193,7 +193,7 @@ def test_cassettes_name_their_example_and_hold_no_credentials() -> None:
     assert len(files) == 6
     for path in files:
         text = path.read_text(encoding="utf-8")
-        assert text.startswith("# Reproduces TokenHub chat doc"), path.name
+        assert text.startswith("# Reproduces TokenHub's 文本生成 page (https://cloud.tencent.com/document/product/1823/130079"), path.name
         assert "示例" in text.splitlines()[0] or "示例" in text.splitlines()[1], path.name
         for interaction in yaml.safe_load(text)["interactions"]:
             headers = {name.lower() for name in interaction["request"]["headers"]}

@@ -1,4 +1,4 @@
-"""``Hunyuan`` replays the seed's documented chat exchanges (tests/cassettes/chat/*.yaml).
+"""``Hunyuan`` replays TokenHub's documented chat exchanges (tests/cassettes/chat/*.yaml).
 
 The cassettes are shared with the LangChain tests; each names in its header the documented
 example it reproduces. Replay is record_mode "none" and matches the JSON request body, so these

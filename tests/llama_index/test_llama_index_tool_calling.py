@@ -54,7 +54,7 @@ def _tool_result(selection: ToolSelection, output: str) -> ChatMessage:
     )
 
 
-# ----------------------------------------------------------------------- the seed exchange
+# ----------------------------------------------------------------------- the documented exchange
 
 
 def test_seed_example_5_function_calling_round_trip(
