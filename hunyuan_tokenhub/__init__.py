@@ -79,10 +79,8 @@ __all__ = [
     "unregister_model",
 ]
 
-# Everything else is loaded on first use, so that importing the package (or a submodule such as
-# the CLI's, whose --help needs none of it) costs no httpx or pydantic import; the generation
-# jobs' request models in particular are most of this package's import time, and a chat-only
-# application never needs them.
+# The rest loads on first use (PEP 562): the CLI's --help and --version import this package and
+# need neither httpx nor pydantic.
 _LAZY_NAMES = {
     "ModelInfo": "_catalog",
     "get_model_info": "_catalog",

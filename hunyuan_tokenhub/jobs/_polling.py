@@ -21,18 +21,8 @@ gaps run from one poll's sending to the next. A poll sooner than the plain sched
 one of :data:`EXTRA_POLL_BUDGET`: whatever the server reports, a wait makes about that many
 queries more than plain polling at most.
 
-Queries for a 60-second job at the default intervals, simulated by the jobs benchmark
-(``python -m benchmarks.run --only jobs``; jobs of 55-65 s unless said):
-
-==========================================  ===============  =========================
-case                                        queries (max)    result after the end
-==========================================  ===============  =========================
-video (progress), from its first job        10.4 (11)        0.2 s mean, 0.4 s worst
-image, learned, jobs of 59-61 s             16 (20)          0.2 s mean, 0.5 s worst
-3D, learned, jobs of 59-61 s                13 (17)          0.2 s mean, 0.5 s worst
-image / 3D, learned, jobs of 55-65 s        16 / 12.5 (21)   0.8 s mean, 2-3 s worst
-image / 3D, first job of the model (plain)  12.4 / 8.9       4.2 / 9.3 s mean, 8 / 15 s
-==========================================  ===============  =========================
+How many queries this costs and how soon results arrive is measured by the jobs benchmark
+(``python -m benchmarks.run --only jobs``; figures in benchmarks/README.md).
 
 **Failures.** A poll that fails for a transient reason (connection, 5xx, 429) does not lose
 the job: polling goes on, and only a run of such failures is raised. A submit refused for a
