@@ -217,7 +217,7 @@ class _HunyuanJobTool(GenerationSettings, BaseTool):
             "max_poll_interval": self.max_poll_interval,
             "timeout": self.timeout,
             # Plain http only when the service itself is on loopback (the emulator).
-            "download_policy": self.download_policy or DownloadPolicy.for_service(self.base_url),
+            "download_policy": self.download_policy,
         }
 
     def _clients(self) -> ToolJobClients:

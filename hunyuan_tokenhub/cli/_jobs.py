@@ -208,7 +208,7 @@ def _local_dirs(images: Sequence[str]) -> list[Path]:
 
 @contextmanager
 def _job_client(state: CliState, *, images: Sequence[str] = ()) -> Iterator["JobClient"]:
-    from ..jobs import DownloadPolicy, JobClient
+    from ..jobs import JobClient
 
     # Built from the options rather than from a TokenHub client, so that the older backends
     # (their own key header, or API 3.0 signing) work without any TokenHub key.
@@ -219,8 +219,6 @@ def _job_client(state: CliState, *, images: Sequence[str] = ()) -> Iterator["Job
         request_timeout=state.timeout,
         backend=state.backend,
         allowed_local_dirs=_local_dirs(images),
-        # Plain-http downloads only from the emulator (or another loopback service).
-        download_policy=DownloadPolicy.for_service(state.base_url),
     ) as jobs:
         yield jobs
 

@@ -27,6 +27,7 @@ from pydantic import SecretStr
 
 from .._catalog import get_model_info, warn_if_retired
 from .._client import AsyncTokenHubClient, TokenHubClient
+from .._config import ClientSettings
 from .._exceptions import APIError, InvalidParameterError
 from ._download import DownloadPolicy, adownload, download
 from ._handle import JobHandle
@@ -82,6 +83,12 @@ def _backend_options(
     )
 
 
+def _service_download_policy(settings: ClientSettings) -> DownloadPolicy:
+    """https only, plus plain http to the service's own hosts when they run on loopback (the
+    emulator)."""
+    return DownloadPolicy.for_service(settings.base_url, *settings.fallback_base_urls)
+
+
 class _HeldSlot:
     """The slot a :meth:`JobClient.generate` call holds; a submit refused for the server's
     concurrency limit gives it up and waits for a new one."""
@@ -106,7 +113,6 @@ class _JobClientBase:
         poll_interval: float | None,
         max_poll_interval: float | None,
         timeout: float | None,
-        download_policy: DownloadPolicy | None,
     ) -> None:
         self.backend = get_backend(backend).configure(backend_options)
         self.media = MediaPolicy(allowed_local_dirs, max_bytes=max_input_bytes)
@@ -117,9 +123,6 @@ class _JobClientBase:
         self.poll_interval = poll_interval
         self.max_poll_interval = max_poll_interval
         self.timeout = timeout
-        self.download_policy = download_policy or DownloadPolicy.for_service(
-            backend_options.base_url
-        )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(backend={self.backend.name!r})"
@@ -280,7 +283,6 @@ class JobClient(_JobClientBase):
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
             timeout=timeout,
-            download_policy=download_policy,
         )
         self._owns_http = client is None
         self._http = client or TokenHubClient(
@@ -290,6 +292,7 @@ class JobClient(_JobClientBase):
             timeout=request_timeout or JOB_REQUEST_TIMEOUT,
             max_retries=max_retries,
         )
+        self.download_policy = download_policy or _service_download_policy(self._http.settings)
 
     def _send(self, call: HTTPCall) -> dict[str, Any]:
         if call.method == "GET":
@@ -542,7 +545,6 @@ class AsyncJobClient(_JobClientBase):
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
             timeout=timeout,
-            download_policy=download_policy,
         )
         self._owns_http = client is None
         self._http = client or AsyncTokenHubClient(
@@ -552,6 +554,7 @@ class AsyncJobClient(_JobClientBase):
             timeout=request_timeout or JOB_REQUEST_TIMEOUT,
             max_retries=max_retries,
         )
+        self.download_policy = download_policy or _service_download_policy(self._http.settings)
 
     async def _send(self, call: HTTPCall) -> dict[str, Any]:
         if call.method == "GET":

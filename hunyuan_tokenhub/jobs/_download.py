@@ -33,7 +33,6 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from .._config import BASE_URL_ENV_VAR
 from .._exceptions import APIConnectionError, APIError, APITimeoutError, InvalidParameterError
 from .._network import IPAddress, guard_pools, guarded
 from ._results import JobResult
@@ -65,10 +64,12 @@ _KIND_EXTENSIONS = {"image": ".png", "video": ".mp4", "obj": ".zip", "mp4": ".mp
 class DownloadPolicy:
     """Limits of :func:`download`.
 
-    ``allow_loopback_http`` lets loopback hosts (127.0.0.0/8, ::1, localhost) through, over
-    plain ``http://`` too; it exists for the emulator and tests, never for real hosts. Every
-    other address that is not public is always refused. ``timeout`` bounds each network
-    operation, ``deadline`` one whole file (redirects included).
+    Only https URLs of public hosts are fetched, unless the policy names exceptions for local
+    services: ``local_origins`` lists loopback origins (``"127.0.0.1:8765"``) that may be
+    fetched, over plain ``http://`` too, and nothing else on loopback; ``allow_loopback_http``
+    lets every loopback host through (for tests). Every other address that is not public is
+    always refused. ``timeout`` bounds each network operation, ``deadline`` one whole file
+    (redirects included).
 
     Example:
         .. code-block:: python
@@ -77,43 +78,60 @@ class DownloadPolicy:
             from hunyuan_tokenhub.jobs import DownloadPolicy, JobClient
 
             # The emulator serves its result files over plain http on loopback.
-            policy = DownloadPolicy(allow_loopback_http=True, max_bytes=50 * 1024 * 1024)
-            with TokenHubEmulator() as emu, JobClient(
-                api_key="test", base_url=emu.base_url, download_policy=policy
-            ) as jobs:
-                result = jobs.generate("hy-image-v3.0", prompt="a koi pond")
-                print(jobs.download(result, "out/"))
+            with TokenHubEmulator() as emu:
+                policy = DownloadPolicy.for_service(emu.base_url, max_bytes=50 * 1024 * 1024)
+                with JobClient(api_key="test", base_url=emu.base_url,
+                               download_policy=policy) as jobs:
+                    result = jobs.generate("hy-image-v3.0", prompt="a koi pond")
+                    print(jobs.download(result, "out/"))
     """
 
     max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES
     allow_loopback_http: bool = False
+    local_origins: frozenset[str] = frozenset()
     include_previews: bool = False
     timeout: float = 120.0
     deadline: float = 3600.0
 
-    @classmethod
-    def for_service(cls, base_url: str | None, **limits: Any) -> DownloadPolicy:
-        """The policy for results of the service at ``base_url`` (else ``TOKENHUB_BASE_URL``).
+    def __post_init__(self) -> None:
+        for origin in self.local_origins:
+            host = (urlsplit(f"//{origin}").hostname or "").lower()
+            if not _is_loopback(host) or _origin(f"http://{origin}") != origin:
+                raise InvalidParameterError(
+                    "local_origins",
+                    f"{origin!r} is not a loopback origin",
+                    allowed='"host:port" of a loopback host, e.g. "127.0.0.1:8765"',
+                )
 
-        Plain http is let through (for loopback hosts only) exactly when that service itself
-        runs on loopback, as the emulator does; a real service's results stay https-only.
+    @classmethod
+    def for_service(cls, *base_urls: str, **limits: Any) -> DownloadPolicy:
+        """The policy for the results of the service at ``base_urls`` (its host and backups).
+
+        A service that runs on loopback, as the emulator does, serves its result files from
+        its own origin over plain http: exactly those origins are let through. A real
+        service's results stay https-only, and other loopback ports stay closed.
         """
-        service = base_url or os.environ.get(BASE_URL_ENV_VAR, "")
-        loopback = _is_loopback((urlsplit(service).hostname or "").lower())
-        return cls(allow_loopback_http=loopback, **limits)
+        origins = {_origin(url) for url in base_urls}
+        local = frozenset(o for o in origins if _is_loopback(urlsplit(f"//{o}").hostname or ""))
+        return cls(local_origins=local, **limits)
 
     def check_url(self, url: str) -> None:
-        """Refuse anything but https (and loopback http when allowed), and literal addresses
+        """Refuse anything but https (and the allowed loopback origins), and literal addresses
         that are not public; a host name's addresses are checked when it is connected to."""
         parts = urlsplit(url)
         scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
-        if scheme == "http" and not (self.allow_loopback_http and _is_loopback(host)):
+        local = _is_loopback(host)
+        allowed_local = local and (
+            self.allow_loopback_http or _origin(url) in self.local_origins
+        )
+        if (scheme == "http" or local) and not allowed_local:
             scheme = ""
         if scheme not in ("http", "https") or not host:
             raise InvalidParameterError(
                 "url",
                 f"refusing to download {_shown(url)}",
-                allowed="https URLs (http only for loopback hosts with allow_loopback_http=True)",
+                allowed="https URLs of public hosts (loopback only for the origins in "
+                "local_origins, or with allow_loopback_http=True)",
             )
         try:
             literal = ipaddress.ip_address(host)
@@ -122,16 +140,33 @@ class DownloadPolicy:
         self.check_address(host, literal)
 
     def check_address(self, host: str, address: IPAddress) -> None:
-        """Refuse connecting to ``address`` (of ``host``) unless it is a public address."""
+        """Refuse connecting to ``address`` (of ``host``) unless it is a public address, or a
+        loopback one of a host this policy lets through."""
         problem = _address_problem(address)
-        if problem is None or (problem == "loopback" and self.allow_loopback_http):
+        if problem is None or (problem == "loopback" and self._local_host(host)):
             return
         raise InvalidParameterError(
             "url",
             f"refusing to download from {host!r}: {address} is a {problem} address",
-            allowed="hosts with public internet addresses only (loopback with "
-            "allow_loopback_http=True)",
+            allowed="hosts with public internet addresses only (loopback only for the "
+            "origins in local_origins, or with allow_loopback_http=True)",
         )
+
+    def _local_host(self, host: str) -> bool:
+        # The port of such a host was checked against local_origins by check_url, which
+        # every URL and redirect passes before it is connected to.
+        if self.allow_loopback_http:
+            return True
+        host = host.lower().strip("[]")
+        return any(urlsplit(f"//{o}").hostname == host for o in self.local_origins)
+
+
+def _origin(url: str) -> str:
+    """``host:port`` of ``url``, with the scheme's default port when none is given."""
+    parts = urlsplit(url if "//" in url else f"//{url}")
+    host = (parts.hostname or "").lower()
+    port = parts.port or (80 if parts.scheme.lower() == "http" else 443)
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 # Ordered so that the most telling word names an address that several describe.

@@ -168,24 +168,20 @@ def test_emulator_file_bytes_are_what_was_saved(jobs: JobClient, tmp_path: Path)
 
 
 @pytest.mark.parametrize(
-    ("base_url", "env", "allowed"),
+    ("base_url", "origins"),
     [
-        ("http://127.0.0.1:8765/v1", None, True),
-        ("http://localhost:8765/v1", None, True),
-        (None, "http://127.0.0.1:8765/v1", True),
-        ("https://tokenhub.tencentmaas.com/v1", "http://127.0.0.1:8765/v1", False),
-        (None, None, False),
+        ("http://127.0.0.1:8765/v1", {"127.0.0.1:8765"}),
+        ("http://localhost:8765/v1", {"localhost:8765"}),
+        ("https://tokenhub.tencentmaas.com/v1", set()),
     ],
 )
-def test_policy_for_a_service_allows_plain_http_only_when_the_service_is_on_loopback(
-    monkeypatch: pytest.MonkeyPatch, base_url: str | None, env: str | None, allowed: bool
+def test_policy_for_a_service_allows_plain_http_only_to_a_loopback_service(
+    monkeypatch: pytest.MonkeyPatch, base_url: str, origins: set[str]
 ) -> None:
-    if env is None:
-        monkeypatch.delenv("TOKENHUB_BASE_URL", raising=False)
-    else:
-        monkeypatch.setenv("TOKENHUB_BASE_URL", env)
+    # The environment no longer matters: the caller names the service (its resolved settings).
+    monkeypatch.setenv("TOKENHUB_BASE_URL", "http://127.0.0.1:9999/v1")
     policy = DownloadPolicy.for_service(base_url, max_bytes=10)
-    assert (policy.allow_loopback_http, policy.max_bytes) == (allowed, 10)
+    assert (policy.local_origins, policy.max_bytes) == (origins, 10)
     with pytest.raises(InvalidParameterError):
         policy.check_url("http://files.example.com/a.png")  # never a real host over http
 
@@ -197,10 +193,10 @@ def test_job_client_downloads_from_a_loopback_service_by_default(tmp_path: Path)
         TokenHubEmulator(api_key="k") as emu,
         JobClient(api_key="k", base_url=emu.base_url) as jobs,
     ):
-        assert jobs.download_policy.allow_loopback_http
+        assert jobs.download_policy.local_origins == {emu.base_url.split("/")[2]}
         result = jobs.generate("hy-image-lite", prompt="雨中, 竹林, 小路")
         paths = jobs.download(result, tmp_path)
         assert [p.suffix for p in paths] == [".png"]
         assert paths[0].read_bytes().startswith(b"\x89PNG")
     with JobClient(api_key="k", base_url="https://tokenhub.tencentmaas.com/v1") as real:
-        assert not real.download_policy.allow_loopback_http
+        assert real.download_policy.local_origins == frozenset()

@@ -225,3 +225,75 @@ def test_the_tools_download_dir_is_held_to_the_same_rules(
     assert metadata in text  # the paid result is still handed over
     assert "Saving the files failed" in text and "link-local" in text
     assert not any(tmp_path.iterdir())
+
+
+# ----------------------------------------------------------- the policy of a loopback service
+
+
+def test_a_loopback_service_opens_only_its_own_origins() -> None:
+    policy = DownloadPolicy.for_service(
+        "http://127.0.0.1:8765/v1", "http://localhost:8766/v1", "https://tokenhub.tencentmaas.com/v1"
+    )
+    assert policy.local_origins == {"127.0.0.1:8765", "localhost:8766"}
+    policy.check_url("http://127.0.0.1:8765/files/job/a.png")
+    policy.check_url("http://localhost:8766/files/job/a.png")
+    policy.check_url("https://cdn.example.com/a.png")
+    for url in (
+        "http://127.0.0.1:6379/",  # another local service (Redis) on the same host
+        "https://127.0.0.1:8443/",
+        "http://127.0.0.1/",
+        "http://[::1]:8765/",
+        "http://localhost:8765/",
+        "http://cdn.example.com/a.png",  # plain http to a public host
+    ):
+        with pytest.raises(InvalidParameterError, match="refusing to download"):
+            policy.check_url(url)
+
+
+def test_a_real_service_opens_no_loopback_origin() -> None:
+    policy = DownloadPolicy.for_service("https://tokenhub.tencentmaas.com/v1")
+    assert policy.local_origins == frozenset()
+    with pytest.raises(InvalidParameterError, match="refusing to download"):
+        policy.check_url("http://127.0.0.1:8765/files/job/a.png")
+
+
+def test_local_origins_must_be_loopback_host_and_port() -> None:
+    for origin in ("10.0.0.7:80", "cdn.example.com:443", "127.0.0.1", "http://127.0.0.1:80"):
+        with pytest.raises(InvalidParameterError, match="local_origins") as caught:
+            DownloadPolicy(local_origins=frozenset({origin}))
+        assert "127.0.0.1:8765" in str(caught.value)
+
+
+def test_a_host_name_resolving_to_loopback_stays_refused_under_a_local_origin(
+    resolver: dict[str, list[str]], tmp_path: Path
+) -> None:
+    resolver["cdn.example.com"] = ["127.0.0.1"]
+    policy = DownloadPolicy.for_service("http://127.0.0.1:8765/v1")
+    with pytest.raises(InvalidParameterError, match="loopback address"):
+        download(_result("https://cdn.example.com/a.png"), tmp_path, policy=policy)
+
+
+def test_the_job_client_policy_follows_its_resolved_service_not_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hunyuan_tokenhub.jobs import JobClient
+
+    monkeypatch.setenv("TOKENHUB_BASE_URL", "http://127.0.0.1:8765/v1")
+    with JobClient(api_key=API_KEY) as jobs:
+        assert jobs.download_policy.local_origins == {"127.0.0.1:8765"}
+    with JobClient(api_key=API_KEY, base_url="https://tokenhub.tencentmaas.com/v1") as jobs:
+        assert jobs.download_policy.local_origins == frozenset()
+    monkeypatch.delenv("TOKENHUB_BASE_URL")
+    with JobClient(api_key=API_KEY) as jobs:
+        assert jobs.download_policy.local_origins == frozenset()
+
+
+def test_a_result_pointing_at_another_local_port_is_refused(tmp_path: Path) -> None:
+    # A loopback service (a local proxy in front of TokenHub, say) whose answer names a file on
+    # another local port: the download must not reach it.
+    with FaultServer(send(response_bytes(200, b"\x89PNG", {"Content-Type": "image/png"}))) as server:
+        policy = DownloadPolicy.for_service("http://127.0.0.1:1/v1")
+        with pytest.raises(InvalidParameterError, match="refusing to download"):
+            download(_result(server.url("/a.png")), tmp_path, policy=policy)
+        assert server.requests == []
+    assert not any(tmp_path.iterdir())
