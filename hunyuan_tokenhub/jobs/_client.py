@@ -28,6 +28,7 @@ from pydantic import SecretStr
 from .._catalog import get_model_info, warn_if_retired
 from .._client import AsyncTokenHubClient, TokenHubClient
 from .._exceptions import APIError, InvalidParameterError
+from .._retry import SubmitRefusals
 from ._download import DownloadPolicy, adownload, download
 from ._handle import JobHandle
 from ._media import DEFAULT_MAX_INPUT_BYTES, MediaPolicy
@@ -36,7 +37,6 @@ from ._polling import (
     Deadline,
     JobWatch,
     PollSchedule,
-    SubmitRetry,
     SubmitTimeoutError,
 )
 from ._requests import JobRequest
@@ -149,6 +149,15 @@ class _JobClientBase:
     def _deadline(self, route: ModelRoute, timeout: float | None) -> Deadline:
         return Deadline(timeout or self.timeout or DEFAULT_TIMEOUTS[route.kind])
 
+    def _refusals(
+        self, route: ModelRoute, deadline: Deadline, poll_interval: float | None
+    ) -> SubmitRefusals:
+        """Refused submits are waited out at the polling pace, until the job's timeout."""
+        schedule = self._schedule(route, poll_interval)
+        return SubmitRefusals(
+            route.model, schedule.interval, lambda: deadline.remaining, deadline.timeout
+        )
+
     def _watch(
         self, route: ModelRoute, job_id: str, deadline: Deadline, poll_interval: float | None
     ) -> JobWatch:
@@ -237,6 +246,10 @@ class JobClient(_JobClientBase):
     host) or ``"tencentcloud"`` (API 3.0 with ``secret_id``/``secret_key``/
     ``tencentcloud_region`` or ``TENCENTCLOUD_SECRET_ID``/``_SECRET_KEY``/``_REGION``).
     A model the backend does not offer is refused before any request.
+
+    ``max_retries`` bounds each request's retries after transient failures (connection, 5xx,
+    rate limits on queries); a submit refused for a rate or concurrency limit creates nothing
+    and is sent again after a pause until ``timeout``, then :class:`SubmitTimeoutError`.
     """
 
     def __init__(
@@ -293,20 +306,21 @@ class JobClient(_JobClientBase):
 
     def _send(self, call: HTTPCall) -> dict[str, Any]:
         if call.method == "GET":
-            body = self._http.get_json(
-                call.endpoint.path, headers=call.headers, base_url=call.endpoint.base_url
-            )
-        else:
-            body = self._http.post_json(
+            return self._http.get_json(
                 call.endpoint.path,
-                call.body,
-                submit=call.submit,
                 headers=call.headers,
                 base_url=call.endpoint.base_url,
+                check=call.check_answer,
             )
-        if call.check_answer is not None:
-            call.check_answer(body)
-        return body
+        return self._http.post_json(
+            call.endpoint.path,
+            call.body,
+            submit=call.submit,
+            headers=call.headers,
+            base_url=call.endpoint.base_url,
+            check=call.check_answer,
+            retry_refusals=False,
+        )
 
     def _submit(
         self,
@@ -317,14 +331,14 @@ class JobClient(_JobClientBase):
         *,
         slot: _HeldSlot | None = None,
     ) -> dict[str, Any]:
-        retry = SubmitRetry(route.model, self._schedule(route, poll_interval), deadline)
+        refusals = self._refusals(route, deadline, poll_interval)
         while True:
             # Built per attempt: a signed call (Cloud API 3.0) needs a fresh timestamp.
             call = route.wire.submit_call(route, request)
             try:
                 body = self._send(call)
             except APIError as exc:
-                delay = retry.on_error(exc)
+                delay = refusals.after(exc)
                 if slot is None or not self._over_server_limit(exc):
                     time.sleep(delay)
                     continue
@@ -555,20 +569,21 @@ class AsyncJobClient(_JobClientBase):
 
     async def _send(self, call: HTTPCall) -> dict[str, Any]:
         if call.method == "GET":
-            body = await self._http.get_json(
-                call.endpoint.path, headers=call.headers, base_url=call.endpoint.base_url
-            )
-        else:
-            body = await self._http.post_json(
+            return await self._http.get_json(
                 call.endpoint.path,
-                call.body,
-                submit=call.submit,
                 headers=call.headers,
                 base_url=call.endpoint.base_url,
+                check=call.check_answer,
             )
-        if call.check_answer is not None:
-            call.check_answer(body)
-        return body
+        return await self._http.post_json(
+            call.endpoint.path,
+            call.body,
+            submit=call.submit,
+            headers=call.headers,
+            base_url=call.endpoint.base_url,
+            check=call.check_answer,
+            retry_refusals=False,
+        )
 
     async def _submit(
         self,
@@ -579,14 +594,14 @@ class AsyncJobClient(_JobClientBase):
         *,
         slot: _HeldSlot | None = None,
     ) -> dict[str, Any]:
-        retry = SubmitRetry(route.model, self._schedule(route, poll_interval), deadline)
+        refusals = self._refusals(route, deadline, poll_interval)
         while True:
             # Built per attempt: a signed call (Cloud API 3.0) needs a fresh timestamp.
             call = route.wire.submit_call(route, request)
             try:
                 body = await self._send(call)
             except APIError as exc:
-                delay = retry.on_error(exc)
+                delay = refusals.after(exc)
                 if slot is None or not self._over_server_limit(exc):
                     await asyncio.sleep(delay)
                     continue

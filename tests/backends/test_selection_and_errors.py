@@ -15,8 +15,8 @@ from hunyuan_tokenhub import (
     RateLimitError,
     ServiceUnavailableError,
 )
+from hunyuan_tokenhub._retry import is_submit_refusal
 from hunyuan_tokenhub.jobs import JobClient
-from hunyuan_tokenhub.jobs._polling import is_submit_refusal
 from hunyuan_tokenhub.jobs.backends import BackendOptions, available_backends, get_backend
 from hunyuan_tokenhub.jobs.backends._legacy import error_for_code, pascal_case, unwrap
 
