@@ -108,8 +108,10 @@ class _Redactor:
 
     __slots__ = ("_encoded", "_secrets")
 
-    def __init__(self, headers: Mapping[str, str], api_key: str) -> None:
-        candidates = {api_key}
+    def __init__(
+        self, headers: Mapping[str, str], api_key: str, extra: tuple[str, ...] = ()
+    ) -> None:
+        candidates = {api_key, *extra}
         for name, value in headers.items():
             if name.lower() == "authorization":
                 candidates.add(value.removeprefix("Bearer ").strip())
@@ -177,6 +179,7 @@ class _RequestPlan:
         submit: bool,
         redactor: _Redactor,
         check: ResponseCheck | None = None,
+        auth: httpx.Auth | None = None,
     ) -> None:
         # A single base URL (another service) is tried alone, without failover.
         self._pool = hosts if isinstance(hosts, HostPool) else None
@@ -185,6 +188,7 @@ class _RequestPlan:
         self._retries = retries
         self._submit = submit
         self._check = check
+        self.auth = auth
         self.redactor = redactor
         self._host_index = 0
         self.answer: dict[str, Any] = {}
@@ -308,15 +312,24 @@ class _BaseClient:
         resend: bool = True,
         check: ResponseCheck | None = None,
         retry_refusals: bool = True,
+        auth: httpx.Auth | None = None,
     ) -> _RequestPlan:
         hosts = self._hosts if base_url is None else base_url.rstrip("/")
+        # An auth object may name the secrets it sends (TC3Auth: the SecretId).
+        extra: tuple[str, ...] = getattr(auth, "secrets", ())
         redactor = (
             self._redactor
-            if not headers
-            else _Redactor({**self._headers, **headers}, self.settings.api_key.get_secret_value())
+            if not headers and not extra
+            else _Redactor(
+                {**self._headers, **(headers or {})},
+                self.settings.api_key.get_secret_value(),
+                extra,
+            )
         )
         retries = Retries(self._policy, submit=submit, resend=resend, retry_refusals=retry_refusals)
-        return _RequestPlan(hosts, path, retries, submit=submit, redactor=redactor, check=check)
+        return _RequestPlan(
+            hosts, path, retries, submit=submit, redactor=redactor, check=check, auth=auth
+        )
 
     def _chat_plan(self) -> _RequestPlan:
         return self._plan(
@@ -467,7 +480,11 @@ class TokenHubClient(_BaseClient):
             response = None
             try:
                 with guarded(expires_at=expires_at, redact=plan.redactor.text):
-                    response = self._http.send(request, stream=stream)
+                    # Without an auth of the call's own, httpx applies the client's (a user's
+                    # http_client may have one).
+                    response = self._http.send(
+                        request, stream=stream, auth=plan.auth or httpx.USE_CLIENT_DEFAULT
+                    )
                     if stream and response.status_code >= 400:
                         response.read()
             except httpx.TransportError as exc:
@@ -499,6 +516,7 @@ class TokenHubClient(_BaseClient):
         base_url: str | None = None,
         check: ResponseCheck | None = None,
         retry_refusals: bool = True,
+        auth: httpx.Auth | None = None,
     ) -> dict[str, Any]:
         """POST ``body`` as JSON to ``path`` and return the decoded JSON object.
 
@@ -507,7 +525,9 @@ class TokenHubClient(_BaseClient):
         the typed error an HTTP 2xx answer may carry in its body (Tencent Cloud API 3.0
         reports every error so); it is retried like the same error with its own status.
         ``retry_refusals=False`` raises a submit refused for a rate or concurrency limit at
-        once, for a caller that waits for capacity itself (the job clients).
+        once, for a caller that waits for capacity itself (the job clients). ``auth`` (an
+        ``httpx.Auth``) signs each attempt over its final bytes and replaces the key's
+        ``Authorization`` (Tencent Cloud API 3.0's TC3 signature).
         """
         plan = self._plan(
             path,
@@ -516,6 +536,7 @@ class TokenHubClient(_BaseClient):
             headers=headers,
             check=check,
             retry_refusals=retry_refusals,
+            auth=auth,
         )
         return self._post(plan, body, self._merge_headers(headers))
 
@@ -530,9 +551,12 @@ class TokenHubClient(_BaseClient):
         headers: Mapping[str, str] | None = None,
         base_url: str | None = None,
         check: ResponseCheck | None = None,
+        auth: httpx.Auth | None = None,
     ) -> dict[str, Any]:
         """GET ``path`` and return the decoded JSON object (retried like any read)."""
-        plan = self._plan(path, submit=False, base_url=base_url, headers=headers, check=check)
+        plan = self._plan(
+            path, submit=False, base_url=base_url, headers=headers, check=check, auth=auth
+        )
         self._send(plan, None, self._merge_headers(headers), stream=False, method="GET")
         return plan.answer
 
@@ -673,7 +697,11 @@ class AsyncTokenHubClient(_BaseClient):
             response = None
             try:
                 with guarded(expires_at=expires_at, redact=plan.redactor.text):
-                    response = await self._http.send(request, stream=stream)
+                    # Without an auth of the call's own, httpx applies the client's (a user's
+                    # http_client may have one).
+                    response = await self._http.send(
+                        request, stream=stream, auth=plan.auth or httpx.USE_CLIENT_DEFAULT
+                    )
                     if stream and response.status_code >= 400:
                         await response.aread()
             except httpx.TransportError as exc:
@@ -705,6 +733,7 @@ class AsyncTokenHubClient(_BaseClient):
         base_url: str | None = None,
         check: ResponseCheck | None = None,
         retry_refusals: bool = True,
+        auth: httpx.Auth | None = None,
     ) -> dict[str, Any]:
         """Async :meth:`TokenHubClient.post_json`."""
         plan = self._plan(
@@ -714,6 +743,7 @@ class AsyncTokenHubClient(_BaseClient):
             headers=headers,
             check=check,
             retry_refusals=retry_refusals,
+            auth=auth,
         )
         return await self._post(plan, body, self._merge_headers(headers))
 
@@ -728,9 +758,12 @@ class AsyncTokenHubClient(_BaseClient):
         headers: Mapping[str, str] | None = None,
         base_url: str | None = None,
         check: ResponseCheck | None = None,
+        auth: httpx.Auth | None = None,
     ) -> dict[str, Any]:
         """Async :meth:`TokenHubClient.get_json`."""
-        plan = self._plan(path, submit=False, base_url=base_url, headers=headers, check=check)
+        plan = self._plan(
+            path, submit=False, base_url=base_url, headers=headers, check=check, auth=auth
+        )
         await self._send(plan, None, self._merge_headers(headers), stream=False, method="GET")
         return plan.answer
 

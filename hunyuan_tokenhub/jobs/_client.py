@@ -166,7 +166,7 @@ class _JobClientBase:
 
     def _job_id(self, route: ModelRoute, body: dict[str, Any]) -> str:
         """The id of a job just submitted, remembered so that its wait can time it."""
-        job_id = route.wire.parse_submit(route, body)
+        job_id = self.backend.job_id(route, body)
         self.slots.durations.submitted(job_id)
         return job_id
 
@@ -305,21 +305,23 @@ class JobClient(_JobClientBase):
         )
 
     def _send(self, call: HTTPCall) -> dict[str, Any]:
-        if call.method == "GET":
+        if call.body is None:
             return self._http.get_json(
-                call.endpoint.path,
+                call.path,
                 headers=call.headers,
-                base_url=call.endpoint.base_url,
-                check=call.check_answer,
+                base_url=call.base_url,
+                check=call.check,
+                auth=call.auth,
             )
         return self._http.post_json(
-            call.endpoint.path,
+            call.path,
             call.body,
             submit=call.submit,
             headers=call.headers,
-            base_url=call.endpoint.base_url,
-            check=call.check_answer,
+            base_url=call.base_url,
+            check=call.check,
             retry_refusals=False,
+            auth=call.auth,
         )
 
     def _submit(
@@ -332,9 +334,8 @@ class JobClient(_JobClientBase):
         slot: _HeldSlot | None = None,
     ) -> dict[str, Any]:
         refusals = self._refusals(route, deadline, poll_interval)
+        call = self.backend.submit_call(route, request)
         while True:
-            # Built per attempt: a signed call (Cloud API 3.0) needs a fresh timestamp.
-            call = route.wire.submit_call(route, request)
             try:
                 body = self._send(call)
             except APIError as exc:
@@ -399,8 +400,8 @@ class JobClient(_JobClientBase):
             raise self._no_slot(route, deadline) from None
 
     def _query(self, route: ModelRoute, job_id: str) -> JobStatus:
-        body = self._send(route.wire.query_call(route, job_id))
-        return route.wire.parse_query(route, job_id, body)
+        answer = self._send(self.backend.query_call(route, job_id))
+        return self.backend.job_status(route, job_id, answer)
 
     def wait_for_job(
         self,
@@ -463,7 +464,7 @@ class JobClient(_JobClientBase):
         try:
             body = self._submit(route, validated, deadline, poll_interval, slot=slot)
             if route.synchronous:
-                return route.wire.parse_sync(route, body)
+                return self.backend.sync_result(route, body)
             job_id = self._job_id(route, body)
             return self._wait(route, job_id, deadline, poll_interval, on_progress)
         finally:
@@ -568,21 +569,23 @@ class AsyncJobClient(_JobClientBase):
         )
 
     async def _send(self, call: HTTPCall) -> dict[str, Any]:
-        if call.method == "GET":
+        if call.body is None:
             return await self._http.get_json(
-                call.endpoint.path,
+                call.path,
                 headers=call.headers,
-                base_url=call.endpoint.base_url,
-                check=call.check_answer,
+                base_url=call.base_url,
+                check=call.check,
+                auth=call.auth,
             )
         return await self._http.post_json(
-            call.endpoint.path,
+            call.path,
             call.body,
             submit=call.submit,
             headers=call.headers,
-            base_url=call.endpoint.base_url,
-            check=call.check_answer,
+            base_url=call.base_url,
+            check=call.check,
             retry_refusals=False,
+            auth=call.auth,
         )
 
     async def _submit(
@@ -595,9 +598,8 @@ class AsyncJobClient(_JobClientBase):
         slot: _HeldSlot | None = None,
     ) -> dict[str, Any]:
         refusals = self._refusals(route, deadline, poll_interval)
+        call = self.backend.submit_call(route, request)
         while True:
-            # Built per attempt: a signed call (Cloud API 3.0) needs a fresh timestamp.
-            call = route.wire.submit_call(route, request)
             try:
                 body = await self._send(call)
             except APIError as exc:
@@ -656,8 +658,8 @@ class AsyncJobClient(_JobClientBase):
             raise self._no_slot(route, deadline) from None
 
     async def _query(self, route: ModelRoute, job_id: str) -> JobStatus:
-        body = await self._send(route.wire.query_call(route, job_id))
-        return route.wire.parse_query(route, job_id, body)
+        answer = await self._send(self.backend.query_call(route, job_id))
+        return self.backend.job_status(route, job_id, answer)
 
     async def wait_for_job(
         self,
@@ -715,7 +717,7 @@ class AsyncJobClient(_JobClientBase):
         try:
             body = await self._submit(route, validated, deadline, poll_interval, slot=slot)
             if route.synchronous:
-                return route.wire.parse_sync(route, body)
+                return self.backend.sync_result(route, body)
             job_id = self._job_id(route, body)
             return await self._wait(route, job_id, deadline, poll_interval, on_progress)
         finally:
