@@ -44,6 +44,7 @@ from ._exceptions import (
 # A gateway status that says the host itself is unwell: the backup host may do better.
 FAILOVER_STATUS = frozenset({502, 503, 504})
 MAX_RETRY_AFTER = 60.0
+_CONCURRENCY_LIMIT_CODE_SUFFIX = "JobNumExceed"
 # Codes that mean "rate or concurrency limit" whatever HTTP status carried them (TokenHub's
 # OpenAI-style code; Tencent Cloud API 3.0's, which TokenHub passes through for job limits).
 RATE_LIMIT_CODES = frozenset(
@@ -90,6 +91,13 @@ def is_submit_refusal(exc: BaseException) -> bool:
     return isinstance(exc, RateLimitError) or (
         isinstance(exc, APIError) and exc.code in RATE_LIMIT_CODES
     )
+
+
+def is_concurrency_refusal(exc: APIError) -> bool:
+    """A refusal because the account already runs as many jobs as it may
+    (``RequestLimitExceeded.JobNumExceed``, Cloud API's code, which TokenHub passes through):
+    the job clients then also wait for one of their own jobs to end."""
+    return exc.code is not None and exc.code.endswith(_CONCURRENCY_LIMIT_CODE_SUFFIX)
 
 
 def is_transient(error: APIError) -> bool:

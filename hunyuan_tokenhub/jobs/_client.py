@@ -28,7 +28,7 @@ from pydantic import SecretStr
 from .._catalog import get_model_info, warn_if_retired
 from .._client import AsyncTokenHubClient, TokenHubClient
 from .._exceptions import APIError, InvalidParameterError
-from .._retry import SubmitRefusals
+from .._retry import SubmitRefusals, is_concurrency_refusal
 from ._download import DownloadPolicy, adownload, download
 from ._handle import JobHandle
 from ._media import DEFAULT_MAX_INPUT_BYTES, MediaPolicy
@@ -45,10 +45,6 @@ from ._slots import SlotLease, SlotStore, SlotWaitTimeout, open_job_slots
 from .backends import BackendOptions, HTTPCall, JobBackend, ModelRoute, get_backend
 
 __all__ = ["AsyncJobClient", "JobClient", "ProgressCallback"]
-
-# RequestLimitExceeded.JobNumExceed: the account runs as many jobs as it may (Cloud API error
-# codes; TokenHub passes the same code through).
-CONCURRENCY_LIMIT_CODE_SUFFIX = "JobNumExceed"
 
 ProgressCallback = Callable[[JobStatus], Any]
 """Called with each new status (state or progress changed); async clients await a coroutine."""
@@ -207,11 +203,6 @@ class _JobClientBase:
         return route
 
     @staticmethod
-    def _over_server_limit(exc: APIError) -> bool:
-        """Whether a (retryable) refusal was for the account's concurrency limit."""
-        return exc.code is not None and exc.code.endswith(CONCURRENCY_LIMIT_CODE_SUFFIX)
-
-    @staticmethod
     def _no_slot(route: ModelRoute, deadline: Deadline) -> SubmitTimeoutError:
         return SubmitTimeoutError(
             f"{route.model}: no free job slot in family {route.family!r} within "
@@ -340,7 +331,7 @@ class JobClient(_JobClientBase):
                 body = self._send(call)
             except APIError as exc:
                 delay = refusals.after(exc)
-                if slot is None or not self._over_server_limit(exc):
+                if slot is None or not is_concurrency_refusal(exc):
                     time.sleep(delay)
                     continue
                 # Lower the family's limit and wait in its queue here rather than be refused
@@ -604,7 +595,7 @@ class AsyncJobClient(_JobClientBase):
                 body = await self._send(call)
             except APIError as exc:
                 delay = refusals.after(exc)
-                if slot is None or not self._over_server_limit(exc):
+                if slot is None or not is_concurrency_refusal(exc):
                     await asyncio.sleep(delay)
                     continue
                 # Lower the family's limit and wait in its queue here rather than be refused
