@@ -1,4 +1,4 @@
-"""The TokenHub route table and wire format against the documented exchanges (seed 003)."""
+"""The TokenHub route table and its protocol against the documented exchanges."""
 
 from __future__ import annotations
 
