@@ -14,7 +14,7 @@ AIART_KEY = "sk-aiart-test-0123"
 AI3D_KEY = "sk-ai3d-test-4567"
 SECRET_ID = "AKIDbackendtest00001"
 SECRET_KEY = "backend-test-secret-key-89"
-# The parameters of the aiart page's submit example (tests/cassettes/backends/aiart_submit_query.yaml).
+# The parameters of seed 000's submit example (tests/cassettes/backends/aiart_submit_query.yaml).
 SEED_000_PARAMS: dict[str, Any] = {
     "prompt": "在图片中增加一个橘猫",
     "resolution": "1024:1024",

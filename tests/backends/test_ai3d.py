@@ -1,4 +1,4 @@
-"""backend="ai3d": the Hunyuan 3D pro OpenAI-compatible endpoint on the emulator."""
+"""backend="ai3d": the Hunyuan 3D pro OpenAI-compatible endpoint (seed 001) on the emulator."""
 
 from __future__ import annotations
 

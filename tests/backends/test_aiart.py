@@ -1,4 +1,4 @@
-"""backend="aiart": the Hunyuan image 3.0 OpenAI-compatible endpoint on the emulator."""
+"""backend="aiart": the Hunyuan image 3.0 OpenAI-compatible endpoint (seed 000) on the emulator."""
 
 from __future__ import annotations
 

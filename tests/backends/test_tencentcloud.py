@@ -1,4 +1,4 @@
-"""backend="tencentcloud": API 3.0 hunyuan image jobs, TC3-signed, on the emulator.
+"""backend="tencentcloud": API 3.0 hunyuan image jobs (seed 004), TC3-signed, on the emulator.
 
 The emulator recomputes every signature from the headers and bytes it received, so a passing
 job proves the client signs what it sends.

@@ -1,4 +1,4 @@
-"""The TokenHub route table and its protocol against the documented exchanges."""
+"""The TokenHub route table and wire format against the documented exchanges (seed 003)."""
 
 from __future__ import annotations
 

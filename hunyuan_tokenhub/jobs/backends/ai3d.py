@@ -4,7 +4,7 @@
 ``Bearer``) and the PascalCase parameters of the Cloud API's ``SubmitHunyuanTo3DProJob``
 (``{"Prompt": "小狗"}``; the image goes in ``ImageUrl.Url``, a URL or a base64 ``data:`` URL,
 as the gateway's OpenAI-compatible page names it); ``POST
-.../v1/ai3d/query {"JobId"}``. The gateway's page (腾讯混元生3D "OpenAI 兼容接口") shows no answers, so they are read as the Cloud API's
+.../v1/ai3d/query {"JobId"}``. The seed shows no answers, so they are read as the Cloud API's
 ``QueryHunyuanTo3DProJob`` result (``Status`` WAIT/RUN/DONE/FAIL, ``ResultFile3Ds[{Type, Url,
 PreviewImageUrl}]``, ``ErrorCode``/``ErrorMessage``), with or without a ``Response`` envelope.
 Each file format becomes one asset with its preview.
