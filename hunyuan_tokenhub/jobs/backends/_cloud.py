@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
+from ..._catalog import ModelInfo
 from ..._config import API_KEY_ENV_VARS
 from ..._exceptions import (
     APIError,
@@ -294,7 +295,7 @@ class GatewayBackend(CloudJobBackend):
         """The gateway's root (``base_url`` without ``/v1``, else the documented host)."""
         self.routes = CatalogRoutes(self.name, self._route)
 
-    def _route(self, info: Any) -> ModelRoute:
+    def _route(self, info: ModelInfo) -> ModelRoute:
         return ModelRoute.from_data(info, submit_path=self.SUBMIT_PATH, query_path=self.QUERY_PATH)
 
     def configure(self, options: BackendOptions) -> JobBackend:
