@@ -121,10 +121,12 @@ class _JobClientBase:
         return f"{type(self).__name__}(backend={self.backend.name!r})"
 
     def _transport_key(self, api_key: str | SecretStr | None) -> str | SecretStr | None:
-        # A backend that authenticates each call itself (aiart/ai3d key header, API 3.0
-        # signature) never sends the HTTP client's Bearer key, so none need be configured.
-        if self.backend.sends_own_auth and not api_key:
-            return SecretStr("unused: every call of this backend carries its own Authorization")
+        # The aiart/ai3d key is read from the same arguments and variables as TokenHub's, so
+        # the HTTP client holds the real one. Cloud API 3.0 signs each call (TC3Auth) and has
+        # no key, but the client's settings require one: a placeholder that no call sends
+        # (every call's auth replaces its Authorization).
+        if not self.backend.uses_api_key and not api_key:
+            return SecretStr("unused: every call of this backend is signed by its own auth")
         return api_key
 
     def prepare(

@@ -231,6 +231,12 @@ class JobBackend(ABC):
         """True when every call carries its own credentials (TokenHub's key is not used)."""
         return False
 
+    @property
+    def uses_api_key(self) -> bool:
+        """True when the service takes an API key (TokenHub's, or a gateway's in its own
+        header); False when each call is signed instead (Cloud API 3.0) and there is none."""
+        return True
+
     def configure(self, options: BackendOptions) -> JobBackend:
         """This backend bound to a client's key, host or credentials (missing ones raise
         here); TokenHub's needs none, its HTTP client holds them."""

@@ -248,6 +248,10 @@ class TencentCloudBackend(CloudJobBackend):
         self._base_url = service_root(options.base_url) if options and options.base_url else None
         self.routes = CatalogRoutes(self.name, _route)
 
+    @property
+    def uses_api_key(self) -> bool:
+        return False
+
     def configure(self, options: BackendOptions) -> JobBackend:
         return TencentCloudBackend(options)
 
