@@ -232,7 +232,13 @@ class _RequestPlan:
         delay = self._retries.after_error(error)
         if delay is None:
             raise error
-        logger.info("retrying %s after %s in %.2fs", self._path, error.code or error, delay)
+        logger.info(
+            "retrying %s after HTTP %s (%s) in %.2fs",
+            self._path,
+            error.status_code,
+            error.code,
+            delay,
+        )
         return delay
 
     def on_answer(self, response: httpx.Response, *, decode: bool) -> float | None:
