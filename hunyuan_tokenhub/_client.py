@@ -11,7 +11,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -32,7 +32,7 @@ from ._exceptions import (
 from ._failover import HostPool
 from ._network import guard_pools, guarded
 from ._remote_models import MODELS_PATH, RemoteModel, parse_model_list
-from ._retry import FAILOVER_STATUS, RetryPolicy, is_connect_failure, parse_retry_after
+from ._retry import FAILOVER_STATUS, Retries, RetryPolicy, is_connect_failure
 from ._sse import SSEDecoder
 from ._version import __version__
 
@@ -108,8 +108,10 @@ class _Redactor:
 
     __slots__ = ("_encoded", "_secrets")
 
-    def __init__(self, headers: Mapping[str, str], api_key: str) -> None:
-        candidates = {api_key}
+    def __init__(
+        self, headers: Mapping[str, str], api_key: str, extra: tuple[str, ...] = ()
+    ) -> None:
+        candidates = {api_key, *extra}
         for name, value in headers.items():
             if name.lower() == "authorization":
                 candidates.add(value.removeprefix("Bearer ").strip())
@@ -155,33 +157,41 @@ class _Redactor:
         )
 
 
+ResponseCheck = Callable[[dict[str, Any]], object]
+"""Raises the typed error a successful HTTP answer may still stand for (an error in an HTTP 200
+body); the request loop then retries it under the same rules as an error status."""
+
+
 class _RequestPlan:
-    """The retry and failover decisions for one logical request.
+    """Failover and the answer of one logical request; :class:`Retries` decides the retries.
 
     The caller asks :attr:`url` where to send, then reports what happened; each ``on_*`` method
-    returns how long to sleep before the next attempt, or raises the final typed error.
+    returns how long to sleep before the next attempt (``None`` from :meth:`on_answer`: done),
+    or raises the final typed error.
     """
 
     def __init__(
         self,
         hosts: HostPool | str,
         path: str,
-        policy: RetryPolicy,
+        retries: Retries,
         *,
         submit: bool,
-        resend: bool,
         redactor: _Redactor,
+        check: ResponseCheck | None = None,
+        auth: httpx.Auth | None = None,
     ) -> None:
         # A single base URL (another service) is tried alone, without failover.
         self._pool = hosts if isinstance(hosts, HostPool) else None
         self._candidates = hosts.ordered() if isinstance(hosts, HostPool) else [hosts]
         self._path = path
-        self._policy = policy
+        self._retries = retries
         self._submit = submit
-        self._resend = resend
+        self._check = check
+        self.auth = auth
         self.redactor = redactor
-        self._retries = 0
         self._host_index = 0
+        self.answer: dict[str, Any] = {}
 
     @property
     def host(self) -> str:
@@ -190,10 +200,6 @@ class _RequestPlan:
     @property
     def url(self) -> str:
         return self.host + self._path
-
-    def on_success(self) -> None:
-        if self._pool is not None:
-            self._pool.mark_up(self.host)
 
     def _fail_over(self) -> bool:
         """Move to the next host, if there is one left; no sleep, no retry used."""
@@ -206,38 +212,50 @@ class _RequestPlan:
             return True
         return False
 
-    def _next_retry(self, retry_after: float | None) -> float | None:
-        if self._retries >= self._policy.max_retries:
-            return None
-        delay = self._policy.delay(self._retries, retry_after)
-        self._retries += 1
-        return delay
-
     def on_transport_error(self, exc: httpx.TransportError, deadline: float | None) -> float:
         """``deadline``: the overall deadline in seconds, when it is what ended the request."""
         error = self.redactor.error(_transport_error(exc, self.url, deadline))
         if is_connect_failure(exc) and self._fail_over():
             return 0.0
-        if self._policy.exception_is_retryable(exc, submit=self._submit, resend=self._resend):
-            delay = self._next_retry(None)
-            if delay is not None:
-                logger.info("retrying %s after %s in %.2fs", self._path, type(exc).__name__, delay)
-                return delay
-        raise error from self.redactor.cause(exc)
+        delay = self._retries.after_transport_error(exc)
+        if delay is None:
+            raise error from self.redactor.cause(exc)
+        logger.info("retrying %s after %s in %.2fs", self._path, type(exc).__name__, delay)
+        return delay
 
     def on_error_status(self, response: httpx.Response) -> float:
-        error = self.redactor.status_error(response)
         if not self._submit and response.status_code in FAILOVER_STATUS and self._fail_over():
             return 0.0
-        if self._policy.error_is_retryable(error, submit=self._submit):
-            retry_after = parse_retry_after(response.headers.get("retry-after"))
-            delay = self._next_retry(retry_after)
-            if delay is not None:
-                logger.info(
-                    "retrying %s after HTTP %s in %.2fs", self._path, response.status_code, delay
-                )
-                return delay
-        raise error
+        return self._on_error(self.redactor.status_error(response))
+
+    def _on_error(self, error: APIError) -> float:
+        delay = self._retries.after_error(error)
+        if delay is None:
+            raise error
+        logger.info(
+            "retrying %s after HTTP %s (%s) in %.2fs",
+            self._path,
+            error.status_code,
+            error.code,
+            delay,
+        )
+        return delay
+
+    def on_answer(self, response: httpx.Response, *, decode: bool) -> float | None:
+        """A status < 400: ``None`` when accepted (the decoded JSON in :attr:`answer` when
+        ``decode``), else the wait before retrying an error the response check found."""
+        if self._pool is not None:
+            self._pool.mark_up(self.host)
+        if not decode:
+            return None
+        answer = self.redactor.decode_json(response)
+        if self._check is not None:
+            try:
+                self._check(answer)
+            except APIError as error:
+                return self._on_error(self.redactor.error(error))
+        self.answer = answer
+        return None
 
 
 class _BaseClient:
@@ -298,15 +316,25 @@ class _BaseClient:
         base_url: str | None = None,
         headers: Mapping[str, str] | None = None,
         resend: bool = True,
+        check: ResponseCheck | None = None,
+        retry_refusals: bool = True,
+        auth: httpx.Auth | None = None,
     ) -> _RequestPlan:
         hosts = self._hosts if base_url is None else base_url.rstrip("/")
+        # An auth object may name the secrets it sends (TC3Auth: the SecretId).
+        extra: tuple[str, ...] = getattr(auth, "secrets", ())
         redactor = (
             self._redactor
-            if not headers
-            else _Redactor({**self._headers, **headers}, self.settings.api_key.get_secret_value())
+            if not headers and not extra
+            else _Redactor(
+                {**self._headers, **(headers or {})},
+                self.settings.api_key.get_secret_value(),
+                extra,
+            )
         )
+        retries = Retries(self._policy, submit=submit, resend=resend, retry_refusals=retry_refusals)
         return _RequestPlan(
-            hosts, path, self._policy, submit=submit, resend=resend, redactor=redactor
+            hosts, path, retries, submit=submit, redactor=redactor, check=check, auth=auth
         )
 
     def _chat_plan(self) -> _RequestPlan:
@@ -458,7 +486,11 @@ class TokenHubClient(_BaseClient):
             response = None
             try:
                 with guarded(expires_at=expires_at, redact=plan.redactor.text):
-                    response = self._http.send(request, stream=stream)
+                    # Without an auth of the call's own, httpx applies the client's (a user's
+                    # http_client may have one).
+                    response = self._http.send(
+                        request, stream=stream, auth=plan.auth or httpx.USE_CLIENT_DEFAULT
+                    )
                     if stream and response.status_code >= 400:
                         response.read()
             except httpx.TransportError as exc:
@@ -467,15 +499,18 @@ class TokenHubClient(_BaseClient):
                 time.sleep(plan.on_transport_error(exc, self._expired(expires_at)))
                 continue
             if response.status_code < 400:
-                plan.on_success()
-                return response, expires_at
-            time.sleep(plan.on_error_status(response))
+                delay = plan.on_answer(response, decode=not stream)
+                if delay is None:
+                    return response, expires_at
+            else:
+                delay = plan.on_error_status(response)
+            time.sleep(delay)
 
     def _post(
         self, plan: _RequestPlan, body: Mapping[str, Any], headers: Mapping[str, str]
     ) -> dict[str, Any]:
-        response, _ = self._send(plan, _encode(body), headers, stream=False)
-        return plan.redactor.decode_json(response)
+        self._send(plan, _encode(body), headers, stream=False)
+        return plan.answer
 
     def post_json(
         self,
@@ -485,13 +520,30 @@ class TokenHubClient(_BaseClient):
         submit: bool = False,
         headers: Mapping[str, str] | None = None,
         base_url: str | None = None,
+        check: ResponseCheck | None = None,
+        retry_refusals: bool = True,
+        auth: httpx.Auth | None = None,
     ) -> dict[str, Any]:
         """POST ``body`` as JSON to ``path`` and return the decoded JSON object.
 
         ``submit=True`` marks a request that starts a paid job (no retry once it may have been
-        accepted). ``base_url`` sends to another service without failover.
+        accepted). ``base_url`` sends to another service without failover. ``check`` raises
+        the typed error an HTTP 2xx answer may carry in its body (Tencent Cloud API 3.0
+        reports every error so); it is retried like the same error with its own status.
+        ``retry_refusals=False`` raises a submit refused for a rate or concurrency limit at
+        once, for a caller that waits for capacity itself (the job clients). ``auth`` (an
+        ``httpx.Auth``) signs each attempt over its final bytes and replaces the key's
+        ``Authorization`` (Tencent Cloud API 3.0's TC3 signature).
         """
-        plan = self._plan(path, submit=submit, base_url=base_url, headers=headers)
+        plan = self._plan(
+            path,
+            submit=submit,
+            base_url=base_url,
+            headers=headers,
+            check=check,
+            retry_refusals=retry_refusals,
+            auth=auth,
+        )
         return self._post(plan, body, self._merge_headers(headers))
 
     def list_models(self) -> list[RemoteModel]:
@@ -504,13 +556,15 @@ class TokenHubClient(_BaseClient):
         *,
         headers: Mapping[str, str] | None = None,
         base_url: str | None = None,
+        check: ResponseCheck | None = None,
+        auth: httpx.Auth | None = None,
     ) -> dict[str, Any]:
         """GET ``path`` and return the decoded JSON object (retried like any read)."""
-        plan = self._plan(path, submit=False, base_url=base_url, headers=headers)
-        response, _ = self._send(
-            plan, None, self._merge_headers(headers), stream=False, method="GET"
+        plan = self._plan(
+            path, submit=False, base_url=base_url, headers=headers, check=check, auth=auth
         )
-        return plan.redactor.decode_json(response)
+        self._send(plan, None, self._merge_headers(headers), stream=False, method="GET")
+        return plan.answer
 
     def chat_completions(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         """``POST /chat/completions`` without streaming; returns the parsed response."""
@@ -649,7 +703,11 @@ class AsyncTokenHubClient(_BaseClient):
             response = None
             try:
                 with guarded(expires_at=expires_at, redact=plan.redactor.text):
-                    response = await self._http.send(request, stream=stream)
+                    # Without an auth of the call's own, httpx applies the client's (a user's
+                    # http_client may have one).
+                    response = await self._http.send(
+                        request, stream=stream, auth=plan.auth or httpx.USE_CLIENT_DEFAULT
+                    )
                     if stream and response.status_code >= 400:
                         await response.aread()
             except httpx.TransportError as exc:
@@ -658,15 +716,18 @@ class AsyncTokenHubClient(_BaseClient):
                 await asyncio.sleep(plan.on_transport_error(exc, self._expired(expires_at)))
                 continue
             if response.status_code < 400:
-                plan.on_success()
-                return response, expires_at
-            await asyncio.sleep(plan.on_error_status(response))
+                delay = plan.on_answer(response, decode=not stream)
+                if delay is None:
+                    return response, expires_at
+            else:
+                delay = plan.on_error_status(response)
+            await asyncio.sleep(delay)
 
     async def _post(
         self, plan: _RequestPlan, body: Mapping[str, Any], headers: Mapping[str, str]
     ) -> dict[str, Any]:
-        response, _ = await self._send(plan, _encode(body), headers, stream=False)
-        return plan.redactor.decode_json(response)
+        await self._send(plan, _encode(body), headers, stream=False)
+        return plan.answer
 
     async def post_json(
         self,
@@ -676,9 +737,20 @@ class AsyncTokenHubClient(_BaseClient):
         submit: bool = False,
         headers: Mapping[str, str] | None = None,
         base_url: str | None = None,
+        check: ResponseCheck | None = None,
+        retry_refusals: bool = True,
+        auth: httpx.Auth | None = None,
     ) -> dict[str, Any]:
         """Async :meth:`TokenHubClient.post_json`."""
-        plan = self._plan(path, submit=submit, base_url=base_url, headers=headers)
+        plan = self._plan(
+            path,
+            submit=submit,
+            base_url=base_url,
+            headers=headers,
+            check=check,
+            retry_refusals=retry_refusals,
+            auth=auth,
+        )
         return await self._post(plan, body, self._merge_headers(headers))
 
     async def list_models(self) -> list[RemoteModel]:
@@ -691,13 +763,15 @@ class AsyncTokenHubClient(_BaseClient):
         *,
         headers: Mapping[str, str] | None = None,
         base_url: str | None = None,
+        check: ResponseCheck | None = None,
+        auth: httpx.Auth | None = None,
     ) -> dict[str, Any]:
         """Async :meth:`TokenHubClient.get_json`."""
-        plan = self._plan(path, submit=False, base_url=base_url, headers=headers)
-        response, _ = await self._send(
-            plan, None, self._merge_headers(headers), stream=False, method="GET"
+        plan = self._plan(
+            path, submit=False, base_url=base_url, headers=headers, check=check, auth=auth
         )
-        return plan.redactor.decode_json(response)
+        await self._send(plan, None, self._merge_headers(headers), stream=False, method="GET")
+        return plan.answer
 
     async def chat_completions(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         """Async :meth:`TokenHubClient.chat_completions`."""

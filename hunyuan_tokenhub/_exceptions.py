@@ -316,12 +316,6 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
     503: ServiceUnavailableError,
 }
 
-# Codes that mean "rate or concurrency limit" whatever HTTP status carried them.
-RATE_LIMIT_CODES = frozenset(
-    {"rate_limit_exceeded", "RequestLimitExceeded", "RequestLimitExceeded.JobNumExceed"}
-)
-
-
 def _first_str(*values: Any) -> str | None:
     for value in values:
         if isinstance(value, str) and value:

@@ -5,17 +5,20 @@ checked against both published worked examples in ``tests/backends/test_tc3.py``
 checks signatures with its own reading of the algorithm (``emulator/_signature.py``), so a request
 this signer gets wrong is refused there.
 
+:class:`TC3Auth` is an ``httpx.Auth``, as httpx intends request signing to be done: httpx hands
+it each request as it will be sent, so the signature covers the final bytes and host, and a
+retried request is signed afresh (with a new timestamp).
+
 Example:
     .. code-block:: python
 
-        from hunyuan_tokenhub._tc3 import TencentCloudCredentials, tc3_headers
+        import httpx
+        from hunyuan_tokenhub._tc3 import TC3Auth, TencentCloudCredentials
 
         creds = TencentCloudCredentials.resolve()  # TENCENTCLOUD_SECRET_ID / _SECRET_KEY
-        headers = tc3_headers(
-            creds, host="hunyuan.tencentcloudapi.com", service="hunyuan",
-            action="QueryHunyuanImageJob", version="2023-09-01",
-            payload=b'{"JobId":"..."}',
-        )
+        auth = TC3Auth(creds, service="hunyuan", action="QueryHunyuanImageJob",
+                       version="2023-09-01")
+        httpx.post("https://hunyuan.tencentcloudapi.com/", json={"JobId": "..."}, auth=auth)
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ import hashlib
 import hmac
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+import httpx
 from pydantic import SecretStr
 
 from ._exceptions import ConfigurationError
@@ -39,6 +43,7 @@ __all__ = [
     "REGION_ENV_VAR",
     "SECRET_ID_ENV_VAR",
     "SECRET_KEY_ENV_VAR",
+    "TC3Auth",
     "TencentCloudCredentials",
     "authorization",
     "canonical_request",
@@ -216,3 +221,42 @@ def tc3_headers(
         timestamp=timestamp,
     )
     return headers
+
+
+class TC3Auth(httpx.Auth):
+    """Signs each request for one API 3.0 action with TC3-HMAC-SHA256 (the headers of
+    :func:`tc3_headers`), over the exact body and host httpx sends.
+
+    ``secrets``: what the signed request carries that no answer may echo (the SecretId is in
+    the ``Authorization`` header; the SecretKey is never sent).
+    """
+
+    requires_request_body = True
+
+    def __init__(
+        self, credentials: TencentCloudCredentials, *, service: str, action: str, version: str
+    ) -> None:
+        self._credentials = credentials
+        self._service = service
+        self._action = action
+        self._version = version
+
+    def __repr__(self) -> str:
+        return f"TC3Auth(service={self._service!r}, action={self._action!r})"
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return (self._credentials.secret_id.get_secret_value(),)
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers.update(
+            tc3_headers(
+                self._credentials,
+                host=request.headers["Host"],
+                service=self._service,
+                action=self._action,
+                version=self._version,
+                payload=request.content,
+            )
+        )
+        yield request

@@ -49,14 +49,11 @@ from ._status import normalize_state
 from .backends import (
     DEFAULT_BACKEND,
     BackendOptions,
-    Endpoint,
     HTTPCall,
     JobBackend,
     ModelRoute,
-    WireFormat,
     available_backends,
     get_backend,
-    register_backend,
 )
 from .backends.tencentcloud import HunyuanImageJobRequest
 
@@ -71,7 +68,6 @@ __all__ = [
     "AsyncJobClient",
     "BackendOptions",
     "DownloadPolicy",
-    "Endpoint",
     "ExtraParam",
     "HTTPCall",
     "Hunyuan3DExpressRequest",
@@ -105,7 +101,6 @@ __all__ = [
     "SubmitTimeoutError",
     "VideoImage",
     "ViewImage",
-    "WireFormat",
     "YoutuHumanActorRequest",
     "YoutuImageToVideoRequest",
     "YoutuTemplateToVideoRequest",
@@ -116,7 +111,6 @@ __all__ = [
     "get_backend",
     "normalize_state",
     "open_job_slots",
-    "register_backend",
 ]
 
 

@@ -29,6 +29,7 @@ from .._catalog import get_model_info, warn_if_retired
 from .._client import AsyncTokenHubClient, TokenHubClient
 from .._config import ClientSettings
 from .._exceptions import APIError, InvalidParameterError
+from .._retry import SubmitRefusals, is_concurrency_refusal
 from ._download import DownloadPolicy, adownload, download
 from ._handle import JobHandle
 from ._media import DEFAULT_MAX_INPUT_BYTES, MediaPolicy
@@ -37,7 +38,6 @@ from ._polling import (
     Deadline,
     JobWatch,
     PollSchedule,
-    SubmitRetry,
     SubmitTimeoutError,
 )
 from ._requests import JobRequest
@@ -46,10 +46,6 @@ from ._slots import SlotLease, SlotStore, SlotWaitTimeout, open_job_slots
 from .backends import BackendOptions, HTTPCall, JobBackend, ModelRoute, get_backend
 
 __all__ = ["AsyncJobClient", "JobClient", "ProgressCallback"]
-
-# RequestLimitExceeded.JobNumExceed: the account runs as many jobs as it may (Cloud API error
-# codes; TokenHub passes the same code through).
-CONCURRENCY_LIMIT_CODE_SUFFIX = "JobNumExceed"
 
 ProgressCallback = Callable[[JobStatus], Any]
 """Called with each new status (state or progress changed); async clients await a coroutine."""
@@ -128,10 +124,12 @@ class _JobClientBase:
         return f"{type(self).__name__}(backend={self.backend.name!r})"
 
     def _transport_key(self, api_key: str | SecretStr | None) -> str | SecretStr | None:
-        # A backend that authenticates each call itself (aiart/ai3d key header, API 3.0
-        # signature) never sends the HTTP client's Bearer key, so none need be configured.
-        if self.backend.sends_own_auth and not api_key:
-            return SecretStr("unused: every call of this backend carries its own Authorization")
+        # The aiart/ai3d key is read from the same arguments and variables as TokenHub's, so
+        # the HTTP client holds the real one. Cloud API 3.0 signs each call (TC3Auth) and has
+        # no key, but the client's settings require one: a placeholder that no call sends
+        # (every call's auth replaces its Authorization).
+        if not self.backend.uses_api_key and not api_key:
+            return SecretStr("unused: every call of this backend is signed by its own auth")
         return api_key
 
     def prepare(
@@ -152,6 +150,15 @@ class _JobClientBase:
     def _deadline(self, route: ModelRoute, timeout: float | None) -> Deadline:
         return Deadline(timeout or self.timeout or DEFAULT_TIMEOUTS[route.kind])
 
+    def _refusals(
+        self, route: ModelRoute, deadline: Deadline, poll_interval: float | None
+    ) -> SubmitRefusals:
+        """Refused submits are waited out at the polling pace, until the job's timeout."""
+        schedule = self._schedule(route, poll_interval)
+        return SubmitRefusals(
+            route.model, schedule.interval, lambda: deadline.remaining, deadline.timeout
+        )
+
     def _watch(
         self, route: ModelRoute, job_id: str, deadline: Deadline, poll_interval: float | None
     ) -> JobWatch:
@@ -160,7 +167,7 @@ class _JobClientBase:
 
     def _job_id(self, route: ModelRoute, body: dict[str, Any]) -> str:
         """The id of a job just submitted, remembered so that its wait can time it."""
-        job_id = route.wire.parse_submit(route, body)
+        job_id = self.backend.job_id(route, body)
         self.slots.durations.submitted(job_id)
         return job_id
 
@@ -201,11 +208,6 @@ class _JobClientBase:
         return route
 
     @staticmethod
-    def _over_server_limit(exc: APIError) -> bool:
-        """Whether a (retryable) refusal was for the account's concurrency limit."""
-        return exc.code is not None and exc.code.endswith(CONCURRENCY_LIMIT_CODE_SUFFIX)
-
-    @staticmethod
     def _no_slot(route: ModelRoute, deadline: Deadline) -> SubmitTimeoutError:
         return SubmitTimeoutError(
             f"{route.model}: no free job slot in family {route.family!r} within "
@@ -240,6 +242,10 @@ class JobClient(_JobClientBase):
     host) or ``"tencentcloud"`` (API 3.0 with ``secret_id``/``secret_key``/
     ``tencentcloud_region`` or ``TENCENTCLOUD_SECRET_ID``/``_SECRET_KEY``/``_REGION``).
     A model the backend does not offer is refused before any request.
+
+    ``max_retries`` bounds each request's retries after transient failures (connection, 5xx,
+    rate limits on queries); a submit refused for a rate or concurrency limit creates nothing
+    and is sent again after a pause until ``timeout``, then :class:`SubmitTimeoutError`.
     """
 
     def __init__(
@@ -295,21 +301,24 @@ class JobClient(_JobClientBase):
         self.download_policy = download_policy or _service_download_policy(self._http.settings)
 
     def _send(self, call: HTTPCall) -> dict[str, Any]:
-        if call.method == "GET":
-            body = self._http.get_json(
-                call.endpoint.path, headers=call.headers, base_url=call.endpoint.base_url
-            )
-        else:
-            body = self._http.post_json(
-                call.endpoint.path,
-                call.body,
-                submit=call.submit,
+        if call.body is None:
+            return self._http.get_json(
+                call.path,
                 headers=call.headers,
-                base_url=call.endpoint.base_url,
+                base_url=call.base_url,
+                check=call.check,
+                auth=call.auth,
             )
-        if call.check_answer is not None:
-            call.check_answer(body)
-        return body
+        return self._http.post_json(
+            call.path,
+            call.body,
+            submit=call.submit,
+            headers=call.headers,
+            base_url=call.base_url,
+            check=call.check,
+            retry_refusals=False,
+            auth=call.auth,
+        )
 
     def _submit(
         self,
@@ -320,15 +329,14 @@ class JobClient(_JobClientBase):
         *,
         slot: _HeldSlot | None = None,
     ) -> dict[str, Any]:
-        retry = SubmitRetry(route.model, self._schedule(route, poll_interval), deadline)
+        refusals = self._refusals(route, deadline, poll_interval)
+        call = self.backend.submit_call(route, request)
         while True:
-            # Built per attempt: a signed call (Cloud API 3.0) needs a fresh timestamp.
-            call = route.wire.submit_call(route, request)
             try:
                 body = self._send(call)
             except APIError as exc:
-                delay = retry.on_error(exc)
-                if slot is None or not self._over_server_limit(exc):
+                delay = refusals.after(exc)
+                if slot is None or not is_concurrency_refusal(exc):
                     time.sleep(delay)
                     continue
                 # Lower the family's limit and wait in its queue here rather than be refused
@@ -388,8 +396,8 @@ class JobClient(_JobClientBase):
             raise self._no_slot(route, deadline) from None
 
     def _query(self, route: ModelRoute, job_id: str) -> JobStatus:
-        body = self._send(route.wire.query_call(route, job_id))
-        return route.wire.parse_query(route, job_id, body)
+        answer = self._send(self.backend.query_call(route, job_id))
+        return self.backend.job_status(route, job_id, answer)
 
     def wait_for_job(
         self,
@@ -452,7 +460,7 @@ class JobClient(_JobClientBase):
         try:
             body = self._submit(route, validated, deadline, poll_interval, slot=slot)
             if route.synchronous:
-                return route.wire.parse_sync(route, body)
+                return self.backend.sync_result(route, body)
             job_id = self._job_id(route, body)
             return self._wait(route, job_id, deadline, poll_interval, on_progress)
         finally:
@@ -557,21 +565,24 @@ class AsyncJobClient(_JobClientBase):
         self.download_policy = download_policy or _service_download_policy(self._http.settings)
 
     async def _send(self, call: HTTPCall) -> dict[str, Any]:
-        if call.method == "GET":
-            body = await self._http.get_json(
-                call.endpoint.path, headers=call.headers, base_url=call.endpoint.base_url
-            )
-        else:
-            body = await self._http.post_json(
-                call.endpoint.path,
-                call.body,
-                submit=call.submit,
+        if call.body is None:
+            return await self._http.get_json(
+                call.path,
                 headers=call.headers,
-                base_url=call.endpoint.base_url,
+                base_url=call.base_url,
+                check=call.check,
+                auth=call.auth,
             )
-        if call.check_answer is not None:
-            call.check_answer(body)
-        return body
+        return await self._http.post_json(
+            call.path,
+            call.body,
+            submit=call.submit,
+            headers=call.headers,
+            base_url=call.base_url,
+            check=call.check,
+            retry_refusals=False,
+            auth=call.auth,
+        )
 
     async def _submit(
         self,
@@ -582,15 +593,14 @@ class AsyncJobClient(_JobClientBase):
         *,
         slot: _HeldSlot | None = None,
     ) -> dict[str, Any]:
-        retry = SubmitRetry(route.model, self._schedule(route, poll_interval), deadline)
+        refusals = self._refusals(route, deadline, poll_interval)
+        call = self.backend.submit_call(route, request)
         while True:
-            # Built per attempt: a signed call (Cloud API 3.0) needs a fresh timestamp.
-            call = route.wire.submit_call(route, request)
             try:
                 body = await self._send(call)
             except APIError as exc:
-                delay = retry.on_error(exc)
-                if slot is None or not self._over_server_limit(exc):
+                delay = refusals.after(exc)
+                if slot is None or not is_concurrency_refusal(exc):
                     await asyncio.sleep(delay)
                     continue
                 # Lower the family's limit and wait in its queue here rather than be refused
@@ -644,8 +654,8 @@ class AsyncJobClient(_JobClientBase):
             raise self._no_slot(route, deadline) from None
 
     async def _query(self, route: ModelRoute, job_id: str) -> JobStatus:
-        body = await self._send(route.wire.query_call(route, job_id))
-        return route.wire.parse_query(route, job_id, body)
+        answer = await self._send(self.backend.query_call(route, job_id))
+        return self.backend.job_status(route, job_id, answer)
 
     async def wait_for_job(
         self,
@@ -703,7 +713,7 @@ class AsyncJobClient(_JobClientBase):
         try:
             body = await self._submit(route, validated, deadline, poll_interval, slot=slot)
             if route.synchronous:
-                return route.wire.parse_sync(route, body)
+                return self.backend.sync_result(route, body)
             job_id = self._job_id(route, body)
             return await self._wait(route, job_id, deadline, poll_interval, on_progress)
         finally:

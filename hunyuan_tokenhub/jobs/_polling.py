@@ -25,9 +25,8 @@ How many queries this costs and how soon results arrive is measured by the jobs 
 (``python -m benchmarks.run --only jobs``; figures in benchmarks/README.md).
 
 **Failures.** A poll that fails for a transient reason (connection, 5xx, 429) does not lose
-the job: polling goes on, and only a run of such failures is raised. A submit refused for a
-concurrency or rate limit created nothing, so it is sent again after a pause, until the
-timeout; any other submit failure is final, because the job may exist.
+the job: polling goes on, and only a run of such failures is raised. Refused submits are
+waited out by :class:`hunyuan_tokenhub._retry.SubmitRefusals` (see :mod:`hunyuan_tokenhub._retry`).
 """
 
 from __future__ import annotations
@@ -38,15 +37,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .._exceptions import (
-    APIConnectionError,
-    InternalServerError,
-    JobFailedError,
-    JobTimeoutError,
-    RateLimitError,
-    SubmitTimeoutError,
-)
-from .._retry import is_submit_refusal
+from .._exceptions import APIError, JobFailedError, JobTimeoutError, SubmitTimeoutError
+from .._retry import is_transient
 from ._results import JobKind, JobResult, JobStatus
 
 __all__ = [
@@ -60,10 +52,8 @@ __all__ = [
     "JobDurations",
     "JobWatch",
     "PollSchedule",
-    "SubmitRetry",
     "SubmitTimeoutError",
     "TypicalDuration",
-    "is_submit_refusal",
 ]
 
 DEFAULT_POLL_INTERVALS: dict[str, float] = {"image": 1.0, "video": 2.0, "3d": 2.0}
@@ -281,32 +271,6 @@ def _server_duration(result: JobResult | None) -> float | None:
     return seconds if seconds >= 0 else None
 
 
-class SubmitRetry:
-    """Decides what to do after each refused submit."""
-
-    def __init__(self, model: str, schedule: PollSchedule, deadline: Deadline) -> None:
-        self._model = model
-        self._schedule = schedule
-        self._deadline = deadline
-        self._refusals = 0
-
-    def on_error(self, exc: Exception) -> float:
-        """Seconds to wait before submitting again; re-raises anything but a refusal."""
-        if not is_submit_refusal(exc):
-            raise exc
-        retry_after = exc.retry_after if isinstance(exc, RateLimitError) else None
-        delay = retry_after if retry_after is not None else self._schedule.interval(self._refusals)
-        self._refusals += 1
-        if delay >= self._deadline.remaining:
-            raise SubmitTimeoutError(
-                f"{self._model}: the server refused the submit {self._refusals} time(s) for a "
-                f"concurrency or rate limit within {self._deadline.timeout:.1f}s; nothing was "
-                f"submitted (last answer: {exc})",
-                model=self._model,
-            ) from exc
-        return delay
-
-
 class JobWatch:
     """The state of one wait: what the last poll means and how long to sleep next.
 
@@ -382,11 +346,11 @@ class JobWatch:
             shortest, longest = max(shortest, server - 1), min(longest, server + 1)
         self._durations.learn(self.model, shortest=max(0.0, shortest), longest=max(0.0, longest))
 
-    def on_poll_error(self, exc: Exception) -> None:
-        """Keep polling through transient failures; re-raise others or a run of them."""
-        transient = isinstance(exc, (APIConnectionError, InternalServerError, RateLimitError))
+    def on_poll_error(self, exc: APIError) -> None:
+        """Keep polling through transient failures (each already retried by the request
+        loop); re-raise others or a run of them."""
         self._errors += 1
-        if not transient or self._errors >= MAX_TRANSIENT_POLL_ERRORS:
+        if not is_transient(exc) or self._errors >= MAX_TRANSIENT_POLL_ERRORS:
             raise exc
 
     def estimate(self) -> FinishEstimate | None:

@@ -112,10 +112,11 @@ async def test_async_twin(emulator: TokenHubEmulator) -> None:
 
 @pytest.mark.parametrize("envelope", [False, True])
 def test_parse_query_statuses(envelope: bool) -> None:
-    route = get_backend("ai3d").route("hy-3d-3.0")
+    ai3d = get_backend("ai3d")
+    route = ai3d.route("hy-3d-3.0")
 
     def parse(payload: dict) -> object:
-        return route.wire.parse_query(route, "j", {"Response": payload} if envelope else payload)
+        return ai3d.job_status(route, "j", {"Response": payload} if envelope else payload)
 
     for raw, state in (("WAIT", "queued"), ("RUN", "in_progress"), ("FAIL", "failed")):
         assert parse({"Status": raw, "ErrorCode": "", "ErrorMessage": ""}).state == state  # type: ignore[attr-defined]
@@ -150,7 +151,8 @@ def test_emulator_reset_restores_the_legacy_defaults(emulator: TokenHubEmulator)
     "raw, mime", [(PNG_B64, "image/png"), ("/9j/4AAQSkZJRg==", "image/jpeg"), ("a", "image/jpeg")]
 )
 def test_raw_base64_becomes_a_data_url_with_its_type(raw: str, mime: str) -> None:
-    route = get_backend("ai3d").configure(BackendOptions.of(api_key="k", env={})).route("hy-3d-3.0")
+    ai3d = get_backend("ai3d").configure(BackendOptions.of(api_key="k", env={}))
+    route = ai3d.route("hy-3d-3.0")
     request = route.request_type(model="hy-3d-3.0", image_base64=raw)
-    body = route.wire.submit_call(route, request).body
+    body = ai3d.submit_call(route, request).body
     assert body == {"ImageUrl": {"Url": f"data:{mime};base64,{raw}"}}

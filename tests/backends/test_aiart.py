@@ -134,21 +134,22 @@ async def test_async_twin(emulator: TokenHubEmulator) -> None:
 
 
 def test_parse_query_status_codes() -> None:
-    route = get_backend("aiart").route("hy-image-v3.0")
+    aiart = get_backend("aiart")
+    route = aiart.route("hy-image-v3.0")
     states = {
-        code: route.wire.parse_query(
+        code: aiart.job_status(
             route, "j", {"status": code, "data": [{"url": "https://aiart.example/0"}]}
         ).state
         for code in ("1", "2", "4", "5")
     }
     assert states == {"1": "queued", "2": "in_progress", "4": "failed", "5": "completed"}
-    failed = route.wire.parse_query(
+    failed = aiart.job_status(
         route, "j", {"status": "4", "job_error_code": "E", "job_error_msg": "m"}
     )
     assert (failed.error_code, failed.error_message) == ("E", "m")
     # an undocumented status with an error counts as failed, without one as running
-    assert route.wire.parse_query(route, "j", {"status": "9", "error_msg": "x"}).state == "failed"
-    assert route.wire.parse_query(route, "j", {"status": "9"}).state == "in_progress"
+    assert aiart.job_status(route, "j", {"status": "9", "error_msg": "x"}).state == "failed"
+    assert aiart.job_status(route, "j", {"status": "9"}).state == "in_progress"
 
 
 def test_emulator_refuses_a_bearer_key_and_by_default_accepts_any_other() -> None:

@@ -15,10 +15,10 @@ from hunyuan_tokenhub import (
     RateLimitError,
     ServiceUnavailableError,
 )
-from hunyuan_tokenhub.jobs import JobClient
-from hunyuan_tokenhub.jobs._polling import is_submit_refusal
+from hunyuan_tokenhub._retry import is_submit_refusal
+from hunyuan_tokenhub.jobs import JobClient, build_request
 from hunyuan_tokenhub.jobs.backends import BackendOptions, available_backends, get_backend
-from hunyuan_tokenhub.jobs.backends._legacy import error_for_code, pascal_case, unwrap
+from hunyuan_tokenhub.jobs.backends._cloud import error_for_code, pascal_case, unwrap
 
 
 def test_every_backend_is_registered() -> None:
@@ -71,14 +71,15 @@ def test_gateway_key_from_argument_or_env(backend: str, monkeypatch: pytest.Monk
     bound = get_backend(backend).configure(BackendOptions.of(env={"HUNYUAN_API_KEY": "sk-h"}))
     model = bound.models[0]
     route = bound.route(model)
-    assert route.wire.query_call(route, "job-1").headers == {"Authorization": "sk-h"}
+    assert bound.query_call(route, "job-1").headers == {"Authorization": "sk-h"}
     # the same order as TokenHub's key: TOKENHUB_API_KEY first
     env = {"HUNYUAN_API_KEY": "sk-hunyuan", "TOKENHUB_API_KEY": "sk-tokenhub"}
-    route = get_backend(backend).configure(BackendOptions.of(env=env)).route(model)
-    assert route.wire.query_call(route, "job-1").headers == {"Authorization": "sk-tokenhub"}
+    bound = get_backend(backend).configure(BackendOptions.of(env=env))
+    route = bound.route(model)
+    assert bound.query_call(route, "job-1").headers == {"Authorization": "sk-tokenhub"}
     bound = get_backend(backend).configure(BackendOptions.of(api_key="sk-arg", env=env))
     route = bound.route(model)
-    assert route.wire.query_call(route, "j").headers == {"Authorization": "sk-arg"}
+    assert bound.query_call(route, "j").headers == {"Authorization": "sk-arg"}
 
 
 @pytest.mark.parametrize(
@@ -92,7 +93,8 @@ def test_gateway_key_from_argument_or_env(backend: str, monkeypatch: pytest.Monk
 def test_gateway_host(base_url: str | None, expected: str) -> None:
     bound = get_backend("aiart").configure(BackendOptions.of(api_key="k", base_url=base_url))
     route = bound.route("hy-image-v3.0")
-    assert route.submit.base_url == expected and route.submit.path == "/v1/aiart/submit"
+    call = bound.submit_call(route, build_request("hy-image-v3.0", prompt="x"))
+    assert call.base_url == expected and call.path == "/v1/aiart/submit"
 
 
 def test_bad_base_url_is_a_configuration_error() -> None:
@@ -170,7 +172,7 @@ def test_pascal_case() -> None:
 def test_calls_never_show_their_authorization_in_a_repr() -> None:
     bound = get_backend("aiart").configure(BackendOptions.of(api_key="sk-very-secret", env={}))
     route = bound.route("hy-image-v3.0")
-    call = route.wire.query_call(route, "job-1")
+    call = bound.query_call(route, "job-1")
     assert call.headers == {"Authorization": "sk-very-secret"}
     assert "sk-very-secret" not in repr(call) + repr(route) + repr(bound)
 
@@ -196,7 +198,8 @@ def test_completed_without_any_file_is_a_failure_on_every_backend(
 ) -> None:
     """As on TokenHub, a job reported done with nothing to hand over fails for the caller."""
     options = BackendOptions.of(api_key="k", secret_id="AKIDx", secret_key="s", env={})
-    route = get_backend(backend).configure(options).route(model)
-    status = route.wire.parse_query(route, "7", done)
+    bound = get_backend(backend).configure(options)
+    route = bound.route(model)
+    status = bound.job_status(route, "7", done)
     assert (status.state, status.result) == ("failed", None)
     assert status.error_message == "the job completed without any result file"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+import httpx
 import pytest
 
 from hunyuan_tokenhub import ConfigurationError
@@ -196,3 +197,50 @@ def test_secrets_never_in_repr_or_str() -> None:
     for text in (repr(creds), str(creds)):
         assert "AKIDsecretid123" not in text
         assert "topsecretkey456" not in text
+
+
+@pytest.mark.parametrize("url", ["https://hunyuan.tencentcloudapi.com/", "http://127.0.0.1:8080/"])
+def test_tc3_auth_signs_the_bytes_and_host_httpx_sends(url: str) -> None:
+    """As an ``httpx.Auth`` the signer sees the request as it goes out: whatever encoding
+    produced the body, and the Host with its port, are what the signature covers (checked
+    with the emulator's own reading of the algorithm)."""
+    from hunyuan_tokenhub._tc3 import TC3Auth
+    from hunyuan_tokenhub.emulator._signature import expected_signature
+
+    creds = TencentCloudCredentials.resolve(secret_id="AKIDauth", secret_key="auth-key", env={})
+    seen: list[httpx.Request] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"Response": {"RequestId": "r"}})
+
+    auth = TC3Auth(creds, service="hunyuan", action="SubmitHunyuanImageJob", version="2023-09-01")
+    with httpx.Client(transport=httpx.MockTransport(server)) as client:
+        client.post(url, json={"Prompt": "雨中, 竹林"}, auth=auth)
+        client.post(url, content=b'{"Prompt":"\\u96e8"}', auth=auth)
+    for request in seen:
+        received = read_authorization(request.headers["Authorization"])
+        assert received.secret_id == "AKIDauth"
+        assert request.headers["Host"] == url.split("/")[2]
+        assert received.signature == expected_signature(
+            secret_key="auth-key",
+            timestamp=int(request.headers["X-TC-Timestamp"]),
+            received=received,
+            headers=request.headers,
+            body=request.content,
+        )
+    assert "auth-key" not in repr(auth) and "AKIDauth" not in repr(auth)
+
+
+def test_the_signer_needs_nothing_from_the_http_client() -> None:
+    """The signer reads the bytes httpx sends; it imports no encoder of the client's."""
+    import ast
+    from pathlib import Path
+
+    import hunyuan_tokenhub._tc3 as tc3
+
+    tree = ast.parse(Path(tc3.__file__).read_text(encoding="utf-8"))
+    imported = {
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert "_client" not in imported

@@ -15,6 +15,7 @@ from hunyuan_tokenhub import (
     AuthenticationError,
     BadRequestError,
     ConfigurationError,
+    InternalServerError,
     InvalidParameterError,
     JobFailedError,
     RateLimitError,
@@ -255,3 +256,27 @@ async def test_async_twin(emulator: TokenHubEmulator) -> None:
     async with AsyncJobClient(**client_options("tencentcloud", emulator)) as jobs:
         result = await jobs.generate(MODEL, prompt="猫", num=3)
     assert len(result.assets) == 3
+
+
+def test_a_server_error_in_a_200_body_is_retried_inside_the_request_loop(
+    emulator: TokenHubEmulator,
+) -> None:
+    """The response check runs in the one loop: a Cloud API ``InternalError`` (HTTP 200) on a
+    query is retried like a 500, within ``max_retries``; on a submit it is final (the job may
+    exist), as after a 500."""
+    options = {**client_options("tencentcloud", emulator), "max_retries": 1}
+    with JobClient(**options) as jobs:
+        handle = jobs.start_job(MODEL, prompt="猫")
+        emulator.legacy.reject_next("tencentcloud", "InternalError", "busy", times=1)
+        status = jobs.query_job(handle)
+        emulator.legacy.reject_next("tencentcloud", "InternalError", "busy", times=1)
+        with pytest.raises(InternalServerError):
+            jobs.submit_job(MODEL, prompt="狗")
+    actions = [c.headers["x-tc-action"] for c in legacy_requests(emulator, "/")]
+    assert actions == [
+        "SubmitHunyuanImageJob",
+        "QueryHunyuanImageJob",
+        "QueryHunyuanImageJob",
+        "SubmitHunyuanImageJob",
+    ]
+    assert status.job_id == handle.job_id

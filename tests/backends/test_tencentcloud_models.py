@@ -105,7 +105,7 @@ def test_each_service_has_its_documented_host() -> None:
     backend = get_backend("tencentcloud").configure(
         BackendOptions.of(secret_id="AKIDx", secret_key="k", env={})
     )
-    hosts = {model: backend.route(model).submit.base_url for model in backend.models}
+    hosts = {model: backend.service_url(backend.route(model)) for model in backend.models}
     assert hosts["hunyuan-image-job"] == "https://hunyuan.tencentcloudapi.com"
     assert hosts["hy-image-v3.0"] == "https://aiart.tencentcloudapi.com"
     assert hosts["yt-video-fx"] == "https://vclm.tencentcloudapi.com"

@@ -36,7 +36,8 @@ def test_429_retry_after_is_honoured(
     assert recorded_delays == [0.25, 0.25]
 
 
-@pytest.mark.parametrize("status", [500, 502, 503, 504])
+# Every 5xx is transient, as in openai-python (501 and 505 too, since issue 16).
+@pytest.mark.parametrize("status", [500, 501, 502, 503, 504, 505])
 def test_server_errors_are_retried_up_to_max_retries(
     emulator: TokenHubEmulator, recorded_delays: list[float], status: int
 ) -> None:
@@ -192,3 +193,28 @@ async def test_async_client_retries_the_same_way(
     assert reply["choices"][0]["message"]["role"] == "assistant"
     assert recorded_delays == [0.2]
     assert chat_requests(emulator) == 3
+
+
+def test_a_check_error_is_retried_like_the_same_error_status(
+    emulator: TokenHubEmulator, client: TokenHubClient, recorded_delays: list[float]
+) -> None:
+    """An error the response check finds in an HTTP 200 body goes through the same loop: a
+    server error is retried within max_retries, a client error is final at once."""
+    from hunyuan_tokenhub import APIStatusError
+
+    bodies = iter([{"busy": True}, {"busy": True}, {"busy": False}])
+
+    def check(answer: dict[str, object]) -> None:
+        if next(bodies)["busy"]:
+            raise InternalServerError("busy", status_code=200, code="InternalError")
+
+    models = client.get_json("/models", check=check)
+    assert chat_requests(emulator, "/v1/models") == 3 and len(recorded_delays) == 2
+    assert models["data"]
+
+    def refuse(answer: dict[str, object]) -> None:
+        raise APIStatusError("bad", status_code=200, code="InvalidParameter")
+
+    with pytest.raises(APIStatusError, match="bad"):
+        client.get_json("/models", check=refuse)
+    assert chat_requests(emulator, "/v1/models") == 4 and len(recorded_delays) == 2

@@ -9,7 +9,6 @@ from typing import Any
 
 from hunyuan_tokenhub.emulator import JobTiming, TokenHubEmulator
 from hunyuan_tokenhub.jobs import AsyncJobClient, JobClient, JobResult, JobSlots
-from hunyuan_tokenhub.jobs.backends.tokenhub import TokenHubWireFormat
 
 from .conftest import CLIENT_OPTIONS
 
@@ -84,9 +83,10 @@ def test_a_refusal_answered_with_http_200_is_retried_like_a_429(
 
 
 def test_a_failed_job_with_only_a_top_level_message_keeps_it() -> None:
-    route = JobClient(api_key="k", base_url="http://127.0.0.1:9/v1").backend.route("hy-video-1.5")
+    backend = JobClient(api_key="k", base_url="http://127.0.0.1:9/v1").backend
+    route = backend.route("hy-video-1.5")
     body = {"status": "failed", "request_id": "r2", "message": "invalid model"}
-    status = TokenHubWireFormat().parse_query(route, "42", body)
+    status = backend.job_status(route, "42", body)
     assert (status.state, status.error_message) == ("failed", "invalid model")
 
 

@@ -29,8 +29,8 @@ BACKEND = get_backend("tokenhub")
 )
 def test_route_table(model: str, submit: str, query: str | None, family: str, slots: int) -> None:
     route = BACKEND.route(model.upper())
-    assert route.submit.path == submit
-    assert (route.query.path if route.query else None) == query
+    assert route.submit_path == submit
+    assert route.query_path == query
     assert (route.family, route.max_concurrent_jobs) == (family, slots)
 
 
@@ -39,7 +39,7 @@ def test_submit_body_is_the_documented_shape() -> None:
     request = build_request(
         "HY-Image-V3.0", prompt="在图片中增加一个橘猫", images=["https://x/a.jpeg"]
     )
-    call = route.wire.submit_call(route, request)
+    call = BACKEND.submit_call(route, request)
     assert call.submit is True
     assert call.body == {
         "model": "hy-image-v3.0",
@@ -47,13 +47,13 @@ def test_submit_body_is_the_documented_shape() -> None:
         "images": ["https://x/a.jpeg"],
     }
     video = BACKEND.route("yt-video-2.0")
-    call = video.wire.submit_call(video, build_request("yt-video-2.0", image="https://x/o.jpeg"))
+    call = BACKEND.submit_call(video, build_request("yt-video-2.0", image="https://x/o.jpeg"))
     assert call.body == {"model": "yt-video-2.0", "image": {"url": "https://x/o.jpeg"}}
 
 
 def test_lite_defaults_to_url_answers_as_in_the_documented_example() -> None:
     route = BACKEND.route("hy-image-lite")
-    call = route.wire.submit_call(route, build_request("hy-image-lite", prompt="雨中, 竹林, 小路"))
+    call = BACKEND.submit_call(route, build_request("hy-image-lite", prompt="雨中, 竹林, 小路"))
     assert call.body == {
         "model": "hy-image-lite",
         "prompt": "雨中, 竹林, 小路",
@@ -63,7 +63,7 @@ def test_lite_defaults_to_url_answers_as_in_the_documented_example() -> None:
 
 def test_query_body_and_parsing_of_a_completed_image_job() -> None:
     route = BACKEND.route("hy-image-v3.0")
-    assert route.wire.query_call(route, "2510").body == {"model": "hy-image-v3.0", "id": "2510"}
+    assert BACKEND.query_call(route, "2510").body == {"model": "hy-image-v3.0", "id": "2510"}
     answer = {
         "request_id": "5785da7f2af",
         "object": "image_job",
@@ -72,7 +72,7 @@ def test_query_body_and_parsing_of_a_completed_image_job() -> None:
         "status": "completed",
         "data": [{"url": "https://img/965e", "revised_prompt": "<think>..."}],
     }
-    status = route.wire.parse_query(route, "2510", answer)
+    status = BACKEND.job_status(route, "2510", answer)
     assert (status.state, status.progress, status.request_id) == ("completed", 100, "5785da7f2af")
     result = status.result
     assert result is not None
@@ -95,7 +95,7 @@ def test_video_data_is_one_object_and_urls_live_24_hours() -> None:
         "progress": 100,
         "data": {"url": "https://vc/e6a6"},
     }
-    result = route.wire.parse_query(route, "1429", answer).result
+    result = BACKEND.job_status(route, "1429", answer).result
     assert result is not None
     assert [(a.kind, a.url) for a in result.assets] == [("video", "https://vc/e6a6")]
     assert result.completed_at and result.expires_at == result.completed_at + timedelta(hours=24)
@@ -105,7 +105,7 @@ def test_3d_lists_one_asset_per_format_with_preview() -> None:
     route = BACKEND.route("hy-3d-3.0")
     in_progress = {"request_id": "c41", "object": "3d_job", "created_at": 1774806968,
                    "status": "in_progress"}  # fmt: skip
-    status = route.wire.parse_query(route, "1429", in_progress)
+    status = BACKEND.job_status(route, "1429", in_progress)
     assert (status.state, status.progress, status.result) == ("in_progress", None, None)
     done = {
         "status": "completed",
@@ -115,7 +115,7 @@ def test_3d_lists_one_asset_per_format_with_preview() -> None:
             {"type": "GLB", "url": "https://h/9ae", "preview_image_url": "https://h/p2"},
         ],
     }
-    result = route.wire.parse_query(route, "1429", done).result
+    result = BACKEND.job_status(route, "1429", done).result
     assert result is not None and result.kind == "3d"
     assert [(a.kind, a.preview_url) for a in result.assets] == [
         ("obj", "https://h/p1"),
@@ -125,14 +125,14 @@ def test_3d_lists_one_asset_per_format_with_preview() -> None:
 
 def test_completed_without_any_file_is_a_failure() -> None:
     route = BACKEND.route("hy-video-1.5")
-    status = route.wire.parse_query(route, "7", {"status": "completed", "data": {}})
+    status = BACKEND.job_status(route, "7", {"status": "completed", "data": {}})
     assert (status.state, status.result) == ("failed", None)
     assert status.error_message == "the job completed without any result file"
 
 
 def test_video_progress_is_reported() -> None:
     route = BACKEND.route("yt-video-2.0")
-    status = route.wire.parse_query(route, "7", {"status": "in_progress", "progress": 42.4})
+    status = BACKEND.job_status(route, "7", {"status": "in_progress", "progress": 42.4})
     assert (status.state, status.progress) == ("in_progress", 42)
 
 
@@ -158,7 +158,7 @@ def test_video_progress_is_reported() -> None:
 )
 def test_failures_in_every_documented_error_shape(answer: dict[str, object]) -> None:
     route = BACKEND.route("hy-image-v3.0")
-    status = route.wire.parse_query(route, "9", answer)
+    status = BACKEND.job_status(route, "9", answer)
     assert status.state == "failed"
     assert (status.error_code, status.error_message) == ("FailedOperation.ModerationFailed", "no")
 
@@ -195,17 +195,17 @@ def test_successful_answers_carry_no_error() -> None:
 
 def test_submit_answer_without_id_is_a_typed_error() -> None:
     route = BACKEND.route("hy-3d-3.0")
-    assert route.wire.parse_submit(route, {"id": 14984, "status": "queued"}) == "14984"
+    assert BACKEND.job_id(route, {"id": 14984, "status": "queued"}) == "14984"
     with pytest.raises(APIError, match="no job id: busy") as info:
-        route.wire.parse_submit(route, {"error": {"code": "X", "message": "busy"}})
+        BACKEND.job_id(route, {"error": {"code": "X", "message": "busy"}})
     assert info.value.code == "X"
 
 
 def test_lite_answer_is_a_finished_result() -> None:
     route = BACKEND.route("hy-image-lite")
     answer = {"created": 1774806537, "request_id": "cec3", "data": [{"url": "https://hyimg/85"}]}
-    result = route.wire.parse_sync(route, answer)
+    result = BACKEND.sync_result(route, answer)
     assert (result.job_id, result.urls, result.kind) == ("cec3", ["https://hyimg/85"], "image")
     assert result.created_at and result.expires_at == result.created_at + timedelta(hours=1)
     with pytest.raises(APIError, match="no image"):
-        route.wire.parse_sync(route, {"request_id": "x", "data": []})
+        BACKEND.sync_result(route, {"request_id": "x", "data": []})

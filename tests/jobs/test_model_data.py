@@ -67,8 +67,8 @@ def test_every_entry_is_routed_on_each_backend_it_lists(info: Any) -> None:
         assert set(spec.params) <= set(route.request_type.model_fields)
     if "tokenhub" in spec.backends:
         route = get_backend("tokenhub").route(info.id)
-        assert route.submit.path == spec.submit_path
-        assert (route.query.path if route.query else None) == spec.query_path
+        assert route.submit_path == spec.submit_path
+        assert route.query_path == spec.query_path
     assert info.id in tool_models(info.kind)
     lifetime = f"{hours:g} hour" if hours is not None else "undocumented time"
     assert lifetime in tool_description(info.kind, info.id)

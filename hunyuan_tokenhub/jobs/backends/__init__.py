@@ -1,9 +1,8 @@
-"""Job backends, chosen by name: each is a route table and the wire format it speaks.
+"""Job backends, chosen by name: each is one service's route table and submit/query protocol.
 
-``tokenhub`` is the default (or the one ``HUNYUAN_BACKEND`` names); ``aiart``, ``ai3d`` and
-``tencentcloud`` speak the older Hunyuan endpoints. Another service registers its backend with
-:func:`register_backend` and is then picked with ``JobClient(backend="<name>")`` or by the
-LangChain/LlamaIndex tools' ``backend=`` argument.
+``tokenhub`` is the default (or the one ``HUNYUAN_BACKEND`` names); ``aiart`` and ``ai3d`` are
+the older Hunyuan gateways, ``tencentcloud`` Tencent Cloud API 3.0 (TC3-signed). A
+:class:`JobBackend` object may also be passed wherever a name is taken.
 """
 
 from __future__ import annotations
@@ -11,44 +10,37 @@ from __future__ import annotations
 import os
 
 from ..._exceptions import ConfigurationError
-from ._base import Endpoint, HTTPCall, JobBackend, ModelRoute, WireFormat
+from ._base import HTTPCall, JobBackend, ModelRoute
 from ._options import BACKEND_ENV_VAR, BackendOptions
-from .ai3d import AI3D_BACKEND
-from .aiart import AIART_BACKEND
-from .tencentcloud import TENCENTCLOUD_BACKEND
-from .tokenhub import TOKENHUB_BACKEND, TokenHubWireFormat, parse_assets
+from .ai3d import Ai3dBackend
+from .aiart import AiartBackend
+from .tencentcloud import TencentCloudBackend
+from .tokenhub import TokenHubBackend, parse_assets
 
 __all__ = [
     "BACKEND_ENV_VAR",
     "DEFAULT_BACKEND",
     "BackendOptions",
-    "Endpoint",
     "HTTPCall",
     "JobBackend",
     "ModelRoute",
-    "TokenHubWireFormat",
-    "WireFormat",
     "available_backends",
     "get_backend",
     "parse_assets",
-    "register_backend",
 ]
 
 DEFAULT_BACKEND = "tokenhub"
 
+# Unbound instances: the non-TokenHub ones read their credentials from the environment at each
+# call until ``configure`` binds them to a client's.
 _BACKENDS: dict[str, JobBackend] = {
     backend.name: backend
-    for backend in (TOKENHUB_BACKEND, AIART_BACKEND, AI3D_BACKEND, TENCENTCLOUD_BACKEND)
+    for backend in (TokenHubBackend(), AiartBackend(), Ai3dBackend(), TencentCloudBackend())
 }
 
 
-def register_backend(backend: JobBackend) -> None:
-    """Make ``backend`` selectable by its name (replacing one of the same name)."""
-    _BACKENDS[backend.name.strip().lower()] = backend
-
-
 def available_backends() -> tuple[str, ...]:
-    """Names of every registered backend."""
+    """Names of every backend."""
     return tuple(_BACKENDS)
 
 

@@ -1,10 +1,12 @@
-"""What a job backend is: a route table plus the wire format its routes speak.
+"""What a job backend is: a route table and the submit/query protocol of one service.
 
-A *route* says, for one model, which request type validates its parameters, where submit and
-query go, which concurrency family it counts against, and which :class:`WireFormat` spells the
-bodies and reads the answers. The client only ever asks a backend for a route, so adding a
-service (the older aiart/ai3d endpoints, Tencent Cloud API 3.0) is a new backend module, and
-a moved endpoint is one edit in one table.
+A *route* is what one model is on one backend: which request type validates its parameters,
+where its submit and query go (paths under the backend's service root), which concurrency
+family it counts against. The :class:`JobBackend` turns a validated request into the
+:class:`HTTPCall` that starts the job, a job id into the call that polls it, and the answers
+into job ids, statuses and results. The job clients send the calls through the core client's
+one request loop and know nothing of any body or answer shape. Route tables are built from
+each model's ``GenerationSpec`` in the model data, so a model of a known family is one entry.
 """
 
 from __future__ import annotations
@@ -15,105 +17,61 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal
 
+import httpx
 from pydantic import ValidationError
 
 from ..._catalog import GenerationSpec, ModelInfo, list_models, registry_version
 from ..._exceptions import InvalidParameterError
-from .._requests import JobRequest, check_params
+from .._requests import JobRequest, check_params, request_type_for
 from .._results import URL_LIFETIMES, JobKind, JobResult, JobStatus
 from ._options import BackendOptions
 
-__all__ = ["CatalogRoutes", "Endpoint", "HTTPCall", "JobBackend", "ModelRoute", "WireFormat"]
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """A path, relative to the client's base URL unless ``base_url`` names another service.
-
-    Example:
-        .. code-block:: python
-
-            from hunyuan_tokenhub.jobs import get_backend
-
-            route = get_backend("tokenhub").route("hy-image-v3.0")
-            print(route.submit)  # Endpoint(path='/api/image/submit', base_url=None)
-    """
-
-    path: str
-    base_url: str | None = None
+__all__ = ["CatalogRoutes", "HTTPCall", "JobBackend", "ModelRoute"]
 
 
 @dataclass(frozen=True)
 class HTTPCall:
-    """One POST the client should send (``submit`` marks a call that starts a paid job).
+    """One request a job client should send (``submit`` marks one that starts a paid job).
 
-    ``check_answer`` raises the typed error a successful HTTP answer may still stand for (Cloud
-    API 3.0 reports errors in the body of an HTTP 200); the client calls it before anything
-    else reads the answer, so a refused submit is retried like an HTTP 429.
+    ``base_url``: the service root (``None``: the client's own TokenHub hosts, with
+    failover). ``check`` raises the typed error a successful HTTP answer may still stand for
+    (Cloud API 3.0 reports errors in the body of an HTTP 200); it runs inside the request
+    loop, so such an error is retried like the same error with its own status. ``auth`` signs
+    the request's final bytes (Cloud API 3.0's TC3-HMAC-SHA256). ``body`` ``None`` is a GET.
 
     Example:
         .. code-block:: python
 
             from hunyuan_tokenhub.jobs import get_backend
 
-            route = get_backend("tokenhub").route("hy-image-v3.0")
-            call = route.wire.query_call(route, "1234")
-            print(call.endpoint.path, call.body)  # /api/image/query {'model': ..., 'id': '1234'}
+            backend = get_backend("tokenhub")
+            call = backend.query_call(backend.route("hy-image-v3.0"), "1234")
+            print(call.method, call.path, call.body)  # POST /api/image/query {'model': ...}
     """
 
-    endpoint: Endpoint
-    body: dict[str, Any]
+    path: str
+    body: dict[str, Any] | None = None
+    base_url: str | None = None
     submit: bool = False
-    # Headers may hold a key (aiart/ai3d) or a signature: never in a repr.
+    # Headers may hold a key (aiart/ai3d) and an auth a signing secret: never in a repr.
     headers: Mapping[str, str] | None = field(default=None, repr=False)
-    check_answer: Callable[[Mapping[str, Any]], object] | None = None
-    method: Literal["POST", "GET"] = "POST"
-    """``GET`` sends no body (a task looked up by its path)."""
+    check: Callable[[dict[str, Any]], object] | None = field(default=None, repr=False)
+    auth: httpx.Auth | None = field(default=None, repr=False)
 
-
-class WireFormat(ABC):
-    """How one backend spells request bodies and reads its answers.
-
-    Example:
-        .. code-block:: python
-
-            from hunyuan_tokenhub.jobs import get_backend
-
-            route = get_backend("tokenhub").route("hy-image-v3.0")
-            request = route.request_type(model="hy-image-v3.0", prompt="a koi pond")
-            print(route.wire.submit_call(route, request).body)  # the JSON body to POST
-            print(route.wire.parse_submit(route, {"id": "1234", "status": "queued"}))  # 1234
-    """
-
-    @abstractmethod
-    def submit_call(self, route: ModelRoute, request: JobRequest) -> HTTPCall:
-        """The call that starts a job (or, for a synchronous model, produces the result)."""
-
-    @abstractmethod
-    def parse_submit(self, route: ModelRoute, body: Mapping[str, Any]) -> str:
-        """The job id in a submit answer."""
-
-    @abstractmethod
-    def query_call(self, route: ModelRoute, job_id: str) -> HTTPCall:
-        """The call that polls a job."""
-
-    @abstractmethod
-    def parse_query(self, route: ModelRoute, job_id: str, body: Mapping[str, Any]) -> JobStatus:
-        """A poll answer as a normalised status (with the result once completed)."""
-
-    @abstractmethod
-    def parse_sync(self, route: ModelRoute, body: Mapping[str, Any]) -> JobResult:
-        """The answer of a synchronous model as a finished result."""
+    @property
+    def method(self) -> Literal["POST", "GET"]:
+        return "GET" if self.body is None else "POST"
 
 
 @dataclass(frozen=True)
 class ModelRoute:
     """Everything about one model on one backend.
 
-    ``query`` is ``None`` for a synchronous model (its ``submit`` call returns the result).
-    ``family`` groups models that share the account's concurrency limit, whose documented
-    default is ``max_concurrent_jobs``. ``spec`` is the model's data entry (documented
-    parameters, status words, URL lifetime) for routes derived from the model data.
+    ``submit_path`` and ``query_path`` are under the backend's service root; ``query_path``
+    is ``None`` for a synchronous model (its submit call returns the result). ``family``
+    groups models that share the account's concurrency limit, whose documented default is
+    ``max_concurrent_jobs``. ``spec`` is the model's data entry (documented parameters,
+    status words, URL lifetime).
 
     Example:
         .. code-block:: python
@@ -128,16 +86,15 @@ class ModelRoute:
     model: str
     kind: JobKind
     request_type: type[JobRequest]
-    submit: Endpoint
-    query: Endpoint | None
-    wire: WireFormat
+    submit_path: str
+    query_path: str | None
     family: str
     max_concurrent_jobs: int = 1
     spec: GenerationSpec | None = field(default=None, repr=False)
 
     @property
     def synchronous(self) -> bool:
-        return self.query is None
+        return self.query_path is None
 
     @property
     def url_lifetime(self) -> timedelta | None:
@@ -154,25 +111,16 @@ class ModelRoute:
         return self.spec.statuses if self.spec is not None else {}
 
     @classmethod
-    def from_data(
-        cls,
-        info: ModelInfo,
-        *,
-        request_type: type[JobRequest],
-        submit: Endpoint,
-        query: Endpoint | None,
-        wire: WireFormat,
-    ) -> ModelRoute:
+    def from_data(cls, info: ModelInfo, *, submit_path: str, query_path: str | None) -> ModelRoute:
         """A route for a model entry of the data (kind, concurrency, parameters from there)."""
         assert info.generation is not None and info.kind != "chat" and info.kind != "embedding"
         spec = info.generation
         return cls(
             model=info.id.lower(),
             kind=info.kind,
-            request_type=request_type,
-            submit=submit,
-            query=query,
-            wire=wire,
+            request_type=request_type_for(info),
+            submit_path=submit_path,
+            query_path=query_path,
             family=spec.concurrency_group or info.id.lower(),
             max_concurrent_jobs=spec.max_concurrent_jobs,
             spec=spec,
@@ -253,22 +201,26 @@ def error_message(error: Mapping[str, Any]) -> str:
     return message.removeprefix("Value error, ")
 
 
-@dataclass(frozen=True)
-class JobBackend:
-    """A named route table.
+class JobBackend(ABC):
+    """One service's route table and its submit/query protocol.
 
     Example:
         .. code-block:: python
 
-            from hunyuan_tokenhub.jobs import get_backend
+            from hunyuan_tokenhub.jobs import build_request, get_backend
 
             backend = get_backend("tokenhub")
             route = backend.route("HY-3D-3.1")
-            route.submit.path, route.family  # ("/api/3d/submit", "hy-3d-pro")
+            call = backend.submit_call(route, build_request("hy-3d-3.1", prompt="a teapot"))
+            print(call.path, call.body)  # /api/3d/submit {'model': 'hy-3d-3.1', ...}
+            print(backend.job_id(route, {"id": "1429", "status": "queued"}))  # 1429
     """
 
     name: str
-    routes: Mapping[str, ModelRoute] = field(repr=False)
+    routes: Mapping[str, ModelRoute]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r})"
 
     @property
     def models(self) -> tuple[str, ...]:
@@ -276,13 +228,39 @@ class JobBackend:
 
     @property
     def sends_own_auth(self) -> bool:
-        """True when every call carries its own ``Authorization`` (the client's key unused)."""
+        """True when every call carries its own credentials (TokenHub's key is not used)."""
         return False
 
+    @property
+    def uses_api_key(self) -> bool:
+        """True when the service takes an API key (TokenHub's, or a gateway's in its own
+        header); False when each call is signed instead (Cloud API 3.0) and there is none."""
+        return True
+
     def configure(self, options: BackendOptions) -> JobBackend:
-        """This backend bound to a client's key, host or credentials (see ``_legacy.py``);
-        TokenHub's needs none, its HTTP client holds them."""
+        """This backend bound to a client's key, host or credentials (missing ones raise
+        here); TokenHub's needs none, its HTTP client holds them."""
         return self
+
+    @abstractmethod
+    def submit_call(self, route: ModelRoute, request: JobRequest) -> HTTPCall:
+        """The call that starts a job (or, for a synchronous model, produces the result)."""
+
+    @abstractmethod
+    def job_id(self, route: ModelRoute, answer: Mapping[str, Any]) -> str:
+        """The job id in a submit answer."""
+
+    @abstractmethod
+    def query_call(self, route: ModelRoute, job_id: str) -> HTTPCall:
+        """The call that polls a job."""
+
+    @abstractmethod
+    def job_status(self, route: ModelRoute, job_id: str, answer: Mapping[str, Any]) -> JobStatus:
+        """A poll answer as a normalised status (with the result once completed)."""
+
+    @abstractmethod
+    def sync_result(self, route: ModelRoute, answer: Mapping[str, Any]) -> JobResult:
+        """The answer of a synchronous model as a finished result."""
 
     def route(self, model: str) -> ModelRoute:
         """The route of ``model`` (case-insensitive); a clear error for a model not offered."""

@@ -32,7 +32,7 @@ class BackendOptions:
             options = BackendOptions.of(api_key="ai3d-key", base_url="https://ai3d.example.com")
             print(options)  # the key is not shown
             ai3d = get_backend("ai3d").configure(options)
-            print(ai3d.route("hy-3d-3.1").submit.base_url)  # https://ai3d.example.com
+            print(ai3d.base_url)  # https://ai3d.example.com
     """
 
     api_key: SecretStr | None = field(default=None, repr=False)

@@ -31,25 +31,15 @@ import binascii
 from collections.abc import Mapping
 from typing import Any
 
-from ..._catalog import ModelInfo
-from .._requests import JobRequest, request_type_for
+from .._requests import JobRequest
 from .._results import JobAsset
-from ._base import CatalogRoutes, Endpoint, HTTPCall, ModelRoute
-from ._legacy import (
-    BindableBackend,
-    Credential,
-    GatewayWireFormat,
-    cloud_params,
-    gateway_base_url,
-    resolve_gateway_key,
-)
-from ._options import BackendOptions
+from ._base import HTTPCall, ModelRoute
+from ._cloud import GatewayBackend, cloud_params
 from .tokenhub import parse_assets
 
 __all__ = [
-    "AI3D_BACKEND",
     "AI3D_BASE_URL",
-    "Ai3dWireFormat",
+    "Ai3dBackend",
     "pro_job_body",
     "result_file_assets",
 ]
@@ -99,10 +89,25 @@ def result_file_assets(files: Any) -> list[JobAsset]:
     )
 
 
-class Ai3dWireFormat(GatewayWireFormat):
-    """Bodies and answers of the ai3d gateway; the key goes in ``Authorization`` as is."""
+class Ai3dBackend(GatewayBackend):
+    """Bodies and answers of the ai3d gateway; the key goes in ``Authorization`` as is.
 
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import BackendOptions, build_request, get_backend
+
+            ai3d = get_backend("ai3d").configure(BackendOptions.of(api_key="sk-..."))
+            route = ai3d.route("hy-3d-3.1")
+            call = ai3d.submit_call(route, build_request("hy-3d-3.1", prompt="小狗"))
+            print(call.path, call.body)  # /v1/ai3d/submit {'Prompt': '小狗', 'Model': '3.1'}
+    """
+
+    name = "ai3d"
     JOB_ID_KEYS = ("JobId", "job_id", "id")
+    DEFAULT_BASE_URL = AI3D_BASE_URL
+    SUBMIT_PATH = "/v1/ai3d/submit"
+    QUERY_PATH = "/v1/ai3d/query"
 
     def submit_call(self, route: ModelRoute, request: JobRequest) -> HTTPCall:
         body = pro_job_body(route, request)
@@ -112,26 +117,10 @@ class Ai3dWireFormat(GatewayWireFormat):
             body["ImageUrl"] = _data_url(body.pop("ImageBase64"))
         if isinstance(body.get("ImageUrl"), str):
             body["ImageUrl"] = {"Url": body["ImageUrl"]}
-        return self.call(route.submit, body, submit=True)
+        return self.call(route.submit_path, body, submit=True)
 
-    def raw_status(self, payload: Mapping[str, Any]) -> Any:
+    def raw_status(self, route: ModelRoute, payload: Mapping[str, Any]) -> Any:
         return payload.get("Status")
 
     def assets(self, route: ModelRoute, payload: Mapping[str, Any]) -> list[JobAsset]:
         return result_file_assets(payload.get("ResultFile3Ds"))
-
-
-def _routes(options: BackendOptions, eager: bool) -> Mapping[str, ModelRoute]:
-    root = gateway_base_url(options, AI3D_BASE_URL)
-    wire = Ai3dWireFormat(Credential(lambda: resolve_gateway_key(options, "ai3d"), eager=eager))
-    submit, query = Endpoint("/v1/ai3d/submit", root), Endpoint("/v1/ai3d/query", root)
-
-    def route(info: ModelInfo) -> ModelRoute:
-        return ModelRoute.from_data(
-            info, request_type=request_type_for(info), submit=submit, query=query, wire=wire
-        )
-
-    return CatalogRoutes("ai3d", route)
-
-
-AI3D_BACKEND = BindableBackend.create("ai3d", _routes)

@@ -24,22 +24,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..._catalog import ModelInfo, get_model_info
+from ..._catalog import get_model_info
 from .._media import classify_media
-from .._requests import JobRequest, request_type_for
+from .._requests import JobRequest
 from .._results import JobAsset
-from ._base import CatalogRoutes, Endpoint, HTTPCall, ModelRoute
-from ._legacy import (
-    BindableBackend,
-    Credential,
-    GatewayWireFormat,
-    gateway_base_url,
-    resolve_gateway_key,
-)
-from ._options import BackendOptions
+from ._base import HTTPCall, ModelRoute
+from ._cloud import GatewayBackend
 from .tokenhub import parse_assets
 
-__all__ = ["AIART_BACKEND", "AIART_BASE_URL", "AiartWireFormat", "inline_image"]
+__all__ = ["AIART_BASE_URL", "AiartBackend", "inline_image"]
 
 AIART_BASE_URL = "https://api.cloudai.tencent.com"
 # Fields sent at the top level; everything else goes under extra_body
@@ -54,10 +47,25 @@ def inline_image(value: str) -> str:
     return value
 
 
-class AiartWireFormat(GatewayWireFormat):
-    """Bodies and answers of the aiart gateway; the key goes in ``Authorization`` as is."""
+class AiartBackend(GatewayBackend):
+    """Bodies and answers of the aiart gateway; the key goes in ``Authorization`` as is.
 
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import BackendOptions, build_request, get_backend
+
+            aiart = get_backend("aiart").configure(BackendOptions.of(api_key="sk-..."))
+            route = aiart.route("hy-image-v3.0")
+            call = aiart.submit_call(route, build_request("hy-image-v3.0", prompt="a cat"))
+            print(call.base_url, call.path, call.body)  # ... /v1/aiart/submit {'model': ...}
+    """
+
+    name = "aiart"
     JOB_ID_KEYS = ("job_id", "JobId", "id")
+    DEFAULT_BASE_URL = AIART_BASE_URL
+    SUBMIT_PATH = "/v1/aiart/submit"
+    QUERY_PATH = "/v1/aiart/query"
 
     def submit_call(self, route: ModelRoute, request: JobRequest) -> HTTPCall:
         params = request.model_dump(mode="json", exclude_none=True)
@@ -71,26 +79,10 @@ class AiartWireFormat(GatewayWireFormat):
             body["images"] = [inline_image(image) for image in body["images"]]
         if params:
             body["extra_body"] = params
-        return self.call(route.submit, body, submit=True)
+        return self.call(route.submit_path, body, submit=True)
 
-    def raw_status(self, payload: Mapping[str, Any]) -> Any:
+    def raw_status(self, route: ModelRoute, payload: Mapping[str, Any]) -> Any:
         return payload.get("status", payload.get("JobStatusCode"))
 
     def assets(self, route: ModelRoute, payload: Mapping[str, Any]) -> list[JobAsset]:
         return parse_assets(payload.get("data"), route.kind)
-
-
-def _routes(options: BackendOptions, eager: bool) -> Mapping[str, ModelRoute]:
-    root = gateway_base_url(options, AIART_BASE_URL)
-    wire = AiartWireFormat(Credential(lambda: resolve_gateway_key(options, "aiart"), eager=eager))
-    submit, query = Endpoint("/v1/aiart/submit", root), Endpoint("/v1/aiart/query", root)
-
-    def route(info: ModelInfo) -> ModelRoute:
-        return ModelRoute.from_data(
-            info, request_type=request_type_for(info), submit=submit, query=query, wire=wire
-        )
-
-    return CatalogRoutes("aiart", route)
-
-
-AIART_BACKEND = BindableBackend.create("aiart", _routes)

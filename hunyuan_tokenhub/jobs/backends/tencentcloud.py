@@ -1,8 +1,9 @@
 """Tencent Cloud API 3.0 with a SecretId/SecretKey pair: ``backend="tencentcloud"``.
 
 Every call is ``POST /`` to the service host with ``X-TC-Action``/``X-TC-Version``/
-``X-TC-Region``/``X-TC-Timestamp`` and a TC3-HMAC-SHA256 ``Authorization`` (:mod:`.._tc3`),
-signed over the exact bytes sent. Errors come back with HTTP 200 as ``{"Response": {"Error":
+``X-TC-Region``/``X-TC-Timestamp`` and a TC3-HMAC-SHA256 ``Authorization``, added by
+:class:`~hunyuan_tokenhub._tc3.TC3Auth` (an ``httpx.Auth``) over the exact bytes sent, afresh
+for every attempt. Errors come back with HTTP 200 as ``{"Response": {"Error":
 {"Code", "Message"}, "RequestId"}}`` and are raised as the typed errors (``AuthFailure.*`` ->
 :class:`AuthenticationError`, ``RequestLimitExceeded*`` -> :class:`RateLimitError`, which a
 submit safely retries, ``InvalidParameter*`` -> :class:`BadRequestError`, ...).
@@ -33,43 +34,29 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
-from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from ..._catalog import CloudApiAnswer, ModelInfo
-from ..._client import _encode
 from ..._exceptions import APIError, ConfigurationError, InvalidParameterError
-from ..._tc3 import TencentCloudCredentials, tc3_headers
-from .._requests import ImageUrl, JobRequest, LogoAdd, LogoParam, request_type_for
+from ..._tc3 import TC3Auth, TencentCloudCredentials
+from .._requests import ImageUrl, JobRequest, LogoAdd, LogoParam
 from .._results import JobAsset, JobResult, expiry
-from ._base import CatalogRoutes, Endpoint, HTTPCall, ModelRoute
-from ._legacy import (
-    BindableBackend,
-    Credential,
-    LegacyWireFormat,
-    cloud_params,
-    gateway_base_url,
-    request_id_of,
-    unwrap,
-)
+from ._base import CatalogRoutes, HTTPCall, JobBackend, ModelRoute
+from ._cloud import CloudJobBackend, cloud_params, request_id_of, service_root, unwrap
 from ._options import BackendOptions
 from .ai3d import pro_job_body, result_file_assets
 from .aiart import inline_image
 
 __all__ = [
     "HUNYUAN_IMAGE_JOB",
-    "TENCENTCLOUD_BACKEND",
-    "Cloud3DWireFormat",
     "CloudAction",
-    "CloudImageWireFormat",
-    "CloudVideoWireFormat",
     "ContentImage",
     "HunyuanImageJobRequest",
-    "TencentCloudWireFormat",
+    "TencentCloudBackend",
 ]
 
 HUNYUAN_IMAGE_JOB = "hunyuan-image-job"
@@ -180,75 +167,136 @@ def image_job_assets(payload: Mapping[str, Any]) -> list[JobAsset]:
     ]
 
 
-class TencentCloudWireFormat(LegacyWireFormat):
-    """Signed API 3.0 calls for one :class:`CloudAction` and their ``Response`` answers."""
+def _video_assets(payload: Mapping[str, Any]) -> list[JobAsset]:
+    url = payload.get("ResultVideoUrl")
+    return [JobAsset(url=url, kind="video")] if isinstance(url, str) and url else []
 
+
+def _image_params(request: JobRequest, route: ModelRoute) -> dict[str, Any]:
+    """aiart ``SubmitTextToImageJob``: reference images as URL or raw base64."""
+    body = cloud_params(request)
+    if "Images" in body:
+        body["Images"] = [inline_image(image) for image in body["Images"]]
+    return body
+
+
+@dataclass(frozen=True)
+class _AnswerShape:
+    """How one documented answer shape is asked for and read: the action's parameters, the
+    status field, the produced files."""
+
+    params: Callable[[JobRequest, ModelRoute], dict[str, Any]]
+    status_field: str
+    assets: Callable[[Mapping[str, Any]], list[JobAsset]]
+
+
+# The data's cloud_api.answer: hunyuan image job, aiart image job (TextToImageLite answers at
+# once like it), vclm video jobs (Status WAIT/RUN/DONE/FAIL, one ResultVideoUrl), ai3d jobs
+# (the pro/rapid bodies and ResultFile3Ds, as on the ai3d gateway).
+_ANSWERS: Mapping[CloudApiAnswer, _AnswerShape] = {
+    "image_job": _AnswerShape(lambda r, _: cloud_params(r), "JobStatusCode", image_job_assets),
+    "aiart_image": _AnswerShape(_image_params, "JobStatusCode", image_job_assets),
+    "vclm_video": _AnswerShape(lambda r, _: cloud_params(r), "Status", _video_assets),
+    "ai3d": _AnswerShape(
+        lambda r, route: pro_job_body(route, r),
+        "Status",
+        lambda payload: result_file_assets(payload.get("ResultFile3Ds")),
+    ),
+}
+
+
+def _route(info: ModelInfo) -> ModelRoute:
+    spec = info.generation.cloud_api if info.generation is not None else None
+    if spec is None:
+        raise ConfigurationError(f"{info.id}: offered on tencentcloud without a cloud_api action")
+    return ModelRoute.from_data(
+        info, submit_path="/", query_path="/" if spec.query is not None else None
+    )
+
+
+def _answer_shape(route: ModelRoute) -> _AnswerShape:
+    assert route.spec is not None and route.spec.cloud_api is not None
+    return _ANSWERS[route.spec.cloud_api.answer]
+
+
+class TencentCloudBackend(CloudJobBackend):
+    """Signed API 3.0 calls for each model's :class:`CloudAction` and their ``Response``
+    answers.
+
+    Built without options (as :func:`get_backend` returns it), the credentials are read from
+    the environment at each call; :meth:`configure` binds them and fails at once when missing.
+
+    Example:
+        .. code-block:: python
+
+            from hunyuan_tokenhub.jobs import BackendOptions, build_request, get_backend
+
+            options = BackendOptions.of(secret_id="AKID...", secret_key="...")
+            cloud = get_backend("tencentcloud").configure(options)
+            route = cloud.route("hy-video-1.5")
+            call = cloud.submit_call(route, build_request("hy-video-1.5", prompt="小河流水"))
+            print(call.base_url, call.body)  # https://vclm.tencentcloudapi.com {'Prompt': ...}
+    """
+
+    name = "tencentcloud"
     JOB_ID_KEYS = ("JobId",)
 
-    def __init__(
-        self, action: CloudAction, credentials: Credential[TencentCloudCredentials], host: str
-    ) -> None:
-        self.action = action
-        self._credentials = credentials
-        self._host = host
+    def __init__(self, options: BackendOptions | None = None) -> None:
+        self._options = options or BackendOptions()
+        self._credentials = resolve_credentials(options) if options is not None else None
+        # A bad base_url is the caller's error now, not at the first job.
+        self._base_url = service_root(options.base_url) if options and options.base_url else None
+        self.routes = CatalogRoutes(self.name, _route)
 
-    def _call(
-        self, endpoint: Endpoint, action: str, body: dict[str, Any], submit: bool
-    ) -> HTTPCall:
-        credentials = self._credentials.get()
-        if self.action.regions is not None and credentials.region not in self.action.regions:
+    @property
+    def uses_api_key(self) -> bool:
+        return False
+
+    def configure(self, options: BackendOptions) -> JobBackend:
+        return TencentCloudBackend(options)
+
+    def service_url(self, route: ModelRoute) -> str:
+        """Where ``route``'s calls go: its service's host, or ``base_url`` for every service."""
+        return self._base_url or _action(route).default_base_url
+
+    def _call(self, route: ModelRoute, action: str, body: dict[str, Any], submit: bool) -> HTTPCall:
+        service = _action(route)
+        credentials = self._credentials or resolve_credentials(self._options)
+        if service.regions is not None and credentials.region not in service.regions:
             raise InvalidParameterError(
                 "region",
-                f"{self.action.service} {action} is not offered in {credentials.region!r}",
-                allowed=self.action.regions,
+                f"{service.service} {action} is not offered in {credentials.region!r}",
+                allowed=service.regions,
             )
-        # Signed over the very bytes the HTTP client will send (it encodes with _encode too).
-        headers = tc3_headers(
-            credentials,
-            host=self._host,
-            service=self.action.service,
-            action=action,
-            version=self.action.version,
-            payload=_encode(body),
+        auth = TC3Auth(credentials, service=service.service, action=action, version=service.version)
+        return HTTPCall(
+            "/", body, base_url=self.service_url(route), submit=submit, check=unwrap, auth=auth
         )
-        return HTTPCall(endpoint, body, submit=submit, headers=headers, check_answer=unwrap)
-
-    def body(self, route: ModelRoute, request: JobRequest) -> dict[str, Any]:
-        """The action's parameters for a validated request."""
-        return cloud_params(request)
 
     def submit_call(self, route: ModelRoute, request: JobRequest) -> HTTPCall:
-        return self._call(route.submit, self.action.submit, self.body(route, request), True)
+        params = _answer_shape(route).params(request, route)
+        return self._call(route, _action(route).submit, params, True)
 
     def query_call(self, route: ModelRoute, job_id: str) -> HTTPCall:
-        assert route.query is not None and self.action.query is not None
-        return self._call(route.query, self.action.query, {"JobId": job_id}, False)
+        query = _action(route).query
+        assert query is not None
+        return self._call(route, query, {"JobId": job_id}, False)
 
-    def raw_status(self, payload: Mapping[str, Any]) -> Any:
-        return payload.get("JobStatusCode")
+    def raw_status(self, route: ModelRoute, payload: Mapping[str, Any]) -> Any:
+        return payload.get(_answer_shape(route).status_field)
 
     def assets(self, route: ModelRoute, payload: Mapping[str, Any]) -> list[JobAsset]:
-        return image_job_assets(payload)
+        return _answer_shape(route).assets(payload)
 
-
-class CloudImageWireFormat(TencentCloudWireFormat):
-    """aiart ``SubmitTextToImageJob`` (``hy-image-v3.0``): reference images as URL or raw
-    base64, answers like the hunyuan image job; ``TextToImageLite`` answers at once."""
-
-    def body(self, route: ModelRoute, request: JobRequest) -> dict[str, Any]:
-        body = super().body(route, request)
-        if "Images" in body:
-            body["Images"] = [inline_image(image) for image in body["Images"]]
-        return body
-
-    def parse_sync(self, route: ModelRoute, body: Mapping[str, Any]) -> JobResult:
-        payload = unwrap(body)
+    def sync_result(self, route: ModelRoute, answer: Mapping[str, Any]) -> JobResult:
+        """``TextToImageLite`` answers at once, like the aiart image job's result."""
+        payload = unwrap(answer)
         assets = image_job_assets(payload)
         if not assets:
             raise APIError(
                 f"the {route.model} answer has no ResultImage",
                 request_id=request_id_of(payload),
-                body=dict(body),
+                body=dict(answer),
             )
         return JobResult(
             job_id=request_id_of(payload) or route.model,
@@ -257,32 +305,15 @@ class CloudImageWireFormat(TencentCloudWireFormat):
             assets=assets,
             request_id=request_id_of(payload),
             expires_at=expiry(route.url_lifetime, None),
-            raw=dict(body),
+            raw=dict(answer),
         )
 
 
-class CloudVideoWireFormat(TencentCloudWireFormat):
-    """vclm video jobs: ``Status`` WAIT/RUN/DONE/FAIL and one ``ResultVideoUrl``."""
-
-    def raw_status(self, payload: Mapping[str, Any]) -> Any:
-        return payload.get("Status")
-
-    def assets(self, route: ModelRoute, payload: Mapping[str, Any]) -> list[JobAsset]:
-        url = payload.get("ResultVideoUrl")
-        return [JobAsset(url=url, kind="video")] if isinstance(url, str) and url else []
-
-
-class Cloud3DWireFormat(TencentCloudWireFormat):
-    """ai3d jobs: the pro/rapid bodies and ``ResultFile3Ds``, as on the ai3d gateway."""
-
-    def body(self, route: ModelRoute, request: JobRequest) -> dict[str, Any]:
-        return pro_job_body(route, request)
-
-    def raw_status(self, payload: Mapping[str, Any]) -> Any:
-        return payload.get("Status")
-
-    def assets(self, route: ModelRoute, payload: Mapping[str, Any]) -> list[JobAsset]:
-        return result_file_assets(payload.get("ResultFile3Ds"))
+def _action(route: ModelRoute) -> CloudAction:
+    """The API 3.0 action pair of a model (its data's ``generation.cloud_api``)."""
+    assert route.spec is not None and route.spec.cloud_api is not None
+    spec = route.spec.cloud_api
+    return CloudAction(spec.service, spec.version, spec.submit, spec.query, spec.regions)
 
 
 def resolve_credentials(options: BackendOptions) -> TencentCloudCredentials:
@@ -290,49 +321,3 @@ def resolve_credentials(options: BackendOptions) -> TencentCloudCredentials:
     return TencentCloudCredentials.resolve(
         options.secret_id, options.secret_key, options.tencentcloud_region, env=options.env
     )
-
-
-# The wire format that reads each documented answer shape (the data's cloud_api.answer).
-_WIRE_OF_ANSWER: Mapping[CloudApiAnswer, type[TencentCloudWireFormat]] = {
-    "image_job": TencentCloudWireFormat,
-    "aiart_image": CloudImageWireFormat,
-    "vclm_video": CloudVideoWireFormat,
-    "ai3d": Cloud3DWireFormat,
-}
-
-
-def cloud_action(info: ModelInfo) -> CloudAction:
-    """The API 3.0 action pair of a model entry (its ``generation.cloud_api``)."""
-    spec = info.generation.cloud_api if info.generation is not None else None
-    if spec is None:
-        raise ConfigurationError(f"{info.id}: offered on tencentcloud without a cloud_api action")
-    return CloudAction(spec.service, spec.version, spec.submit, spec.query, spec.regions)
-
-
-def _routes(options: BackendOptions, eager: bool) -> Mapping[str, ModelRoute]:
-    credentials = Credential(lambda: resolve_credentials(options), eager=eager)
-
-    def route(info: ModelInfo) -> ModelRoute:
-        action = cloud_action(info)
-        assert info.generation is not None and info.generation.cloud_api is not None
-        root = gateway_base_url(options, action.default_base_url)
-        host = urlsplit(root).netloc
-        if not host:
-            raise ConfigurationError(f"base_url has no host: {root!r}")
-        endpoint = Endpoint("/", root)
-        wire = _WIRE_OF_ANSWER[info.generation.cloud_api.answer]
-        return ModelRoute.from_data(
-            info,
-            request_type=request_type_for(info),
-            submit=endpoint,
-            query=endpoint if action.query is not None else None,
-            wire=wire(action, credentials, host),
-        )
-
-    routes = CatalogRoutes("tencentcloud", route)
-    if eager:
-        len(routes)  # a bad base_url is the caller's error now, not at the first job
-    return routes
-
-
-TENCENTCLOUD_BACKEND = BindableBackend.create("tencentcloud", _routes)

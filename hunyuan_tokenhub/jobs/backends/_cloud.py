@@ -1,25 +1,28 @@
-"""What the aiart, ai3d and Cloud API 3.0 backends share.
+"""What Tencent Cloud's job APIs share: API 3.0 (``tencentcloud``) and the aiart/ai3d gateways
+in front of the same actions.
 
-* :class:`BindableBackend`: a route table rebuilt for each client's key, host or credentials.
 * :func:`unwrap`: the answer's payload, with or without the ``{"Response": ...}`` envelope,
   after raising the typed error an error body stands for. Tencent Cloud answers errors with
-  HTTP 200, so the HTTP layer cannot see them; this is where they become exceptions.
+  HTTP 200; the backends hand it to the request loop as the response check, so such an error
+  is retried (or not) like the same error with its own status.
 * :func:`error_for_code`: Cloud API (``AuthFailure.*``, ``RequestLimitExceeded*``, ...) and
   OpenAI-style codes onto the one exception hierarchy.
 * :func:`pascal_case`: snake_case request fields to the Cloud API's PascalCase names.
-* :class:`LegacyWireFormat`: submit and poll answers read into the normalised
-  :class:`JobStatus`; :class:`GatewayWireFormat` adds the gateways' ``Authorization: <key>``.
+* :class:`CloudJobBackend`: submit and poll answers read into the normalised
+  :class:`JobStatus`; :class:`GatewayBackend` adds the gateways' ``Authorization: <key>``
+  and service root.
 """
 
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, ClassVar, Generic, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
+from ..._catalog import ModelInfo
 from ..._config import API_KEY_ENV_VARS
 from ..._exceptions import (
     APIError,
@@ -38,25 +41,21 @@ from ..._exceptions import (
 from .._requests import JobRequest
 from .._results import JobAsset, JobResult, JobStatus, expiry
 from .._status import find_error, normalize_state
-from ._base import Endpoint, HTTPCall, JobBackend, ModelRoute, WireFormat
+from ._base import CatalogRoutes, HTTPCall, JobBackend, ModelRoute
 from ._options import BackendOptions
 
 __all__ = [
-    "BindableBackend",
-    "Credential",
-    "GatewayWireFormat",
-    "LegacyWireFormat",
+    "CloudJobBackend",
+    "GatewayBackend",
     "cloud_params",
     "error_for_code",
-    "gateway_base_url",
     "pascal_case",
     "request_id_of",
     "require_job_id",
     "resolve_gateway_key",
+    "service_root",
     "unwrap",
 ]
-
-T = TypeVar("T")
 
 
 # Most specific first: a code matches an entry equal to it or starting with it plus ".".
@@ -189,8 +188,8 @@ def _pascal_key(key: str) -> str:
     return "".join(_ACRONYMS.get(part, part[:1].upper() + part[1:]) for part in key.split("_"))
 
 
-class LegacyWireFormat(WireFormat):
-    """Reads the job answers of the older APIs; subclasses say where the fields are.
+class CloudJobBackend(JobBackend):
+    """Reads the job answers of Tencent Cloud's APIs; subclasses say where the fields are.
 
     ``JOB_ID_KEYS``: where a submit answer may hold the job id (the first also names it in a
     query); :meth:`raw_status` and :meth:`assets` read one poll's payload.
@@ -198,20 +197,24 @@ class LegacyWireFormat(WireFormat):
 
     JOB_ID_KEYS: ClassVar[tuple[str, ...]]
 
+    @property
+    def sends_own_auth(self) -> bool:
+        return True
+
     @abstractmethod
-    def raw_status(self, payload: Mapping[str, Any]) -> Any:
+    def raw_status(self, route: ModelRoute, payload: Mapping[str, Any]) -> Any:
         """The service's own status word or code."""
 
     @abstractmethod
     def assets(self, route: ModelRoute, payload: Mapping[str, Any]) -> list[JobAsset]:
         """The produced files of a completed job."""
 
-    def parse_submit(self, route: ModelRoute, body: Mapping[str, Any]) -> str:
-        return require_job_id(route.model, unwrap(body), *self.JOB_ID_KEYS)
+    def job_id(self, route: ModelRoute, answer: Mapping[str, Any]) -> str:
+        return require_job_id(route.model, unwrap(answer), *self.JOB_ID_KEYS)
 
-    def parse_query(self, route: ModelRoute, job_id: str, body: Mapping[str, Any]) -> JobStatus:
-        payload = unwrap(body)
-        raw_status = self.raw_status(payload)
+    def job_status(self, route: ModelRoute, job_id: str, answer: Mapping[str, Any]) -> JobStatus:
+        payload = unwrap(answer)
+        raw_status = self.raw_status(route, payload)
         code, message = find_error(payload)
         state = normalize_state(raw_status, has_error=bool(code or message))
         request_id = request_id_of(payload)
@@ -228,7 +231,7 @@ class LegacyWireFormat(WireFormat):
                 assets=assets,
                 request_id=request_id,
                 expires_at=expiry(route.url_lifetime, None),
-                raw=dict(body),
+                raw=dict(answer),
             )
         return JobStatus(
             job_id=job_id,
@@ -240,10 +243,10 @@ class LegacyWireFormat(WireFormat):
             error_message=message if state == "failed" else None,
             request_id=request_id,
             result=result,
-            raw=dict(body),
+            raw=dict(answer),
         )
 
-    def parse_sync(self, route: ModelRoute, body: Mapping[str, Any]) -> JobResult:
+    def sync_result(self, route: ModelRoute, answer: Mapping[str, Any]) -> JobResult:
         raise InvalidParameterError("model", f"{route.model} is a job, not a synchronous model")
 
 
@@ -262,69 +265,53 @@ def resolve_gateway_key(options: BackendOptions, backend: str) -> SecretStr:
     )
 
 
-def gateway_base_url(options: BackendOptions, default: str) -> str:
-    """The service root: ``base_url=`` (a trailing ``/v1`` is dropped, paths add it) or the
-    documented host."""
-    url = (options.base_url or default).strip().rstrip("/")
-    if not url.startswith(("http://", "https://")):
-        raise ConfigurationError(f"base_url must be an http(s) URL, got {url!r}")
-    return url.removesuffix("/v1")
+def service_root(url: str) -> str:
+    """A service root as given by ``base_url`` (a trailing ``/v1`` is dropped, paths add it)."""
+    root = url.strip().rstrip("/")
+    if not root.startswith(("http://", "https://")):
+        raise ConfigurationError(f"base_url must be an http(s) URL, got {root!r}")
+    if not urlsplit(root).netloc:
+        raise ConfigurationError(f"base_url has no host: {root!r}")
+    return root.removesuffix("/v1")
 
 
-class Credential(Generic[T]):
-    """A credential resolved now (``eager``, so a bound client fails at construction) or at
-    each use (the registered instance, which must import without any credentials)."""
+class GatewayBackend(CloudJobBackend):
+    """Base of the aiart and ai3d gateways: ``Authorization: <key>`` (no ``Bearer``) on every
+    call to the gateway's root, error bodies raised as typed errors inside the request loop.
 
-    def __init__(self, resolve: Callable[[], T], *, eager: bool) -> None:
-        self._resolve = resolve
-        self._value = resolve() if eager else None
-
-    def __repr__(self) -> str:
-        return "Credential(...)"
-
-    def get(self) -> T:
-        return self._value if self._value is not None else self._resolve()
-
-
-class GatewayWireFormat(LegacyWireFormat):
-    """Base of the aiart and ai3d gateways: ``Authorization: <key>`` (no ``Bearer``), error
-    bodies raised as typed errors."""
-
-    def __init__(self, key: Credential[SecretStr]) -> None:
-        self._key = key
-
-    def call(self, endpoint: Endpoint, body: dict[str, Any], *, submit: bool = False) -> HTTPCall:
-        headers = {"Authorization": self._key.get().get_secret_value()}
-        return HTTPCall(endpoint, body, submit=submit, headers=headers, check_answer=unwrap)
-
-    def query_call(self, route: ModelRoute, job_id: str) -> HTTPCall:
-        assert route.query is not None
-        return self.call(route.query, {self.JOB_ID_KEYS[0]: job_id})
-
-
-@dataclass(frozen=True)
-class BindableBackend(JobBackend):
-    """A backend whose route table depends on the client's key, host or credentials.
-
-    The registered instance reads everything from the environment when a call is built;
-    :meth:`configure` binds it to a client's arguments and checks them at once.
+    Built without options (as :func:`get_backend` returns it), the key and host are read from
+    the environment at each call; :meth:`configure` binds them and fails at once when missing.
     """
 
-    build: Callable[[BackendOptions, bool], Mapping[str, ModelRoute]] = field(
-        repr=False, compare=False
-    )
+    DEFAULT_BASE_URL: ClassVar[str]
+    SUBMIT_PATH: ClassVar[str]
+    QUERY_PATH: ClassVar[str]
 
-    @property
-    def sends_own_auth(self) -> bool:
-        return True
+    def __init__(self, options: BackendOptions | None = None) -> None:
+        self._key = resolve_gateway_key(options, self.name) if options is not None else None
+        self.base_url = service_root(
+            (options.base_url if options is not None else None) or self.DEFAULT_BASE_URL
+        )
+        """The gateway's root (``base_url`` without ``/v1``, else the documented host)."""
+        self.routes = CatalogRoutes(self.name, self._route)
 
-    @classmethod
-    def create(
-        cls, name: str, build: Callable[[BackendOptions, bool], Mapping[str, ModelRoute]]
-    ) -> BindableBackend:
-        """The unbound instance to register (credentials read from the env per call)."""
-        return cls(name=name, routes=build(BackendOptions(), False), build=build)
+    def _route(self, info: ModelInfo) -> ModelRoute:
+        return ModelRoute.from_data(info, submit_path=self.SUBMIT_PATH, query_path=self.QUERY_PATH)
 
     def configure(self, options: BackendOptions) -> JobBackend:
-        """This backend bound to ``options``; a missing credential raises here."""
-        return BindableBackend(name=self.name, routes=self.build(options, True), build=self.build)
+        return type(self)(options)
+
+    def call(self, path: str, body: dict[str, Any], *, submit: bool = False) -> HTTPCall:
+        key = self._key or resolve_gateway_key(BackendOptions(), self.name)
+        return HTTPCall(
+            path,
+            body,
+            base_url=self.base_url,
+            submit=submit,
+            headers={"Authorization": key.get_secret_value()},
+            check=unwrap,
+        )
+
+    def query_call(self, route: ModelRoute, job_id: str) -> HTTPCall:
+        assert route.query_path is not None
+        return self.call(route.query_path, {self.JOB_ID_KEYS[0]: job_id})
