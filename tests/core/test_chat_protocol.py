@@ -1,4 +1,5 @@
-"""The framework-free chat protocol helpers (hunyuan_tokenhub._chat), no server needed."""
+"""The framework-free chat protocol (hunyuan_tokenhub._chat_request, _chat_response,
+_chat_stream), no server needed."""
 
 from __future__ import annotations
 
@@ -7,20 +8,22 @@ from typing import Any
 
 import pytest
 
-from hunyuan_tokenhub._chat import (
-    ChatStreamNormalizer,
+from hunyuan_tokenhub._chat_request import (
+    _body_before_model_rules,
+    format_assistant_message,
+    format_tool_call,
+    normalize_tool_choice,
+)
+from hunyuan_tokenhub._chat_response import (
     ChatUsage,
     InvalidToolCall,
     ToolCall,
-    build_chat_payload,
-    format_assistant_message,
-    format_tool_call,
     json_object_from_text,
-    normalize_tool_choice,
     parse_completion,
     parse_tool_call,
     parse_usage,
 )
+from hunyuan_tokenhub._chat_stream import ChatStreamNormalizer
 from hunyuan_tokenhub._exceptions import APIError, InvalidParameterError
 
 USER = [{"role": "user", "content": "北京今天天气怎么样?"}]
@@ -43,7 +46,7 @@ TIME_TOOL = {"type": "function", "function": {"name": "get_time", "parameters": 
 
 
 def test_payload_drops_none_and_passes_unknown_params_through() -> None:
-    payload = build_chat_payload(
+    payload = _body_before_model_rules(
         "deepseek-v3.2",
         USER,
         {"temperature": 0.5, "top_p": None, "seed": 7, "frequency_penalty": 0.1},
@@ -58,13 +61,13 @@ def test_payload_drops_none_and_passes_unknown_params_through() -> None:
 
 
 def test_extra_body_is_merged_last_and_validated() -> None:
-    payload = build_chat_payload(
+    payload = _body_before_model_rules(
         "glm-5", USER, {"temperature": 0.1}, extra_body={"temperature": 0.9, "thinking": {}}
     )
     assert payload["temperature"] == 0.9
     assert payload["thinking"] == {}
     with pytest.raises(InvalidParameterError, match="temperature"):
-        build_chat_payload("glm-5", USER, extra_body={"temperature": 2.5})
+        _body_before_model_rules("glm-5", USER, extra_body={"temperature": 2.5})
 
 
 @pytest.mark.parametrize(
@@ -87,26 +90,26 @@ def test_bad_parameters_are_rejected_naming_parameter_and_allowed_values(
     name: str, value: Any, allowed: str
 ) -> None:
     with pytest.raises(InvalidParameterError) as caught:
-        build_chat_payload("hunyuan-2.0-instruct-20251111", USER, {name: value})
+        _body_before_model_rules("hunyuan-2.0-instruct-20251111", USER, {name: value})
     assert caught.value.param == name
     assert name in str(caught.value)
     assert allowed in str(caught.value)
 
 
 def test_bounds_are_inclusive_and_stop_forms_accepted() -> None:
-    payload = build_chat_payload(
+    payload = _body_before_model_rules(
         "m", USER, {"temperature": 2, "top_p": 0, "max_tokens": 1, "stop": ("11.", "x")}
     )
     assert (payload["temperature"], payload["top_p"], payload["stop"]) == (2, 0, ["11.", "x"])
-    assert build_chat_payload("m", USER, {"stop": "11."})["stop"] == "11."
-    assert "stop" not in build_chat_payload("m", USER, {"stop": []})
+    assert _body_before_model_rules("m", USER, {"stop": "11."})["stop"] == "11."
+    assert "stop" not in _body_before_model_rules("m", USER, {"stop": []})
 
 
 def test_model_and_messages_are_required() -> None:
     with pytest.raises(InvalidParameterError, match="model"):
-        build_chat_payload(" ", USER)
+        _body_before_model_rules(" ", USER)
     with pytest.raises(InvalidParameterError, match="messages"):
-        build_chat_payload("m", [])
+        _body_before_model_rules("m", [])
 
 
 def test_a_system_message_after_the_conversation_started_is_sent_as_user() -> None:
@@ -121,7 +124,7 @@ def test_a_system_message_after_the_conversation_started_is_sent_as_user() -> No
         {"role": "tool", "tool_call_id": "c1", "content": "晴"},
         {"role": "system", "content": "Give your final answer now.", "name": "stop"},
     ]
-    sent = build_chat_payload("deepseek-v3.2", messages)["messages"]
+    sent = _body_before_model_rules("deepseek-v3.2", messages)["messages"]
 
     assert [m["role"] for m in sent] == ["system", "system", "user", "assistant", "tool", "user"]
     assert sent[-1] == {"role": "user", "content": "Give your final answer now.", "name": "stop"}
@@ -130,13 +133,13 @@ def test_a_system_message_after_the_conversation_started_is_sent_as_user() -> No
 
 
 def test_stream_usage_sets_stream_options_and_keeps_user_options() -> None:
-    payload = build_chat_payload(
+    payload = _body_before_model_rules(
         "m", USER, {"stream_options": {"foo": 1}}, stream=True, stream_usage=True
     )
     assert payload["stream"] is True
     assert payload["stream_options"] == {"foo": 1, "include_usage": True}
-    assert "stream_options" not in build_chat_payload("m", USER, stream=True)
-    plain = build_chat_payload("m", USER, {"stream": True, "stream_options": {"a": 1}})
+    assert "stream_options" not in _body_before_model_rules("m", USER, stream=True)
+    plain = _body_before_model_rules("m", USER, {"stream": True, "stream_options": {"a": 1}})
     assert "stream" not in plain and "stream_options" not in plain
 
 
@@ -163,7 +166,7 @@ def test_stream_usage_sets_stream_options_and_keeps_user_options() -> None:
 )
 def test_tool_choice_forms(given: Any, wire: Any) -> None:
     assert normalize_tool_choice(given, ["get_weather"]) == wire
-    payload = build_chat_payload("m", USER, {"tools": [WEATHER_TOOL], "tool_choice": given})
+    payload = _body_before_model_rules("m", USER, {"tools": [WEATHER_TOOL], "tool_choice": given})
     assert payload.get("tool_choice") == wire
 
 
@@ -180,25 +183,27 @@ def test_tool_choice_naming_an_unbound_tool_lists_the_allowed_values() -> None:
 
 def test_forced_tool_choice_without_tools_fails_and_harmless_settings_are_dropped() -> None:
     with pytest.raises(InvalidParameterError, match="no tools are bound"):
-        build_chat_payload("m", USER, {"tool_choice": "required"})
-    payload = build_chat_payload("m", USER, {"tool_choice": "auto", "parallel_tool_calls": False})
+        _body_before_model_rules("m", USER, {"tool_choice": "required"})
+    payload = _body_before_model_rules(
+        "m", USER, {"tool_choice": "auto", "parallel_tool_calls": False}
+    )
     assert "tool_choice" not in payload and "parallel_tool_calls" not in payload
 
 
 def test_parallel_tool_calls_sent_only_when_set() -> None:
     tools = [WEATHER_TOOL, TIME_TOOL]
-    assert "parallel_tool_calls" not in build_chat_payload("m", USER, {"tools": tools})
-    payload = build_chat_payload("m", USER, {"tools": tools, "parallel_tool_calls": False})
+    assert "parallel_tool_calls" not in _body_before_model_rules("m", USER, {"tools": tools})
+    payload = _body_before_model_rules("m", USER, {"tools": tools, "parallel_tool_calls": False})
     assert payload["parallel_tool_calls"] is False
     with pytest.raises(InvalidParameterError, match="parallel_tool_calls"):
-        build_chat_payload("m", USER, {"tools": tools, "parallel_tool_calls": "yes"})
+        _body_before_model_rules("m", USER, {"tools": tools, "parallel_tool_calls": "yes"})
 
 
 def test_malformed_tools_are_rejected() -> None:
     with pytest.raises(InvalidParameterError, match=r"tools\[1\]"):
-        build_chat_payload("m", USER, {"tools": [WEATHER_TOOL, {"name": "x"}]})
+        _body_before_model_rules("m", USER, {"tools": [WEATHER_TOOL, {"name": "x"}]})
     with pytest.raises(InvalidParameterError, match="tools"):
-        build_chat_payload("m", USER, {"tools": {"get_weather": WEATHER_TOOL}})
+        _body_before_model_rules("m", USER, {"tools": {"get_weather": WEATHER_TOOL}})
 
 
 # ------------------------------------------------------------------ outbound messages
@@ -561,8 +566,6 @@ def test_odd_chunks_add_nothing_instead_of_raising(chunk: dict[str, Any]) -> Non
 
 
 def test_finished_stream_as_one_completion_body() -> None:
-    from hunyuan_tokenhub._chat import ChatStreamNormalizer
-
     normalizer = ChatStreamNormalizer()
     normalizer.feed(
         {"id": "c1", "model": "deepseek-v3.2", "choices": [{"index": 0, "delta": {"content": "2"}}]}
@@ -580,7 +583,7 @@ def test_finished_stream_as_one_completion_body() -> None:
             },
         }
     )
-    body = normalizer.completion_body({"role": "assistant", "content": "2"}, default_model="x")
+    body = normalizer.completion_body(default_model="x")
     assert body == {
         "id": "c1",
         "object": "chat.completion",

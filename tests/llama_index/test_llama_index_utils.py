@@ -18,7 +18,7 @@ from llama_index.core.base.llms.types import (
 )
 from llama_index.core.tools import FunctionTool
 
-from llama_index_hunyuan.utils import (
+from llama_index_hunyuan._messages import (
     chat_response_from_completion,
     to_openai_message_dict,
     to_openai_message_dicts,
@@ -182,7 +182,7 @@ def test_from_openai_message_orders_thinking_text_tool_calls() -> None:
 
 
 def test_invalid_arguments_are_kept_verbatim_and_reported(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="llama_index_hunyuan.utils"):
+    with caplog.at_level(logging.WARNING, logger="llama_index_hunyuan._messages"):
         message = from_openai_message(
             {
                 "content": None,
