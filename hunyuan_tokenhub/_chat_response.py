@@ -39,6 +39,7 @@ __all__ = [
     "parse_usage",
     "reasoning_text",
     "split_tool_calls",
+    "tool_call_from_parts",
 ]
 
 
@@ -144,10 +145,17 @@ def parse_tool_call(raw: Mapping[str, Any]) -> ToolCall | InvalidToolCall:
     function = raw.get("function")
     function = function if isinstance(function, Mapping) else {}
     call_id = raw.get("id") if isinstance(raw.get("id"), str) else None
-    name = function.get("name")
     arguments = function.get("arguments")
     if isinstance(arguments, Mapping):
         arguments = json.dumps(arguments, ensure_ascii=False)
+    return tool_call_from_parts(call_id, function.get("name"), arguments)
+
+
+def tool_call_from_parts(
+    call_id: str | None, name: Any, arguments: Any
+) -> ToolCall | InvalidToolCall:
+    """``parse_tool_call`` for a call already in parts (a streamed call's id, name and
+    joined arguments), without building the entry first."""
     if not isinstance(name, str) or not name:
         return InvalidToolCall(call_id, None, _text_or_none(arguments), "tool call has no name")
     if arguments is None or (isinstance(arguments, str) and not arguments.strip()):

@@ -37,10 +37,10 @@ from ._chat_response import (
     InvalidToolCall,
     ToolCall,
     nonempty_str,
-    parse_tool_call,
     parse_usage,
     reasoning_text,
     split_tool_calls,
+    tool_call_from_parts,
 )
 from ._exceptions import StreamError
 from ._thinking import reasoning_tag_splitter
@@ -79,13 +79,9 @@ class _CallState:
     parsed: ToolCall | InvalidToolCall | None = None
     """The call as last parsed; ``None`` once a fragment changed it."""
 
-    def arguments(self) -> str:
-        return _joined(self.fragments)
-
     def parse(self) -> ToolCall | InvalidToolCall:
         if self.parsed is None:
-            raw = {"id": self.id, "function": {"name": self.name, "arguments": self.arguments()}}
-            self.parsed = parse_tool_call(raw)
+            self.parsed = tool_call_from_parts(self.id, self.name, _joined(self.fragments))
         return self.parsed
 
 
@@ -171,7 +167,7 @@ class ChatStreamNormalizer:
     @property
     def reasoning_content(self) -> str | None:
         """The reasoning text so far; ``None`` while there is none."""
-        return _joined(self._reasoning) or None
+        return _joined(self._reasoning) if self._reasoning else None
 
     def completion_body(self, *, default_model: str | None = None) -> dict[str, Any]:
         """The finished stream as one ``chat.completion`` body (usage when the server sent it).
@@ -290,7 +286,8 @@ class ChatStreamNormalizer:
                 state.fragments.append(arguments)
             if emit_id or emit_name or arguments:
                 state.parsed = None
-                self._started_calls = max(self._started_calls, position + 1)
+                if position >= self._started_calls:
+                    self._started_calls = position + 1
                 deltas.append(ToolCallDelta(position, emit_id, emit_name, arguments))
         return deltas
 
@@ -333,6 +330,6 @@ class ChatStreamNormalizer:
     def wire_tool_calls(self) -> list[dict[str, Any]]:
         """The tool calls so far as OpenAI ``tool_calls`` entries (new dicts on every call)."""
         return [
-            format_tool_call(state.id, state.name or "", state.arguments())
+            format_tool_call(state.id, state.name or "", _joined(state.fragments))
             for state in self._calls[: self._started_calls]
         ]

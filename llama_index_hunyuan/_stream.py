@@ -57,8 +57,8 @@ class ChatStreamAssembler:
         self._model = model
         self._normalizer = ChatStreamNormalizer(model=model)
         # Each call's block, with the parsed call it was built from: the normaliser re-parses
-        # only the calls a chunk changed, so only their blocks are rebuilt, and successive
-        # responses share the block of a call that did not change.
+        # only the calls a chunk changed, so only their blocks are rebuilt (and only when the
+        # chunk had call fragments); successive responses share an unchanged call's block.
         self._blocks: list[ToolCallBlock] = []
         self._block_sources: list[ToolCall | InvalidToolCall] = []
 
@@ -67,6 +67,8 @@ class ChatStreamAssembler:
         delta = self._normalizer.feed(chunk)
         if delta is None:
             return None
+        if delta.tool_calls:
+            self._rebuild_changed_blocks()
         additional_kwargs = (
             {"thinking_delta": delta.reasoning_content} if delta.reasoning_content else {}
         )
@@ -77,7 +79,7 @@ class ChatStreamAssembler:
             additional_kwargs=additional_kwargs,
         )
 
-    def _call_blocks(self) -> list[ToolCallBlock]:
+    def _rebuild_changed_blocks(self) -> None:
         blocks, sources = self._blocks, self._block_sources
         for position, parsed in enumerate(self._normalizer.tool_calls_in_order()):
             if position == len(sources):
@@ -86,7 +88,6 @@ class ChatStreamAssembler:
             elif sources[position] is not parsed:
                 sources[position] = parsed
                 blocks[position] = tool_call_block_of(parsed)
-        return blocks
 
     def _message(self, *, final: bool, reasoning_tokens: int | None) -> ChatMessage:
         normalizer = self._normalizer
@@ -94,8 +95,8 @@ class ChatStreamAssembler:
             normalizer.content,
             normalizer.reasoning_content,
             # New dicts on every response: later fragments must not change an earlier one.
-            normalizer.wire_tool_calls(),
-            self._call_blocks(),
+            normalizer.wire_tool_calls() if self._blocks else [],
+            self._blocks,
             reasoning_tokens=reasoning_tokens,
             final=final,
         )

@@ -598,3 +598,108 @@ def test_finished_stream_as_one_completion_body() -> None:
             "prompt_tokens_details": {"cached_tokens": 2},
         },
     }
+
+
+# ------------------------------------------------------------ the normaliser's assembled state
+
+
+def test_the_normaliser_holds_the_text_and_reasoning_of_a_tagged_stream() -> None:
+    normalizer = ChatStreamNormalizer(model="minimax-m2.7")
+    pieces = ["<thi", "nk>Add the two.</th", "ink>\n\n1+1", "=2"]
+    deltas = [normalizer.feed(_chunk({"content": piece})) for piece in pieces]
+    assert normalizer.finish() is None
+
+    emitted = [d for d in deltas if d is not None]
+    assert normalizer.content == "".join(d.content for d in emitted) == "1+1=2"
+    assert normalizer.reasoning_content == "Add the two."
+
+
+def test_the_held_back_tail_joins_the_state_once() -> None:
+    normalizer = ChatStreamNormalizer(model="minimax-m2.7")
+    normalizer.feed(_chunk({"content": "<think>step 1"}))
+    normalizer.feed(_chunk({"content": " and 2</thi"}))
+    assert normalizer.reasoning_content == "step 1 and 2"  # "</thi" may still close the block
+    tail = normalizer.finish()
+
+    assert tail is not None and tail.reasoning_content == "</thi"
+    assert normalizer.reasoning_content == "step 1 and 2</thi"
+    assert normalizer.finish() is None
+    assert normalizer.reasoning_content == "step 1 and 2</thi" and normalizer.content == ""
+
+
+def test_a_stream_without_reasoning_has_none_and_reading_mid_stream_changes_nothing() -> None:
+    normalizer = ChatStreamNormalizer()
+    seen = []
+    for piece in ["a", "b", "", "c"]:
+        normalizer.feed(_chunk({"content": piece}))
+        seen.append(normalizer.content)
+    assert seen == ["a", "ab", "ab", "abc"]
+    assert normalizer.reasoning_content is None
+
+
+def test_a_call_is_parsed_again_only_after_a_fragment_changed_it() -> None:
+    normalizer, _ = _feed(
+        [
+            _chunk(_calls({"index": 0, "id": "a", "function": {"name": "f", "arguments": "{}"}})),
+            _chunk(_calls({"index": 1, "id": "b", "function": {"name": "g", "arguments": '{"n'}})),
+        ]
+    )
+    first, second = normalizer.tool_calls_in_order()
+    assert first == ToolCall("a", "f", {})
+    assert isinstance(second, InvalidToolCall) and second.args == '{"n'
+    again = normalizer.tool_calls_in_order()
+    assert again[0] is first and again[1] is second
+
+    normalizer.feed(_chunk(_calls({"index": 1, "function": {"arguments": '": 1}'}})))
+    after = normalizer.tool_calls_in_order()
+    assert after[0] is first
+    assert after[1] == ToolCall("b", "g", {"n": 1})
+    assert normalizer.tool_calls() == ([first, after[1]], [])
+
+
+def test_wire_tool_calls_are_new_dicts_each_time() -> None:
+    normalizer, _ = _feed(
+        [_chunk(_calls({"index": 0, "id": "a", "function": {"name": "f", "arguments": '{"x"'}}))]
+    )
+    earlier = normalizer.wire_tool_calls()
+    normalizer.feed(_chunk(_calls({"index": 0, "function": {"arguments": ": 1}"}})))
+
+    assert earlier == [format_tool_call("a", "f", '{"x"')]
+    assert normalizer.wire_tool_calls() == [format_tool_call("a", "f", '{"x": 1}')]
+
+
+def test_a_fragment_that_carries_nothing_starts_no_call() -> None:
+    normalizer, deltas = _feed(
+        [
+            _chunk(_calls({"index": 0, "id": "a", "function": {"name": "f", "arguments": "{}"}})),
+            _chunk(_calls({"index": 1, "function": {"arguments": ""}})),
+        ]
+    )
+    assert [c.index for d in deltas for c in d.tool_calls] == [0]
+    assert normalizer.tool_calls_in_order() == [ToolCall("a", "f", {})]
+    assert normalizer.wire_tool_calls() == [format_tool_call("a", "f", "{}")]
+
+
+def test_the_completion_body_carries_the_assembled_tool_calls_and_reasoning() -> None:
+    normalizer, _ = _feed(
+        [
+            _chunk({"reasoning_content": "Weather first."}),
+            _chunk(_calls({"index": 0, "id": "a", "function": {"name": "f", "arguments": "{x"}})),
+            _chunk({}, "tool_calls"),
+        ]
+    )
+    body = normalizer.completion_body(default_model="glm-5")
+
+    assert body["model"] == "glm-5"
+    assert body["choices"][0] == {
+        "index": 0,
+        "message": {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [format_tool_call("a", "f", "{x")],
+            "reasoning_content": "Weather first.",
+        },
+        "finish_reason": "tool_calls",
+    }
+    reparsed = parse_completion(body)
+    assert (reparsed.tool_calls, reparsed.invalid_tool_calls) == normalizer.tool_calls()
