@@ -237,3 +237,18 @@ def test_long_descriptions_are_not_rejected() -> None:
     spec: dict[str, Any] = to_openai_tools([tool])[0]
     assert len(spec["function"]["description"]) == 2000
     json.dumps(spec)
+
+
+def test_the_0_1_0_utils_module_still_imports_with_a_deprecation_warning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib
+    import sys
+
+    from llama_index_hunyuan import _messages, _stream
+
+    monkeypatch.delitem(sys.modules, "llama_index_hunyuan.utils", raising=False)
+    with pytest.warns(DeprecationWarning, match="llama_index_hunyuan.utils is deprecated"):
+        utils = importlib.import_module("llama_index_hunyuan.utils")
+    assert utils.to_openai_message_dicts is _messages.to_openai_message_dicts
+    assert utils.ChatStreamAssembler is _stream.ChatStreamAssembler
