@@ -261,9 +261,9 @@ class ChatStreamNormalizer:
         for offset, raw in enumerate(raw_calls):
             if not isinstance(raw, Mapping):
                 continue
-            position = self._position(raw, offset if several else None)
-            state = self._calls[position]
             call_id = nonempty_str(raw.get("id"))
+            position = self._position(raw.get("index"), call_id, offset if several else None)
+            state = self._calls[position]
             emit_id = None
             if call_id and call_id != state.id:
                 state.id = emit_id = call_id
@@ -291,9 +291,7 @@ class ChatStreamNormalizer:
                 deltas.append(ToolCallDelta(position, emit_id, emit_name, arguments))
         return deltas
 
-    def _position(self, raw: Mapping[str, Any], offset: int | None) -> int:
-        call_id = nonempty_str(raw.get("id"))
-        wire_index = raw.get("index")
+    def _position(self, wire_index: Any, call_id: str | None, offset: int | None) -> int:
         if isinstance(wire_index, int) and not isinstance(wire_index, bool):
             position = self._by_wire_index.get(wire_index)
             if position is not None:
