@@ -58,8 +58,8 @@ def _interleaved() -> tuple[list[dict[str, Any]], list[ToolCall | InvalidToolCal
     ]  # fmt: skip
     for start in range(0, max(map(len, texts)), 4):
         for i, text in enumerate(texts):
-            if text[start : start + 4]:
-                piece = text[start : start + 4]
+            piece = text[start : start + 4]
+            if piece:
                 chunks.append(_chunk(_calls({"index": i, "function": {"arguments": piece}})))
     chunks.append(_chunk({}, "tool_calls"))
     return chunks, [ToolCall(cid, name, args) for cid, name, args in spelled]
@@ -80,6 +80,7 @@ def _malformed() -> tuple[list[dict[str, Any]], list[ToolCall | InvalidToolCall]
         normalizer.feed(chunk)
     bad = normalizer.tool_calls_in_order()[1]
     assert isinstance(bad, InvalidToolCall) and "not valid JSON" in bad.error
+    assert (bad.id, bad.name, bad.args) == ("call_bad", "lookup", '{"city": "Oslo\', oops')
     return chunks, [ToolCall("call_ok", "add", {"a": 1, "b": 2}), bad]
 
 
