@@ -89,9 +89,7 @@ def _joined(parts: list[str]) -> str:
     """The pieces as one string, kept joined: reading after every chunk copies each piece
     once per read, and never reading (LangChain merges chunks itself) costs only appends."""
     if len(parts) > 1:
-        joined = "".join(parts)
-        parts.clear()
-        parts.append(joined)
+        parts[:] = ("".join(parts),)
     return parts[0] if parts else ""
 
 
