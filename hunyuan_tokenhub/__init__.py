@@ -87,7 +87,7 @@ _LAZY_NAMES = {
     "list_models": "_catalog",
     "register_model": "_catalog",
     "unregister_model": "_catalog",
-    "build_chat_request": "_chat",
+    "build_chat_request": "_chat_request",
     "EmbeddingResult": "_embeddings",
     "image_input": "_embeddings",
     "RedisRateLimit": "_rate_limit",
@@ -115,7 +115,7 @@ __all__ += [
 
 if TYPE_CHECKING:
     from ._catalog import ModelInfo, get_model_info, list_models, register_model, unregister_model
-    from ._chat import build_chat_request
+    from ._chat_request import build_chat_request
     from ._client import AsyncTokenHubClient, TokenHubClient
     from ._config import HOSTS, ClientSettings, resolve_settings
     from ._embeddings import EmbeddingResult, image_input

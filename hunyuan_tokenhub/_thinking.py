@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ._catalog import ModelInfo, ReasoningPassback, list_models, model_data
+from ._catalog import ModelInfo, ReasoningPassback, get_model_info, list_models, model_data
 from ._exceptions import InvalidParameterError
 
 REASONING_PASSBACK_POLICIES: tuple[ReasoningPassback, ...] = ("never", "tool_turns", "always")
@@ -330,6 +330,13 @@ class ReasoningTagSplitter:
         first = self.feed(text)
         last = self.finish()
         return first[0] + last[0], first[1] + last[1]
+
+
+def reasoning_tag_splitter(model: str | None) -> ReasoningTagSplitter | None:
+    """A splitter for the reasoning tags ``model`` writes into content, if its entry has any."""
+    chat = get_model_info(model).chat if model else None
+    tags = chat.reasoning_tags if chat is not None else None
+    return ReasoningTagSplitter(*tags) if tags else None
 
 
 def _partial_suffix(text: str, tag: str) -> int:

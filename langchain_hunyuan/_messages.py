@@ -2,7 +2,8 @@
 
 Only the LangChain side lives here; the wire rules (assistant ``content`` null when tools were
 called, reasoning pass-back, tool-call argument parsing, stream normalisation) are the core's
-(``hunyuan_tokenhub._chat``), shared with the LlamaIndex adapter.
+(``hunyuan_tokenhub._chat_request``, ``_chat_response``, ``_chat_stream``), shared with the
+LlamaIndex adapter.
 """
 
 from __future__ import annotations
@@ -24,16 +25,9 @@ from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, Us
 from langchain_core.messages.block_translators.openai import convert_to_openai_image_block
 from langchain_core.messages.tool import invalid_tool_call, tool_call, tool_call_chunk
 
-from hunyuan_tokenhub._chat import (
-    ChatCompletion,
-    ChatStreamNormalizer,
-    ChatUsage,
-    InvalidToolCall,
-    StreamDelta,
-    ToolCall,
-    format_assistant_message,
-    format_tool_call,
-)
+from hunyuan_tokenhub._chat_request import format_assistant_message, format_tool_call
+from hunyuan_tokenhub._chat_response import ChatCompletion, ChatUsage, InvalidToolCall, ToolCall
+from hunyuan_tokenhub._chat_stream import ChatStreamNormalizer, StreamDelta
 from hunyuan_tokenhub._exceptions import InvalidParameterError
 
 MODEL_PROVIDER = "hunyuan"

@@ -45,14 +45,9 @@ from typing_extensions import Self
 
 from hunyuan_tokenhub._adapter_clients import AdapterClients
 from hunyuan_tokenhub._catalog import ReasoningPassback, StructuredOutputMethod, get_model_info
-from hunyuan_tokenhub._chat import (
-    ChatStreamNormalizer,
-    build_chat_request,
-    json_object_from_text,
-    normalize_tool_choice,
-    parse_completion,
-    tool_names,
-)
+from hunyuan_tokenhub._chat_request import build_chat_request, normalize_tool_choice, tool_names
+from hunyuan_tokenhub._chat_response import json_object_from_text, parse_completion
+from hunyuan_tokenhub._chat_stream import ChatStreamNormalizer
 from hunyuan_tokenhub._client import AsyncTokenHubClient, TokenHubClient
 from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
 from hunyuan_tokenhub._exceptions import InvalidParameterError

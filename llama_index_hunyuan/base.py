@@ -43,24 +43,24 @@ from typing_extensions import Self
 
 from hunyuan_tokenhub._adapter_clients import AdapterClients
 from hunyuan_tokenhub._catalog import ReasoningPassback, get_model_info
-from hunyuan_tokenhub._chat import (
+from hunyuan_tokenhub._chat_request import (
     build_chat_request,
     format_tool_call,
-    json_object_from_text,
     normalize_tool_choice,
     tool_names,
 )
+from hunyuan_tokenhub._chat_response import json_object_from_text
 from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
 from hunyuan_tokenhub._rate_limit import RateLimiter
 from hunyuan_tokenhub._thinking import Notices, forced_tool_choice_allowed
 
-from .utils import (
-    ChatStreamAssembler,
+from ._messages import (
     chat_response_from_completion,
     to_openai_message_dicts,
     to_openai_tools,
     tool_selections_from_message,
 )
+from ._stream import ChatStreamAssembler
 
 if TYPE_CHECKING:
     from llama_index.core.tools.types import BaseTool

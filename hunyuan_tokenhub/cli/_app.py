@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from .._catalog import ModelInfo
-    from .._chat import ChatStreamNormalizer, StreamDelta
+    from .._chat_stream import ChatStreamNormalizer, StreamDelta
     from .._remote_models import RemoteModel
 
 DEFAULT_CHAT_MODEL = "deepseek-v4-flash"
@@ -137,37 +137,42 @@ def _stream_reply(chunks: Iterable[Mapping[str, Any]], *, model: str, echo: bool
     """Collect a streamed reply; with ``echo``, the answer goes to stdout as it arrives and a
     thinking model's reasoning to stderr (dimmed), so that piping stdout keeps only the answer.
     """
-    from .._chat import ChatStreamNormalizer
+    from .._chat_stream import ChatStreamNormalizer
 
     normalizer = ChatStreamNormalizer(model=model)
-    content: list[str] = []
-    reasoning: list[str] = []
-    thoughts = stderr()
-    for delta in _deltas(normalizer, chunks):
-        if delta.reasoning_content:
-            if echo and not reasoning:
-                thoughts.print("Thinking:", style="bold dim")
-            reasoning.append(delta.reasoning_content)
-            if echo:
-                thoughts.print(delta.reasoning_content, style="dim", end="", markup=False)
-        if delta.content:
-            if echo and reasoning and not content:
-                thoughts.print("\n", style="dim", end="")
-            content.append(delta.content)
-            if echo:
-                sys.stdout.write(delta.content)
-                sys.stdout.flush()
     if echo:
-        sys.stdout.write("\n")
+        _echo(_deltas(normalizer, chunks))
+    else:
+        for _ in _deltas(normalizer, chunks):
+            pass
     usage = normalizer.usage
     return {
         "id": normalizer.id,
         "model": normalizer.model,
-        "content": "".join(content),
-        "reasoning_content": "".join(reasoning) or None,
+        "content": normalizer.content,
+        "reasoning_content": normalizer.reasoning_content,
+        "tool_calls": [asdict(call) for call in normalizer.tool_calls_in_order()],
         "finish_reason": normalizer.finish_reason,
         "usage": asdict(usage) if usage is not None else None,
     }
+
+
+def _echo(deltas: Iterable[StreamDelta]) -> None:
+    thoughts = stderr()
+    thinking = answering = False
+    for delta in deltas:
+        if delta.reasoning_content:
+            if not thinking:
+                thoughts.print("Thinking:", style="bold dim")
+                thinking = True
+            thoughts.print(delta.reasoning_content, style="dim", end="", markup=False)
+        if delta.content:
+            if thinking and not answering:
+                thoughts.print("\n", style="dim", end="")
+            answering = True
+            sys.stdout.write(delta.content)
+            sys.stdout.flush()
+    sys.stdout.write("\n")
 
 
 @app.command()
@@ -206,9 +211,10 @@ def chat(
     """Send one message and stream the answer to the terminal.
 
     A thinking model's reasoning is shown dimmed on stderr, apart from the answer on stdout.
-    With --json, prints {content, reasoning_content, finish_reason, usage, id, model}.
+    With --json, prints {content, reasoning_content, tool_calls, finish_reason, usage, id,
+    model}.
     """
-    from .._chat import build_chat_request
+    from .._chat_request import build_chat_request
 
     state = command_state(ctx, json_output)
     messages = [{"role": "user", "content": read_prompt(prompt)}]

@@ -20,13 +20,13 @@ from hunyuan_tokenhub._catalog import (
     register_model,
     unregister_model,
 )
-from hunyuan_tokenhub._chat import (
-    ChatStreamNormalizer,
+from hunyuan_tokenhub._chat_request import (
     build_chat_request,
     format_assistant_message,
     format_tool_call,
-    parse_completion,
 )
+from hunyuan_tokenhub._chat_response import parse_completion
+from hunyuan_tokenhub._chat_stream import ChatStreamNormalizer
 from hunyuan_tokenhub._exceptions import ConfigurationError, InvalidParameterError
 from hunyuan_tokenhub._thinking import (
     Notices,

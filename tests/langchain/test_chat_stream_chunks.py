@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from langchain_core.messages import AIMessageChunk
 
-from hunyuan_tokenhub._chat import StreamDelta, ToolCallDelta
+from hunyuan_tokenhub._chat_stream import StreamDelta, ToolCallDelta
 from langchain_hunyuan import ChatHunyuan
 from langchain_hunyuan._messages import delta_to_chunk
 from tests.langchain._support import get_time, get_weather, merge

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from llama_index.core.base.llms.types import ChatResponse, TextBlock, ThinkingBlock, ToolCallBlock
 
-from llama_index_hunyuan.utils import ChatStreamAssembler, assistant_message
+from llama_index_hunyuan._messages import assistant_message
+from llama_index_hunyuan._stream import ChatStreamAssembler
 
 
 def _chunk(delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
@@ -162,7 +163,7 @@ def test_only_the_final_message_reports_invalid_arguments(caplog: pytest.LogCapt
         _chunk({"tool_calls": [{"index": 0, "function": {"arguments": f}}]}) for f in fragments
     ]
     assembler = ChatStreamAssembler()
-    with caplog.at_level(logging.WARNING, logger="llama_index_hunyuan.utils"):
+    with caplog.at_level(logging.WARNING, logger="llama_index_hunyuan._messages"):
         _feed_all(assembler, chunks)
         assert caplog.records == []
         [block] = assembler.final().message.blocks

@@ -18,7 +18,7 @@ from llama_index.core.base.llms.types import (
 )
 from llama_index.core.tools import FunctionTool
 
-from llama_index_hunyuan.utils import (
+from llama_index_hunyuan._messages import (
     chat_response_from_completion,
     to_openai_message_dict,
     to_openai_message_dicts,
@@ -182,7 +182,7 @@ def test_from_openai_message_orders_thinking_text_tool_calls() -> None:
 
 
 def test_invalid_arguments_are_kept_verbatim_and_reported(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="llama_index_hunyuan.utils"):
+    with caplog.at_level(logging.WARNING, logger="llama_index_hunyuan._messages"):
         message = from_openai_message(
             {
                 "content": None,
@@ -237,3 +237,18 @@ def test_long_descriptions_are_not_rejected() -> None:
     spec: dict[str, Any] = to_openai_tools([tool])[0]
     assert len(spec["function"]["description"]) == 2000
     json.dumps(spec)
+
+
+def test_the_0_1_0_utils_module_still_imports_with_a_deprecation_warning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib
+    import sys
+
+    from llama_index_hunyuan import _messages, _stream
+
+    monkeypatch.delitem(sys.modules, "llama_index_hunyuan.utils", raising=False)
+    with pytest.warns(DeprecationWarning, match="llama_index_hunyuan.utils is deprecated"):
+        utils = importlib.import_module("llama_index_hunyuan.utils")
+    assert utils.to_openai_message_dicts is _messages.to_openai_message_dicts
+    assert utils.ChatStreamAssembler is _stream.ChatStreamAssembler
