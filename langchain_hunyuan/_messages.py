@@ -24,7 +24,8 @@ from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, Us
 from langchain_core.messages.block_translators.openai import convert_to_openai_image_block
 from langchain_core.messages.tool import invalid_tool_call, tool_call, tool_call_chunk
 
-from hunyuan_tokenhub._chat import (
+from hunyuan_tokenhub import InvalidParameterError
+from hunyuan_tokenhub.adapters import (
     ChatCompletion,
     ChatStreamNormalizer,
     ChatUsage,
@@ -34,7 +35,6 @@ from hunyuan_tokenhub._chat import (
     format_assistant_message,
     format_tool_call,
 )
-from hunyuan_tokenhub._exceptions import InvalidParameterError
 
 MODEL_PROVIDER = "hunyuan"
 

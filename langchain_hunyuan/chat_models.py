@@ -43,20 +43,24 @@ from pydantic import (
 )
 from typing_extensions import Self
 
-from hunyuan_tokenhub._adapter_clients import AdapterClients
-from hunyuan_tokenhub._catalog import ReasoningPassback, StructuredOutputMethod, get_model_info
-from hunyuan_tokenhub._chat import (
+from hunyuan_tokenhub import AsyncTokenHubClient, InvalidParameterError, TokenHubClient
+from hunyuan_tokenhub.adapters import (
     ChatStreamNormalizer,
+    LazyClients,
+    Notices,
+    ReasoningPassback,
+    StructuredOutputMethod,
     build_chat_request,
+    chat_clients,
+    forced_tool_choice_allowed,
+    get_model_info,
     json_object_from_text,
     normalize_tool_choice,
     parse_completion,
+    resolve_api_key,
+    resolve_settings,
     tool_names,
 )
-from hunyuan_tokenhub._client import AsyncTokenHubClient, TokenHubClient
-from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
-from hunyuan_tokenhub._exceptions import InvalidParameterError
-from hunyuan_tokenhub._thinking import Notices, forced_tool_choice_allowed
 
 from ._errors import standard_errors
 from ._messages import completion_to_message, delta_to_chunk, final_chunk, messages_to_wire
@@ -182,14 +186,14 @@ class ChatHunyuan(BaseChatModel):
     http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
     """Your own ``httpx.AsyncClient``; it is not closed by us."""
 
-    _clients: AdapterClients = PrivateAttr()
+    _clients: LazyClients[TokenHubClient, AsyncTokenHubClient] = PrivateAttr()
     _notices: Notices = PrivateAttr(default_factory=Notices)
 
     @model_validator(mode="after")
     def _validate_settings(self) -> Self:
         # Fail at construction, naming the bad setting, instead of at the first request.
         self.api_key = resolve_api_key(self.api_key, os.environ)
-        resolve_settings(**self._client_settings())
+        settings = resolve_settings(**self._client_settings(), default_headers=self.default_headers)
         build_chat_request(
             self.model_name,
             [{"role": "user", "content": ""}],
@@ -199,10 +203,8 @@ class ChatHunyuan(BaseChatModel):
             extra_body=self.extra_body,
             notices=self._notices,
         )
-        self._clients = AdapterClients(
-            {**self._client_settings(), "default_headers": self.default_headers},
-            http_client=self.http_client,
-            async_http_client=self.http_async_client,
+        self._clients = chat_clients(
+            settings, http_client=self.http_client, async_http_client=self.http_async_client
         )
         return self
 

@@ -10,9 +10,15 @@ from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 from typing_extensions import Self
 
-from hunyuan_tokenhub._adapter_clients import CLIENT_SETTINGS, AdapterClients
-from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
-from hunyuan_tokenhub._embeddings import DEFAULT_EMBEDDING_MODEL, EmbeddingPlan
+from hunyuan_tokenhub import AsyncTokenHubClient, TokenHubClient
+from hunyuan_tokenhub.adapters import (
+    DEFAULT_EMBEDDING_MODEL,
+    EmbeddingPlan,
+    LazyClients,
+    chat_clients,
+    resolve_api_key,
+    resolve_settings,
+)
 
 from ._errors import standard_errors
 
@@ -69,19 +75,24 @@ class HunyuanEmbeddings(BaseModel, Embeddings):
     http_client: httpx.Client | None = Field(default=None, exclude=True)
     http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
 
-    _clients: AdapterClients = PrivateAttr()
+    _clients: LazyClients[TokenHubClient, AsyncTokenHubClient] = PrivateAttr()
 
     @model_validator(mode="after")
     def _validate_settings(self) -> Self:
         # A bad key, host, model or dimensions fails here, naming the setting.
         self.api_key = resolve_api_key(self.api_key, os.environ)
-        settings = {name: getattr(self, name) for name in CLIENT_SETTINGS}
-        resolve_settings(**settings)
+        settings = resolve_settings(
+            api_key=self.api_key,
+            base_url=self.base_url,
+            region=self.region,
+            fallback_base_urls=self.fallback_base_urls,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            default_headers=self.default_headers,
+        )
         EmbeddingPlan.build(["probe"], **self._options())
-        self._clients = AdapterClients(
-            {**settings, "default_headers": self.default_headers},
-            http_client=self.http_client,
-            async_http_client=self.http_async_client,
+        self._clients = chat_clients(
+            settings, http_client=self.http_client, async_http_client=self.http_async_client
         )
         return self
 

@@ -39,7 +39,24 @@ from hunyuan_tokenhub import (
     TokenHubError,
     resolve_settings,
 )
-from hunyuan_tokenhub._config import API_KEY_ENV_VARS
+from hunyuan_tokenhub.adapters import (
+    API_KEY_ENV_VARS,
+    DEFAULT_TOOL_MODELS,
+    JOB_STATUS_TOOL_DESCRIPTION,
+    JOB_STATUS_TOOL_NAME,
+    JobStatusArgs,
+    LazyClients,
+    args_schema,
+    check_request_defaults,
+    default_tool_model,
+    describe_error,
+    describe_result,
+    describe_started,
+    describe_status,
+    job_clients,
+    tool_description,
+    tool_models,
+)
 from hunyuan_tokenhub.jobs import (
     AsyncJobClient,
     BackendOptions,
@@ -52,22 +69,6 @@ from hunyuan_tokenhub.jobs import (
     SlotStore,
     get_backend,
     open_job_slots,
-)
-from hunyuan_tokenhub.jobs.tooling import (
-    DEFAULT_TOOL_MODELS,
-    JOB_STATUS_TOOL_DESCRIPTION,
-    JOB_STATUS_TOOL_NAME,
-    JobStatusArgs,
-    ToolJobClients,
-    args_schema,
-    check_request_defaults,
-    default_tool_model,
-    describe_error,
-    describe_result,
-    describe_started,
-    describe_status,
-    tool_description,
-    tool_models,
 )
 
 from ._errors import standard_error
@@ -177,7 +178,7 @@ class _HunyuanJobTool(GenerationSettings, BaseTool):
     response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
     handle_tool_error: bool | str | Callable[[ToolException], str] | None = True
 
-    _job_clients: ToolJobClients | None = PrivateAttr(default=None)
+    _job_clients: LazyClients[JobClient, AsyncJobClient] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _check_clients(self) -> _HunyuanJobTool:
@@ -220,9 +221,9 @@ class _HunyuanJobTool(GenerationSettings, BaseTool):
             "download_policy": self.download_policy or DownloadPolicy.for_service(self.base_url),
         }
 
-    def _clients(self) -> ToolJobClients:
+    def _clients(self) -> LazyClients[JobClient, AsyncJobClient]:
         if self._job_clients is None:
-            self._job_clients = ToolJobClients(
+            self._job_clients = job_clients(
                 self._client_options(),
                 job_client=self.job_client,
                 async_job_client=self.async_job_client,

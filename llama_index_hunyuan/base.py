@@ -41,18 +41,23 @@ from llama_index.core.rate_limiter import BaseRateLimiter
 from pydantic import AliasChoices
 from typing_extensions import Self
 
-from hunyuan_tokenhub._adapter_clients import AdapterClients
-from hunyuan_tokenhub._catalog import ReasoningPassback, get_model_info
-from hunyuan_tokenhub._chat import (
+from hunyuan_tokenhub import AsyncTokenHubClient, TokenHubClient
+from hunyuan_tokenhub.adapters import (
+    LazyClients,
+    Notices,
+    RateLimiter,
+    ReasoningPassback,
     build_chat_request,
+    chat_clients,
+    forced_tool_choice_allowed,
     format_tool_call,
+    get_model_info,
     json_object_from_text,
     normalize_tool_choice,
+    resolve_api_key,
+    resolve_settings,
     tool_names,
 )
-from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
-from hunyuan_tokenhub._rate_limit import RateLimiter
-from hunyuan_tokenhub._thinking import Notices, forced_tool_choice_allowed
 
 from .utils import (
     ChatStreamAssembler,
@@ -240,7 +245,7 @@ class Hunyuan(FunctionCallingLLM):
             f"LangChain one such as RedisRateLimiter (acquire/aacquire), got {type(limiter)!r}"
         )
 
-    _clients: AdapterClients = PrivateAttr()
+    _clients: LazyClients[TokenHubClient, AsyncTokenHubClient] = PrivateAttr()
     _notices: Notices = PrivateAttr(default_factory=Notices)
     _http_clients: tuple[httpx.Client | None, httpx.AsyncClient | None] = PrivateAttr()
 
@@ -255,12 +260,10 @@ class Hunyuan(FunctionCallingLLM):
     ) -> None:
         # Resolve the key now: a missing key fails here, naming the variables to set.
         super().__init__(model=model, api_key=resolve_api_key(api_key, os.environ), **kwargs)
-        resolve_settings(**self._client_settings())
+        settings = resolve_settings(**self._client_settings(), default_headers=self.default_headers)
         self._http_clients = (http_client, async_http_client)
-        self._clients = AdapterClients(
-            {**self._client_settings(), "default_headers": self.default_headers},
-            http_client=http_client,
-            async_http_client=async_http_client,
+        self._clients = chat_clients(
+            settings, http_client=http_client, async_http_client=async_http_client
         )
         body, extra_body = self._body_defaults()
         build_chat_request(

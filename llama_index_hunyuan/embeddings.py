@@ -12,13 +12,16 @@ from llama_index.core.bridge.pydantic import ConfigDict, Field, PrivateAttr, Sec
 from llama_index.core.embeddings import MultiModalEmbedding
 from llama_index.core.schema import ImageType
 
-from hunyuan_tokenhub._adapter_clients import CLIENT_SETTINGS, AdapterClients
-from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
-from hunyuan_tokenhub._embeddings import (
+from hunyuan_tokenhub import AsyncTokenHubClient, TokenHubClient
+from hunyuan_tokenhub.adapters import (
     DEFAULT_EMBEDDING_MODEL,
     EmbeddingInput,
     EmbeddingPlan,
+    LazyClients,
+    chat_clients,
     image_input,
+    resolve_api_key,
+    resolve_settings,
 )
 
 
@@ -73,7 +76,7 @@ class HunyuanEmbedding(MultiModalEmbedding):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, protected_namespaces=())
 
-    _clients: AdapterClients = PrivateAttr()
+    _clients: LazyClients[TokenHubClient, AsyncTokenHubClient] = PrivateAttr()
 
     def __init__(
         self,
@@ -88,13 +91,18 @@ class HunyuanEmbedding(MultiModalEmbedding):
         kwargs.setdefault("model_name", model)
         kwargs["api_key"] = resolve_api_key(api_key, os.environ)
         super().__init__(**kwargs)
-        settings = {name: getattr(self, name) for name in CLIENT_SETTINGS}
-        resolve_settings(**settings)
+        settings = resolve_settings(
+            api_key=self.api_key,
+            base_url=self.base_url,
+            region=self.region,
+            fallback_base_urls=self.fallback_base_urls,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            default_headers=self.default_headers,
+        )
         EmbeddingPlan.build(["probe"], model=self.model_name)
-        self._clients = AdapterClients(
-            {**settings, "default_headers": self.default_headers},
-            http_client=http_client,
-            async_http_client=async_http_client,
+        self._clients = chat_clients(
+            settings, http_client=http_client, async_http_client=async_http_client
         )
 
     @classmethod

@@ -2,7 +2,7 @@
 
 All job work (validation, input-media policy, submit, polling, concurrency slots) happens in
 :mod:`hunyuan_tokenhub.jobs`, and the agent-facing argument schemas and texts come from
-:mod:`hunyuan_tokenhub.jobs.tooling`; this module only adapts them to LlamaIndex.
+:mod:`hunyuan_tokenhub.adapters`; this module only adapts them to LlamaIndex.
 """
 
 from __future__ import annotations
@@ -21,6 +21,21 @@ from llama_index_instrumentation import get_dispatcher
 from pydantic import SecretStr
 
 from hunyuan_tokenhub import ConfigurationError, TokenHubError
+from hunyuan_tokenhub.adapters import (
+    JOB_STATUS_TOOL_DESCRIPTION,
+    JOB_STATUS_TOOL_NAME,
+    TOOL_DESCRIPTIONS,
+    JobStatusArgs,
+    args_schema,
+    check_request_defaults,
+    default_tool_model,
+    describe_error,
+    describe_result,
+    describe_started,
+    describe_status,
+    job_clients,
+    tool_description,
+)
 from hunyuan_tokenhub.jobs import (
     AsyncJobClient,
     DownloadPolicy,
@@ -30,21 +45,6 @@ from hunyuan_tokenhub.jobs import (
     JobResult,
     JobStatus,
     open_job_slots,
-)
-from hunyuan_tokenhub.jobs.tooling import (
-    JOB_STATUS_TOOL_DESCRIPTION,
-    JOB_STATUS_TOOL_NAME,
-    TOOL_DESCRIPTIONS,
-    JobStatusArgs,
-    ToolJobClients,
-    args_schema,
-    check_request_defaults,
-    default_tool_model,
-    describe_error,
-    describe_result,
-    describe_started,
-    describe_status,
-    tool_description,
 )
 
 __all__ = [
@@ -263,7 +263,7 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
             # One pool of slots for both twins: together they never exceed the account limits.
             "slots": open_job_slots(max_concurrent_jobs, url=job_slots_url),
         }
-        self._clients = ToolJobClients(
+        self._clients = job_clients(
             options, job_client=job_client, async_job_client=async_job_client
         )
         # Built now so that a missing key or bad setting fails here, not in the agent loop.

@@ -38,7 +38,7 @@ from llama_index.core.base.llms.types import (
 from llama_index.core.llms.llm import ToolSelection
 from llama_index.core.llms.utils import parse_partial_json
 
-from hunyuan_tokenhub._chat import (
+from hunyuan_tokenhub.adapters import (
     ChatStreamNormalizer,
     ChatUsage,
     ToolCall,
