@@ -6,10 +6,11 @@ vendor's variables (``OPENAI_API_KEY`` and friends) are ever read.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import httpx
 from pydantic import SecretStr
@@ -91,6 +92,23 @@ class ClientSettings:
     default_headers: Mapping[str, str] = field(default_factory=dict, repr=False, hash=False)
     """Extra HTTP headers for every request (left out of the repr: they may carry secrets)."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A SecretStr pickles its value in clear: pickle the settings without the key; the
+        # unpickled copy reads it from the environment again (as every adapter class does).
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        del fields["api_key"]
+        return (_settings_with_key_from_env, (fields,))
+
+    def __copy__(self) -> ClientSettings:
+        return self  # immutable
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ClientSettings:
+        return self
+
+
+def _settings_with_key_from_env(fields: dict[str, Any]) -> ClientSettings:
+    return ClientSettings(api_key=resolve_api_key(None, os.environ), **fields)
+
 
 def _normalise_url(url: str, name: str) -> str:
     url = url.strip().rstrip("/")
@@ -99,12 +117,17 @@ def _normalise_url(url: str, name: str) -> str:
     return url
 
 
+def api_key_from_env(env: Mapping[str, str]) -> str | None:
+    """``TOKENHUB_API_KEY``, else ``HUNYUAN_API_KEY``, else ``None``."""
+    return next((env[name] for name in API_KEY_ENV_VARS if env.get(name)), None)
+
+
 def resolve_api_key(api_key: str | SecretStr | None, env: Mapping[str, str]) -> SecretStr:
     """The key from the argument, else ``TOKENHUB_API_KEY``, else ``HUNYUAN_API_KEY``."""
     if isinstance(api_key, SecretStr):
         api_key = api_key.get_secret_value()
     if not api_key:
-        api_key = next((env[name] for name in API_KEY_ENV_VARS if env.get(name)), None)
+        api_key = api_key_from_env(env)
     if not api_key or not api_key.strip():
         raise ConfigurationError(
             "No TokenHub API key: pass api_key=... or set the environment variable "

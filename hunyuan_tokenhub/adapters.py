@@ -6,7 +6,9 @@ module; a test fails if one of them reaches into a private ``_`` module. A third
 new class in an existing one, needs nothing else. What is here:
 
 - settings: :class:`ClientSettings` and :func:`resolve_settings` (one object for every
-  connection setting), :func:`resolve_api_key`;
+  connection setting), :func:`resolve_api_key`, and the pydantic fields declaring them once
+  for every adapter class: :class:`ChatConnectionFields` (chat models, embeddings) and
+  :class:`JobConnectionFields` (generation tools), both :class:`ConnectionFields`;
 - clients: :class:`LazyClients`, built by :func:`chat_clients` for a chat model or embeddings
   class and by :func:`job_clients` for a generation tool;
 - chat: building a request (:func:`build_chat_request`, :func:`normalize_tool_choice`,
@@ -16,6 +18,10 @@ new class in an existing one, needs nothing else. What is here:
 - model rules: :func:`get_model_info`, :class:`ModelInfo`, :class:`Notices`,
   :func:`forced_tool_choice_allowed`, :data:`ReasoningPassback`,
   :data:`StructuredOutputMethod`;
+- what both adapters decide the same way: :func:`check_chat_settings` (fail-fast validation),
+  :func:`required_tool_choice` (where a forced choice is downgraded), :func:`is_tool_error`
+  and :func:`tool_errors` (which failures an agent reads as a tool error); copies and pickles are
+  :meth:`ConnectionFields.copy_fields` and :meth:`ConnectionFields.pickled_fields`;
 - embeddings: :class:`EmbeddingPlan`, :data:`EmbeddingInput`, :func:`image_input`;
 - generation tools (loaded on first use, with the jobs package): the argument schemas an agent
   fills (:func:`args_schema`, :class:`ToolArgs`, :class:`JobStatusArgs`), the texts it reads
@@ -52,6 +58,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from ._adapter_clients import LazyClients, chat_clients
+from ._adapter_rules import (
+    check_chat_settings,
+    is_tool_error,
+    required_tool_choice,
+    tool_errors,
+)
 from ._catalog import ModelInfo, ReasoningPassback, StructuredOutputMethod, get_model_info
 from ._chat import (
     ChatCompletion,
@@ -71,6 +83,7 @@ from ._chat import (
     tool_names,
 )
 from ._config import API_KEY_ENV_VARS, ClientSettings, resolve_api_key, resolve_settings
+from ._connection_fields import ChatConnectionFields, ConnectionFields, JobConnectionFields
 from ._embeddings import DEFAULT_EMBEDDING_MODEL, EmbeddingInput, EmbeddingPlan, image_input
 from ._extras import require_extra
 from ._rate_limit import RateLimiter
@@ -104,12 +117,15 @@ __all__ = [
     "JOB_STATUS_TOOL_NAME",
     "TOOL_DESCRIPTIONS",
     "ChatCompletion",
+    "ChatConnectionFields",
     "ChatStreamNormalizer",
     "ChatUsage",
     "ClientSettings",
+    "ConnectionFields",
     "EmbeddingInput",
     "EmbeddingPlan",
     "InvalidToolCall",
+    "JobConnectionFields",
     "JobStatusArgs",
     "LazyClients",
     "ModelInfo",
@@ -124,6 +140,7 @@ __all__ = [
     "args_schema",
     "build_chat_request",
     "chat_clients",
+    "check_chat_settings",
     "check_request_defaults",
     "default_tool_model",
     "describe_error",
@@ -135,15 +152,18 @@ __all__ = [
     "format_tool_call",
     "get_model_info",
     "image_input",
+    "is_tool_error",
     "job_clients",
     "json_object_from_text",
     "normalize_tool_choice",
     "parse_completion",
     "parse_tool_call",
     "require_extra",
+    "required_tool_choice",
     "resolve_api_key",
     "resolve_settings",
     "tool_description",
+    "tool_errors",
     "tool_models",
     "tool_names",
 ]
@@ -156,6 +176,7 @@ _AGENT_TOOL_NAMES = frozenset(
         "JOB_STATUS_TOOL_DESCRIPTION",
         "JOB_STATUS_TOOL_NAME",
         "TOOL_DESCRIPTIONS",
+        "JobConnectionFields",
         "JobStatusArgs",
         "ToolArgs",
         "args_schema",

@@ -411,19 +411,23 @@ def job_clients(
     """The job clients behind a tool: the ones given, else built from ``options`` on first use.
 
     ``options`` are the keyword arguments of both :class:`JobClient` and
-    :class:`AsyncJobClient`; give them one ``slots`` pool, so that the twins together never
-    exceed the account's limits. An async connection pool belongs to the event loop it first
-    ran on, so each running loop gets its own async client, closed with its loop; a given
-    ``async_job_client`` serves every loop and is left open.
+    :class:`AsyncJobClient`, except that ``http_client`` goes to the first and
+    ``async_http_client`` to the second; give them one ``slots`` pool, so that the twins
+    together never exceed the account's limits. An async connection pool belongs to the event
+    loop it first ran on, so each running loop gets its own async client, closed with its
+    loop; a given ``async_job_client`` serves every loop and is left open.
     """
+    shared = {k: v for k, v in options.items() if k not in ("http_client", "async_http_client")}
+    sync_options = {**shared, "http_client": options.get("http_client")}
+    async_options = {**shared, "http_client": options.get("async_http_client")}
+
+    def new_sync() -> JobClient:
+        return job_client or JobClient(**sync_options)
+
     if async_job_client is not None:
         given = async_job_client
-        return LazyClients(
-            lambda: job_client or JobClient(**options), lambda: given, owns_async=False
-        )
-    return LazyClients(
-        lambda: job_client or JobClient(**options), lambda: AsyncJobClient(**options)
-    )
+        return LazyClients(new_sync, lambda: given, owns_async=False)
+    return LazyClients(new_sync, lambda: AsyncJobClient(**async_options))
 
 
 # --- non-blocking tools: start a job, ask for its status later ------------------------------
