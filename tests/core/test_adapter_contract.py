@@ -13,8 +13,10 @@ import importlib
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 import hunyuan_tokenhub.adapters as adapters
+from hunyuan_tokenhub import InvalidParameterError, SharedLimitsUnavailableError
 from tests.core.test_docstring_examples import (  # noqa: F401 - the fixtures the examples need
     _example_blocks,
     example_environment,
@@ -111,3 +113,77 @@ def test_the_contract_documents_itself_with_examples() -> None:
 @pytest.mark.parametrize("source", CONTRACT_EXAMPLES)
 def test_contract_example_runs(source: str) -> None:
     exec(compile(source, "<contract example>", "exec"), {"__name__": "__main__"})
+
+
+# --- what both adapters decide once, in the core ---------------------------------------------
+
+
+def test_check_chat_settings_names_the_bad_setting_before_any_request() -> None:
+    adapters.check_chat_settings(
+        "deepseek-v4-flash",
+        {"temperature": 0.3},
+        thinking=None,
+        reasoning_passback=None,
+        extra_body=None,
+        notices=adapters.Notices(),
+    )
+    with pytest.raises(InvalidParameterError, match="temperature"):
+        adapters.check_chat_settings(
+            "deepseek-v4-flash",
+            {"temperature": 9},
+            thinking=None,
+            reasoning_passback=None,
+            extra_body=None,
+            notices=adapters.Notices(),
+        )
+
+
+@pytest.mark.parametrize(
+    ("model", "thinking", "forced"),
+    [("deepseek-v4-flash", None, False), ("deepseek-v4-flash", False, True)],
+)
+def test_both_adapters_force_a_required_tool_exactly_where_the_core_allows_it(
+    model: str, thinking: bool | None, forced: bool
+) -> None:
+    from llama_index.core.tools import FunctionTool
+
+    from langchain_hunyuan import ChatHunyuan
+    from llama_index_hunyuan import Hunyuan
+
+    assert adapters.required_tool_choice(model, thinking, "Answer") == (
+        "Answer" if forced else "auto"
+    )
+    assert adapters.required_tool_choice(model, thinking) == ("required" if forced else "auto")
+
+    class Answer(BaseModel):
+        value: int
+
+    structured = ChatHunyuan(api_key="sk-test", model=model, thinking=thinking)
+    bound = structured.with_structured_output(Answer).first  # type: ignore[attr-defined]
+    assert bound.kwargs["tool_choice"] == (
+        {"type": "function", "function": {"name": "Answer"}} if forced else "auto"
+    )
+    llm = Hunyuan(model, api_key="sk-test", thinking=thinking)
+    tool = FunctionTool.from_defaults(fn=lambda value: value, name="Answer")
+    prepared = llm._prepare_chat_with_tools([tool], "1+1", tool_required=True)
+    assert prepared["tool_choice"] == ("required" if forced else "auto")
+
+
+def test_which_failures_an_agent_reads_as_tool_errors() -> None:
+    assert adapters.is_tool_error(InvalidParameterError("prompt", "too long"))
+    assert adapters.is_tool_error(ValueError("not a job handle"))
+    assert not adapters.is_tool_error(
+        SharedLimitsUnavailableError("redis is down", url="redis://cache:6379")
+    )
+    assert not adapters.is_tool_error(RuntimeError("a bug"))
+
+    def as_tool_error(error: Exception) -> Exception:
+        return LookupError(f"agent: {error}")
+
+    with pytest.raises(LookupError, match="agent: bad") as caught:
+        with adapters.tool_errors(as_tool_error):
+            raise ValueError("bad")
+    assert isinstance(caught.value.__cause__, ValueError)
+    with pytest.raises(SharedLimitsUnavailableError):
+        with adapters.tool_errors(as_tool_error):
+            raise SharedLimitsUnavailableError("redis is down", url="redis://cache:6379")
