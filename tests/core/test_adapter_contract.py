@@ -97,16 +97,29 @@ def test_every_contract_name_resolves() -> None:
     assert sorted(dir(adapters)) == sorted(adapters.__all__)
 
 
-# The contract's own examples run against the emulator, like every exported class's.
+# The contract's own examples run against the emulator, like every exported class's: the
+# module's, and those of the classes it introduces.
+DOCUMENTED = {
+    "adapters": adapters,
+    **{
+        name: getattr(adapters, name)
+        for name in (
+            "LazyClients",
+            "ConnectionFields",
+            "ChatConnectionFields",
+            "JobConnectionFields",
+        )
+    },
+}
 CONTRACT_EXAMPLES = [
     pytest.param(source, id=f"{name}[{index}]")
-    for name, documented in (("adapters", adapters), ("LazyClients", adapters.LazyClients))
+    for name, documented in DOCUMENTED.items()
     for index, source in enumerate(_example_blocks(documented))
 ]
 
 
 def test_the_contract_documents_itself_with_examples() -> None:
-    assert len(CONTRACT_EXAMPLES) == 2
+    assert {p.id.partition("[")[0] for p in CONTRACT_EXAMPLES} == set(DOCUMENTED)
 
 
 @pytest.mark.usefixtures("example_environment")
