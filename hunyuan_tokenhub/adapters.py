@@ -168,33 +168,12 @@ __all__ = [
     "tool_names",
 ]
 
-# The generation-tool names load the jobs package, which a chat model never needs: importing
-# it here would slow down every ``import langchain_hunyuan``.
-_AGENT_TOOL_NAMES = frozenset(
-    {
-        "DEFAULT_TOOL_MODELS",
-        "JOB_STATUS_TOOL_DESCRIPTION",
-        "JOB_STATUS_TOOL_NAME",
-        "TOOL_DESCRIPTIONS",
-        "JobConnectionFields",
-        "JobStatusArgs",
-        "ToolArgs",
-        "args_schema",
-        "check_request_defaults",
-        "default_tool_model",
-        "describe_error",
-        "describe_result",
-        "describe_started",
-        "describe_status",
-        "job_clients",
-        "tool_description",
-        "tool_models",
-    }
-)
+# The generation-tool names (imported above only for type checkers) load the jobs package,
+# which a chat model never needs: importing it here would slow down every adapter's import.
 
 
 def __getattr__(name: str) -> Any:
-    if name in _AGENT_TOOL_NAMES:
+    if name in __all__:  # every other exported name is already a global
         value = getattr(importlib.import_module("hunyuan_tokenhub.jobs.agent_tools"), name)
         globals()[name] = value
         return value
