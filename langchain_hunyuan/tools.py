@@ -210,7 +210,7 @@ class _HunyuanJobTool(GenerationSettings, BaseTool):
             "poll_interval": self.poll_interval,
             "max_poll_interval": self.max_poll_interval,
             "timeout": self.timeout,
-            # None: plain http only when the service itself is on loopback (the emulator).
+            # Plain http only when the service itself is on loopback (the emulator).
             "download_policy": self.download_policy,
         }
 

@@ -267,7 +267,7 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
             "timeout": timeout,
             "poll_interval": poll_interval,
             "max_poll_interval": max_poll_interval,
-            # None: plain http only when the service itself is on loopback (the emulator).
+            # Plain http only when the service itself is on loopback (the emulator).
             "download_policy": download_policy,
             # One pool of slots for both twins: together they never exceed the account limits.
             "slots": open_job_slots(max_concurrent_jobs, url=job_slots_url),
