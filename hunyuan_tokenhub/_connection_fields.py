@@ -36,25 +36,6 @@ from ._config import ClientSettings, api_key_from_env, resolve_settings
 
 __all__ = ["ChatConnectionFields", "ConnectionFields", "JobConnectionFields"]
 
-# The settings resolve_settings takes by the same name (the deadline is named per family).
-_SETTING_NAMES = (
-    "api_key",
-    "base_url",
-    "region",
-    "fallback_base_urls",
-    "max_retries",
-    "failover_cooldown",
-    "stream_idle_timeout",
-    "retry_sent_chat_requests",
-    "default_headers",
-)
-
-# A job makes no chat request and reads no stream.
-_JOB_SETTING_NAMES = tuple(
-    n for n in _SETTING_NAMES if n not in ("stream_idle_timeout", "retry_sent_chat_requests")
-)
-
-
 class ConnectionFields(BaseModel):
     """Where and how an adapter class connects: the fields, their copies and pickles.
 
@@ -121,15 +102,6 @@ class ConnectionFields(BaseModel):
         description="Seconds an unreachable host is skipped before it is tried again "
         "(core default 60).",
     )
-    stream_idle_timeout: float | None = Field(
-        default=None,
-        description="Longest wait for each next stream chunk (default: the read timeout).",
-    )
-    retry_sent_chat_requests: bool | None = Field(
-        default=None,
-        description="Also resend a chat request whose body was sent but got no answer (it may "
-        "be billed twice); default False.",
-    )
     default_headers: dict[str, str] | None = Field(
         default=None, repr=False, description="Extra HTTP headers for every request."
     )
@@ -148,6 +120,17 @@ class ConnectionFields(BaseModel):
         "(ChatOpenAI's name) is accepted.",
     )
 
+    #: The fields resolve_settings takes under the same name (the deadline is named per
+    #: family: see :meth:`_request_timeout`).
+    SETTING_NAMES: ClassVar[tuple[str, ...]] = (
+        "api_key",
+        "base_url",
+        "region",
+        "fallback_base_urls",
+        "max_retries",
+        "failover_cooldown",
+        "default_headers",
+    )
     #: What a copy shares with its original rather than copies: a deep copy would duplicate a
     #: connection pool, or fail on its lock.
     SHARED_ON_COPY: ClassVar[frozenset[str]] = frozenset(
@@ -165,7 +148,7 @@ class ConnectionFields(BaseModel):
 
     def client_settings(self) -> ClientSettings:
         """These fields resolved into one :class:`~hunyuan_tokenhub.ClientSettings`."""
-        named = {name: getattr(self, name) for name in _SETTING_NAMES}
+        named = {name: getattr(self, name) for name in self.SETTING_NAMES}
         return resolve_settings(**named, timeout=self._request_timeout(), settings=self.settings)
 
     def constructor_fields(self) -> dict[str, Any]:
@@ -228,6 +211,21 @@ class ChatConnectionFields(ConnectionFields):
         "reasoning): the whole answer, or a stream's first chunk. An httpx.Timeout sets httpx's "
         "phases instead; request_timeout is accepted.",
     )
+    stream_idle_timeout: float | None = Field(
+        default=None,
+        description="Longest wait for each next stream chunk (default: the read timeout).",
+    )
+    retry_sent_chat_requests: bool | None = Field(
+        default=None,
+        description="Also resend a chat request whose body was sent but got no answer (it may "
+        "be billed twice); default False.",
+    )
+
+    SETTING_NAMES = (
+        *ConnectionFields.SETTING_NAMES,
+        "stream_idle_timeout",
+        "retry_sent_chat_requests",
+    )
 
     _clients: LazyClients[TokenHubClient, AsyncTokenHubClient] = PrivateAttr()
 
@@ -274,6 +272,9 @@ class ChatConnectionFields(ConnectionFields):
 class JobConnectionFields(ConnectionFields):
     """The connection fields of a generation tool, whose ``timeout`` is the job's wait.
 
+    A job makes no chat request and reads no stream: ``stream_idle_timeout`` and
+    ``retry_sent_chat_requests`` are refused here, like any unknown setting.
+
     ``request_timeout`` is each HTTP request's deadline (a submit, a status query);
     :meth:`job_client_options` are the matching :class:`~hunyuan_tokenhub.jobs.JobClient`
     arguments.
@@ -311,7 +312,7 @@ class JobConnectionFields(ConnectionFields):
     def job_client_options(self) -> dict[str, Any]:
         """These settings as keyword arguments of ``JobClient``/``AsyncJobClient``
         (:func:`~hunyuan_tokenhub.adapters.job_clients` gives each twin its httpx client)."""
-        options = {name: getattr(self, name) for name in _JOB_SETTING_NAMES}
+        options = {name: getattr(self, name) for name in self.SETTING_NAMES}
         options.update(
             settings=self.settings,
             request_timeout=self.request_timeout,

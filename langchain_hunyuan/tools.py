@@ -30,7 +30,7 @@ from langchain_core.callbacks import (
 from langchain_core.rate_limiters import BaseRateLimiter
 from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool, ToolException
-from pydantic import BaseModel, Field, PrivateAttr, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
 from hunyuan_tokenhub import (
     ConfigurationError,
@@ -164,6 +164,9 @@ class GenerationSettings(JobConnectionFields):
 
 class _HunyuanJobTool(GenerationSettings, BaseTool):
     """What every job tool shares: its job clients, built from the settings on first use."""
+
+    # A misspelt setting fails instead of being ignored (BaseTool's own config ignores it).
+    model_config = ConfigDict(extra="forbid")
 
     slots: SlotStore | None = Field(default=None, exclude=True)
     job_client: JobClient | None = Field(default=None, exclude=True)

@@ -277,3 +277,23 @@ def test_a_settings_object_pickles_without_its_key(
     restored_settings = restored.clients.sync().settings
     assert restored_settings.api_key.get_secret_value() == "sk-from-the-environment"
     assert (restored_settings.base_url, restored_settings.max_retries) == (emulator.base_url, 3)
+
+
+@pytest.mark.parametrize("adapter", ADAPTERS[:4], ids=lambda a: a.name)
+def test_the_chat_classes_take_the_stream_settings_too(
+    adapter: Adapter, emulator: TokenHubEmulator
+) -> None:
+    obj = adapter.build(
+        api_key=API_KEY,
+        base_url=emulator.base_url,
+        stream_idle_timeout=5,
+        retry_sent_chat_requests=True,
+    )
+    settings = adapter.sync_client(obj).settings
+    assert (settings.stream_idle_timeout, settings.retry_sent_chat_requests) == (5, True)
+
+
+@pytest.mark.parametrize("adapter", ADAPTERS[4:], ids=lambda a: a.name)
+def test_the_job_tools_refuse_the_stream_settings_they_would_ignore(adapter: Adapter) -> None:
+    with pytest.raises(ValueError, match="stream_idle_timeout"):
+        adapter.build(api_key=API_KEY, stream_idle_timeout=5)
