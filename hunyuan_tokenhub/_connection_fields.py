@@ -36,6 +36,7 @@ from ._config import ClientSettings, api_key_from_env, resolve_settings
 
 __all__ = ["ChatConnectionFields", "ConnectionFields", "JobConnectionFields"]
 
+
 class ConnectionFields(BaseModel):
     """Where and how an adapter class connects: the fields, their copies and pickles.
 
