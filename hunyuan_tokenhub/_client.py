@@ -261,31 +261,8 @@ class _RequestPlan:
 class _BaseClient:
     """Settings, headers and request planning shared by both twins."""
 
-    def __init__(
-        self,
-        *,
-        api_key: str | SecretStr | None,
-        base_url: str | None,
-        region: str | None,
-        timeout: float | httpx.Timeout | None,
-        max_retries: int | None,
-        fallback_base_urls: Sequence[str] | None,
-        default_headers: Mapping[str, str] | None,
-        failover_cooldown: float | None,
-        stream_idle_timeout: float | None,
-        retry_sent_chat_requests: bool,
-    ) -> None:
-        self.settings: ClientSettings = resolve_settings(
-            api_key=api_key,
-            base_url=base_url,
-            region=region,
-            fallback_base_urls=fallback_base_urls,
-            timeout=timeout,
-            max_retries=max_retries,
-            failover_cooldown=failover_cooldown,
-            stream_idle_timeout=stream_idle_timeout,
-            retry_sent_chat_requests=retry_sent_chat_requests,
-        )
+    def __init__(self, settings: ClientSettings) -> None:
+        self.settings = settings
         self._hosts = HostPool(
             (self.settings.base_url, *self.settings.fallback_base_urls),
             self.settings.failover_cooldown,
@@ -296,7 +273,7 @@ class _BaseClient:
             "Content-Type": "application/json",
             "Accept": "application/json",
             "User-Agent": f"hunyuan-tokenhub/{__version__}",
-            **(default_headers or {}),
+            **self.settings.default_headers,
         }
         self._stream_headers = {**self._headers, "Accept": "text/event-stream"}
         self._timeout = self.settings.phase_timeouts
@@ -434,7 +411,8 @@ class TokenHubClient(_BaseClient):
     ``stream_idle_timeout`` (default: the same) bounds the wait for each next chunk. An
     ``httpx.Timeout`` sets httpx's phases one by one. A chat request whose body was sent is not
     sent again after a timeout or a dropped connection (it may already be billed) unless
-    ``retry_sent_chat_requests=True``.
+    ``retry_sent_chat_requests=True``. ``settings`` (a :class:`ClientSettings`) supplies every
+    setting not given by name.
     """
 
     def __init__(
@@ -449,20 +427,24 @@ class TokenHubClient(_BaseClient):
         default_headers: Mapping[str, str] | None = None,
         failover_cooldown: float | None = None,
         stream_idle_timeout: float | None = None,
-        retry_sent_chat_requests: bool = False,
+        retry_sent_chat_requests: bool | None = None,
+        settings: ClientSettings | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
         super().__init__(
-            api_key=api_key,
-            base_url=base_url,
-            region=region,
-            timeout=timeout,
-            max_retries=max_retries,
-            fallback_base_urls=fallback_base_urls,
-            default_headers=default_headers,
-            failover_cooldown=failover_cooldown,
-            stream_idle_timeout=stream_idle_timeout,
-            retry_sent_chat_requests=retry_sent_chat_requests,
+            resolve_settings(
+                api_key=api_key,
+                base_url=base_url,
+                region=region,
+                timeout=timeout,
+                max_retries=max_retries,
+                fallback_base_urls=fallback_base_urls,
+                default_headers=default_headers,
+                failover_cooldown=failover_cooldown,
+                stream_idle_timeout=stream_idle_timeout,
+                retry_sent_chat_requests=retry_sent_chat_requests,
+                settings=settings,
+            )
         )
         self._owns_http = http_client is None
         self._http = guard_pools(
@@ -666,20 +648,24 @@ class AsyncTokenHubClient(_BaseClient):
         default_headers: Mapping[str, str] | None = None,
         failover_cooldown: float | None = None,
         stream_idle_timeout: float | None = None,
-        retry_sent_chat_requests: bool = False,
+        retry_sent_chat_requests: bool | None = None,
+        settings: ClientSettings | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         super().__init__(
-            api_key=api_key,
-            base_url=base_url,
-            region=region,
-            timeout=timeout,
-            max_retries=max_retries,
-            fallback_base_urls=fallback_base_urls,
-            default_headers=default_headers,
-            failover_cooldown=failover_cooldown,
-            stream_idle_timeout=stream_idle_timeout,
-            retry_sent_chat_requests=retry_sent_chat_requests,
+            resolve_settings(
+                api_key=api_key,
+                base_url=base_url,
+                region=region,
+                timeout=timeout,
+                max_retries=max_retries,
+                fallback_base_urls=fallback_base_urls,
+                default_headers=default_headers,
+                failover_cooldown=failover_cooldown,
+                stream_idle_timeout=stream_idle_timeout,
+                retry_sent_chat_requests=retry_sent_chat_requests,
+                settings=settings,
+            )
         )
         self._owns_http = http_client is None
         self._http = guard_pools(

@@ -6,10 +6,11 @@ vendor's variables (``OPENAI_API_KEY`` and friends) are ever read.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import httpx
 from pydantic import SecretStr
@@ -60,11 +61,17 @@ class ClientSettings:
     Example:
         .. code-block:: python
 
-            from hunyuan_tokenhub import resolve_settings
+            from hunyuan_tokenhub import TokenHubClient, resolve_settings
 
-            settings = resolve_settings(api_key="sk-...", region="intl")
+            settings = resolve_settings(api_key="sk-...", region="intl", max_retries=5)
             print(settings.base_url, settings.fallback_base_urls)  # primary and backup hosts
             print(settings)  # no api_key in the repr
+            client = TokenHubClient(settings=settings)  # every client and adapter takes it
+            patient = resolve_settings(settings=settings, timeout=900)  # one setting changed
+
+    One object carries every connection setting: pass it as ``settings=`` to the core
+    clients, the job clients and every LangChain or LlamaIndex class; a setting also given by
+    name overrides the object's.
     """
 
     api_key: SecretStr = field(repr=False)
@@ -82,6 +89,25 @@ class ClientSettings:
     """The longest wait for the next chunk of a stream once it has started."""
     retry_sent_chat_requests: bool = False
     """Resend a chat request whose body was sent but whose answer never came (may bill twice)."""
+    default_headers: Mapping[str, str] = field(default_factory=dict, repr=False, hash=False)
+    """Extra HTTP headers for every request (left out of the repr: they may carry secrets)."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A SecretStr pickles its value in clear: pickle the settings without the key; the
+        # unpickled copy reads it from the environment again (as every adapter class does).
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        del fields["api_key"]
+        return (_settings_with_key_from_env, (fields,))
+
+    def __copy__(self) -> ClientSettings:
+        return self  # immutable
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ClientSettings:
+        return self
+
+
+def _settings_with_key_from_env(fields: dict[str, Any]) -> ClientSettings:
+    return ClientSettings(api_key=resolve_api_key(None, os.environ), **fields)
 
 
 def _normalise_url(url: str, name: str) -> str:
@@ -91,12 +117,17 @@ def _normalise_url(url: str, name: str) -> str:
     return url
 
 
+def api_key_from_env(env: Mapping[str, str]) -> str | None:
+    """``TOKENHUB_API_KEY``, else ``HUNYUAN_API_KEY``, else ``None``."""
+    return next((env[name] for name in API_KEY_ENV_VARS if env.get(name)), None)
+
+
 def resolve_api_key(api_key: str | SecretStr | None, env: Mapping[str, str]) -> SecretStr:
     """The key from the argument, else ``TOKENHUB_API_KEY``, else ``HUNYUAN_API_KEY``."""
     if isinstance(api_key, SecretStr):
         api_key = api_key.get_secret_value()
     if not api_key:
-        api_key = next((env[name] for name in API_KEY_ENV_VARS if env.get(name)), None)
+        api_key = api_key_from_env(env)
     if not api_key or not api_key.strip():
         raise ConfigurationError(
             "No TokenHub API key: pass api_key=... or set the environment variable "
@@ -115,20 +146,81 @@ def resolve_settings(
     max_retries: int | None = None,
     failover_cooldown: float | None = None,
     stream_idle_timeout: float | None = None,
-    retry_sent_chat_requests: bool = False,
+    retry_sent_chat_requests: bool | None = None,
+    default_headers: Mapping[str, str] | None = None,
+    settings: ClientSettings | None = None,
     env: Mapping[str, str] | None = None,
 ) -> ClientSettings:
-    """Resolve every setting from arguments, then environment, then defaults.
+    """Resolve every setting from arguments, then ``settings``, then environment, then defaults.
 
     An explicit ``base_url`` (argument or ``TOKENHUB_BASE_URL``) has no backup hosts unless
     ``fallback_base_urls`` names some; the region's default host comes with its documented
     backup. ``timeout`` in seconds is each request's overall deadline and caps every phase; an
     ``httpx.Timeout`` sets the phases one by one and the deadline is its longest phase.
     ``stream_idle_timeout`` defaults to the read phase.
+
+    ``settings``, already resolved, supplies every value not given here: the hosts as a whole
+    (unless ``base_url``, ``region`` or ``fallback_base_urls`` is given), the key, the limits;
+    ``default_headers`` are merged over its own.
     """
     env = os.environ if env is None else env
-    key = resolve_api_key(api_key, env)
+    base = settings
+    key = resolve_api_key(api_key or (base.api_key if base else None), env)
 
+    if base is not None and base_url is None and region is None and fallback_base_urls is None:
+        url, fallbacks, region = base.base_url, base.fallback_base_urls, base.region
+    else:
+        url, fallbacks, region = _hosts(base_url, region, fallback_base_urls, env)
+
+    if timeout is None and base is not None:
+        timeout = base.phase_timeouts
+        if stream_idle_timeout is None:
+            stream_idle_timeout = base.stream_idle_timeout
+    deadline, phases = _timeouts(timeout)
+    idle = float(phases.read or deadline if stream_idle_timeout is None else stream_idle_timeout)
+    if idle <= 0:
+        raise ConfigurationError(f"stream_idle_timeout must be > 0 seconds, got {idle}")
+    max_retries = _first(max_retries, base.max_retries if base else None, DEFAULT_MAX_RETRIES)
+    if max_retries < 0:
+        raise ConfigurationError(f"max_retries must be >= 0, got {max_retries}")
+    cooldown = _first(
+        failover_cooldown, base.failover_cooldown if base else None, DEFAULT_FAILOVER_COOLDOWN
+    )
+    resend = _first(
+        retry_sent_chat_requests, base.retry_sent_chat_requests if base else None, False
+    )
+    return ClientSettings(
+        api_key=key,
+        base_url=url,
+        fallback_base_urls=tuple(u for u in fallbacks if u != url),
+        region=region,
+        timeout=deadline,
+        max_retries=int(max_retries),
+        failover_cooldown=float(cooldown),
+        phase_timeouts=phases,
+        stream_idle_timeout=idle,
+        retry_sent_chat_requests=bool(resend),
+        default_headers={**(base.default_headers if base else {}), **(default_headers or {})},
+    )
+
+
+_T = TypeVar("_T")
+
+
+def _first(given: _T | None, inherited: _T | None, default: _T) -> _T:
+    """The argument, else the base settings' value, else the default."""
+    if given is not None:
+        return given
+    return inherited if inherited is not None else default
+
+
+def _hosts(
+    base_url: str | None,
+    region: str | None,
+    fallback_base_urls: Sequence[str] | None,
+    env: Mapping[str, str],
+) -> tuple[str, tuple[str, ...], str]:
+    """(primary host, backup hosts, region) from the arguments, then the environment."""
     region = (region or env.get(REGION_ENV_VAR) or DEFAULT_REGION).strip().lower()
     if region not in HOSTS:
         raise ConfigurationError(
@@ -143,27 +235,7 @@ def resolve_settings(
         url, fallbacks = HOSTS[region]
     if fallback_base_urls is not None:
         fallbacks = tuple(_normalise_url(u, "fallback_base_urls") for u in fallback_base_urls)
-
-    deadline, phases = _timeouts(timeout)
-    idle = float(phases.read or deadline if stream_idle_timeout is None else stream_idle_timeout)
-    if idle <= 0:
-        raise ConfigurationError(f"stream_idle_timeout must be > 0 seconds, got {idle}")
-    max_retries = DEFAULT_MAX_RETRIES if max_retries is None else int(max_retries)
-    if max_retries < 0:
-        raise ConfigurationError(f"max_retries must be >= 0, got {max_retries}")
-    cooldown = DEFAULT_FAILOVER_COOLDOWN if failover_cooldown is None else failover_cooldown
-    return ClientSettings(
-        api_key=key,
-        base_url=url,
-        fallback_base_urls=tuple(u for u in fallbacks if u != url),
-        region=region,
-        timeout=deadline,
-        max_retries=max_retries,
-        failover_cooldown=float(cooldown),
-        phase_timeouts=phases,
-        stream_idle_timeout=idle,
-        retry_sent_chat_requests=bool(retry_sent_chat_requests),
-    )
+    return url, fallbacks, region
 
 
 def _timeouts(timeout: float | httpx.Timeout | None) -> tuple[float, httpx.Timeout]:

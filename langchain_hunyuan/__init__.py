@@ -8,7 +8,7 @@ Usage::
     print(llm.invoke("你好").content)
 """
 
-from hunyuan_tokenhub._extras import require_extra
+from hunyuan_tokenhub.adapters import require_extra
 
 require_extra("langchain_hunyuan", "langchain", "langchain_core")
 

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from langchain_core import exceptions as lc_exceptions
 
-from hunyuan_tokenhub._exceptions import (
+from hunyuan_tokenhub import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,

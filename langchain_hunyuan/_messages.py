@@ -2,8 +2,7 @@
 
 Only the LangChain side lives here; the wire rules (assistant ``content`` null when tools were
 called, reasoning pass-back, tool-call argument parsing, stream normalisation) are the core's
-(``hunyuan_tokenhub._chat_request``, ``_chat_response``, ``_chat_stream``), shared with the
-LlamaIndex adapter.
+(through ``hunyuan_tokenhub.adapters``), shared with the LlamaIndex adapter.
 """
 
 from __future__ import annotations
@@ -25,10 +24,17 @@ from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, Us
 from langchain_core.messages.block_translators.openai import convert_to_openai_image_block
 from langchain_core.messages.tool import invalid_tool_call, tool_call, tool_call_chunk
 
-from hunyuan_tokenhub._chat_request import format_assistant_message, format_tool_call
-from hunyuan_tokenhub._chat_response import ChatCompletion, ChatUsage, InvalidToolCall, ToolCall
-from hunyuan_tokenhub._chat_stream import ChatStreamNormalizer, StreamDelta
-from hunyuan_tokenhub._exceptions import InvalidParameterError
+from hunyuan_tokenhub import InvalidParameterError
+from hunyuan_tokenhub.adapters import (
+    ChatCompletion,
+    ChatStreamNormalizer,
+    ChatUsage,
+    InvalidToolCall,
+    StreamDelta,
+    ToolCall,
+    format_assistant_message,
+    format_tool_call,
+)
 
 MODEL_PROVIDER = "hunyuan"
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import math
-import os
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from operator import itemgetter
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
-import httpx
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models import (
@@ -33,25 +30,30 @@ from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_function, convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import (
-    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
-    SecretStr,
-    model_validator,
 )
 from typing_extensions import Self
 
-from hunyuan_tokenhub._adapter_clients import AdapterClients
-from hunyuan_tokenhub._catalog import ReasoningPassback, StructuredOutputMethod, get_model_info
-from hunyuan_tokenhub._chat_request import build_chat_request, normalize_tool_choice, tool_names
-from hunyuan_tokenhub._chat_response import json_object_from_text, parse_completion
-from hunyuan_tokenhub._chat_stream import ChatStreamNormalizer
-from hunyuan_tokenhub._client import AsyncTokenHubClient, TokenHubClient
-from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
-from hunyuan_tokenhub._exceptions import InvalidParameterError
-from hunyuan_tokenhub._thinking import Notices, forced_tool_choice_allowed
+from hunyuan_tokenhub import AsyncTokenHubClient, InvalidParameterError, TokenHubClient
+from hunyuan_tokenhub.adapters import (
+    ChatConnectionFields,
+    ChatStreamNormalizer,
+    Notices,
+    ReasoningPassback,
+    StructuredOutputMethod,
+    build_chat_request,
+    check_chat_settings,
+    forced_tool_choice_allowed,
+    get_model_info,
+    json_object_from_text,
+    normalize_tool_choice,
+    parse_completion,
+    required_tool_choice,
+    tool_names,
+)
 
 from ._errors import standard_errors
 from ._messages import completion_to_message, delta_to_chunk, final_chunk, messages_to_wire
@@ -60,12 +62,6 @@ DEFAULT_MODEL = "deepseek-v4-flash"
 # LangChain's count_tokens_approximately default; TokenHub publishes no tokenizer.
 _CHARS_PER_TOKEN = 4.0
 
-# Resources a copy uses together with the original (a deep copy would duplicate a connection
-# pool or a rate limiter's lock, or fail on it).
-_SHARED_ON_COPY = frozenset(
-    {"http_client", "http_async_client", "rate_limiter", "cache", "callbacks"}
-)
-
 _STRUCTURED_METHODS: tuple[StructuredOutputMethod, ...] = (
     "function_calling",
     "json_mode",
@@ -73,7 +69,7 @@ _STRUCTURED_METHODS: tuple[StructuredOutputMethod, ...] = (
 )
 
 
-class ChatHunyuan(BaseChatModel):
+class ChatHunyuan(ChatConnectionFields, BaseChatModel):
     """Chat model for Tencent TokenHub: Hunyuan, DeepSeek, GLM, Kimi and MiniMax text models.
 
     Setup:
@@ -112,6 +108,11 @@ class ChatHunyuan(BaseChatModel):
             reply = thinker.invoke("9.11 和 9.8 哪个大?")
             print(reply.additional_kwargs.get("reasoning_content"), reply.content)
             print(thinker.invoke("Hi", thinking=False).content)  # this call without thinking
+
+    The connection settings (``api_key``, ``base_url``, ``region``, ``timeout``,
+    ``max_retries``, ``failover_cooldown``, ``stream_idle_timeout``, ``http_client``,
+    ``async_http_client``...) are every adapter class's, under the same names, or all at once
+    as ``settings=resolve_settings(...)`` (see ``hunyuan_tokenhub.adapters.ConnectionFields``).
     """
 
     # A misspelt setting fails instead of being ignored; API extras go in model_kwargs/extra_body.
@@ -125,36 +126,12 @@ class ChatHunyuan(BaseChatModel):
 
     model_name: str = Field(default=DEFAULT_MODEL, alias="model")
     """A documented model id or a custom service id ``ep-xxxxxxxx``."""
-    api_key: SecretStr | None = None
-    """Defaults to ``TOKENHUB_API_KEY``, then ``HUNYUAN_API_KEY`` (never another vendor's)."""
-    base_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("base_url", "api_base", "openai_api_base")
-    )
-    """Defaults to ``TOKENHUB_BASE_URL``, else the ``region``'s host (with its backup host).
-    ``api_base``/``openai_api_base`` (ChatOpenAI's names) are accepted."""
-    region: str | None = None
-    """``"cn"`` (default), ``"intl"``, ``"ap-guangzhou"`` or ``"ap-singapore"`` (International
-    site accounts); env ``TOKENHUB_REGION``."""
-    fallback_base_urls: list[str] | None = None
-    """Hosts tried when ``base_url`` cannot be reached."""
     temperature: float | None = None
     top_p: float | None = None
     max_tokens: int | None = Field(default=None, alias="max_completion_tokens")
     """Sent under the name the model wants (``max_tokens`` or ``max_completion_tokens``)."""
     stop: list[str] | str | None = Field(default=None, alias="stop_sequences")
     seed: int | None = None
-    timeout: float | httpx.Timeout | None = Field(
-        default=None, validation_alias=AliasChoices("timeout", "request_timeout")
-    )
-    """Overall deadline of one request in seconds (core default 600, room for reasoning): the
-    whole answer, or a stream's first chunk. An ``httpx.Timeout`` sets httpx's phases instead.
-    ``request_timeout`` (ChatOpenAI's name) is accepted."""
-    stream_idle_timeout: float | None = None
-    """Longest wait for each next stream chunk (default: the read timeout)."""
-    max_retries: int | None = None
-    """Retries on 429, 5xx and connection errors (core default 2)."""
-    retry_sent_chat_requests: bool = False
-    """Also resend a request whose body was sent but got no answer (it may be billed twice)."""
     streaming: bool = False
     """Stream even for ``invoke`` (callbacks then receive every token)."""
     stream_usage: bool = True
@@ -163,7 +140,6 @@ class ChatHunyuan(BaseChatModel):
     """Further request parameters, merged into every request."""
     extra_body: dict[str, Any] | None = None
     """Merged into the request body last and verbatim, e.g. a model's ``thinking`` switch."""
-    default_headers: dict[str, str] | None = None
     thinking: bool | None = None
     """Thinking mode: ``None`` keeps the model's default, ``True``/``False`` switch it (per call
     too: ``invoke(..., thinking=False)``); turning off a model that always thinks fails early."""
@@ -172,34 +148,26 @@ class ChatHunyuan(BaseChatModel):
     or ``xhigh`` (checked before sending)."""
     reasoning_passback: ReasoningPassback | None = None
     """Override the model's reasoning pass-back rule (see ``hunyuan_tokenhub.ThinkingSpec``)."""
-    http_client: httpx.Client | None = Field(default=None, exclude=True)
-    """Your own ``httpx.Client`` (proxies, certificates); it is not closed by us."""
-    http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
-    """Your own ``httpx.AsyncClient``; it is not closed by us."""
 
-    _clients: AdapterClients = PrivateAttr()
     _notices: Notices = PrivateAttr(default_factory=Notices)
 
-    @model_validator(mode="after")
-    def _validate_settings(self) -> Self:
-        # Fail at construction, naming the bad setting, instead of at the first request.
-        self.api_key = resolve_api_key(self.api_key, os.environ)
-        resolve_settings(**self._client_settings())
-        build_chat_request(
+    # Resources a copy uses together with the original (a deep copy would duplicate a
+    # connection pool or a rate limiter's lock, or fail on it).
+    SHARED_ON_COPY: ClassVar[frozenset[str]] = ChatConnectionFields.SHARED_ON_COPY | {
+        "rate_limiter",
+        "cache",
+        "callbacks",
+    }
+
+    def check_settings(self) -> None:
+        check_chat_settings(
             self.model_name,
-            [{"role": "user", "content": ""}],
             {**self._default_params, **self.model_kwargs},
             thinking=self.thinking,
             reasoning_passback=self.reasoning_passback,
             extra_body=self.extra_body,
             notices=self._notices,
         )
-        self._clients = AdapterClients(
-            {**self._client_settings(), "default_headers": self.default_headers},
-            http_client=self.http_client,
-            async_http_client=self.http_async_client,
-        )
-        return self
 
     # ------------------------------------------------------------------ copies and pickles
 
@@ -208,46 +176,21 @@ class ChatHunyuan(BaseChatModel):
 
         A changed ``base_url``, ``api_key`` or ``timeout`` takes effect (pydantic's copy would
         keep this instance's clients and skip validation). Your ``http_client`` and
-        ``http_async_client``, the rate limiter, cache and callbacks are shared; ``deep``
-        copies the other settings.
+        ``async_http_client``, ``settings``, the rate limiter, cache and callbacks are shared;
+        ``deep`` copies the other settings.
         """
-        fields = self._constructor_fields()
-        if deep:
-            fields = {
-                name: value if name in _SHARED_ON_COPY else copy.deepcopy(value)
-                for name, value in fields.items()
-            }
-        aliases = {
-            alias: name
-            for name, f in type(self).model_fields.items()
-            for alias in (f.alias, *getattr(f.validation_alias, "choices", ()))
-            if isinstance(alias, str)
-        }
-        fields.update((aliases.get(key, key), value) for key, value in (update or {}).items())
-        return type(self)(**fields)
+        return type(self)(**self.copy_fields(update, deep=deep))
 
     def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
         return self.model_copy(deep=True)
 
-    def __getstate__(self) -> dict[Any, Any]:
-        # Pickle the settings, never the key nor your httpx clients: an unpickled copy reads
-        # the key from the environment again and builds its own connection pools (as
-        # LlamaIndex's Hunyuan does).
-        fields = self._constructor_fields()
-        for name in ("api_key", "http_client", "http_async_client"):
-            fields.pop(name, None)
-        return {"fields": fields}
-
-    def __setstate__(self, state: dict[Any, Any]) -> None:
-        type(self).__init__(self, **state["fields"])
-
-    def _constructor_fields(self) -> dict[str, Any]:
+    def constructor_fields(self) -> dict[str, Any]:
         """The settings this instance was built with, by field name.
 
         A profile LangChain derived from the model is left out, so a copy for another model
         derives its own.
         """
-        fields = {name: getattr(self, name) for name in self.model_fields_set}
+        fields = super().constructor_fields()
         if "profile" in fields and fields["profile"] == self._resolve_model_profile():
             del fields["profile"]
         return fields
@@ -329,23 +272,11 @@ class ChatHunyuan(BaseChatModel):
 
     # ------------------------------------------------------------------------- clients
 
-    def _client_settings(self) -> dict[str, Any]:
-        return {
-            "api_key": self.api_key,
-            "base_url": self.base_url,
-            "region": self.region,
-            "fallback_base_urls": self.fallback_base_urls,
-            "timeout": self.timeout,
-            "max_retries": self.max_retries,
-            "stream_idle_timeout": self.stream_idle_timeout,
-            "retry_sent_chat_requests": self.retry_sent_chat_requests,
-        }
-
     def _sync_client(self) -> TokenHubClient:
-        return self._clients.sync()
+        return self.clients.sync()
 
     def _async_client(self) -> AsyncTokenHubClient:
-        return self._clients.for_running_loop()
+        return self.clients.for_running_loop()
 
     # ------------------------------------------------------------------------ requests
 
@@ -532,10 +463,11 @@ class ChatHunyuan(BaseChatModel):
         if method == "function_calling":
             tool = convert_to_openai_tool(schema, strict=strict)
             name = tool["function"]["name"]
-            forced = forced_tool_choice_allowed(info, self.thinking)
+            choice = required_tool_choice(self.model_name, self.thinking, name)
+            forced = choice != "auto"
             llm = self.bind_tools(
                 [tool],
-                tool_choice=name if forced else "auto",
+                tool_choice=choice,
                 ls_structured_output_format={**trace_format, "schema": tool},
             )
             tools_parser: Runnable[Any, Any] = (

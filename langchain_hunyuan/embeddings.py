@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-import httpx
 from langchain_core.embeddings import Embeddings
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
-from typing_extensions import Self
+from pydantic import ConfigDict
 
-from hunyuan_tokenhub._adapter_clients import CLIENT_SETTINGS, AdapterClients
-from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
-from hunyuan_tokenhub._embeddings import DEFAULT_EMBEDDING_MODEL, EmbeddingPlan
+from hunyuan_tokenhub.adapters import DEFAULT_EMBEDDING_MODEL, ChatConnectionFields, EmbeddingPlan
 
 from ._errors import standard_errors
 
 
-class HunyuanEmbeddings(BaseModel, Embeddings):
+class HunyuanEmbeddings(ChatConnectionFields, Embeddings):
     """Embeddings from Tencent TokenHub (``kinfra-text-embedding-0.6b`` by default).
 
     Setup:
         ``pip install "hunyuan-tokenhub[langchain]"`` and set ``TOKENHUB_API_KEY``. The
-        settings are ``ChatHunyuan``'s (key, base URL, region, timeout, retries, your own httpx
-        clients). Texts are sent in batches of the model's documented size (128 texts of at
+        connection settings are ``ChatHunyuan``'s, under the same names (key, base URL,
+        region, timeout, retries, failover, your own httpx clients, or ``settings=``).
+        Texts are sent in batches of the model's documented size (128 texts of at
         most 2,000 characters each for the text models); the output size is fixed per model
         (1,024 for ``kinfra-text-embedding-0.6b``, 2,560 for ``-4b``).
 
@@ -54,46 +50,13 @@ class HunyuanEmbeddings(BaseModel, Embeddings):
     model: str = DEFAULT_EMBEDDING_MODEL
     """An embedding model id (``kinfra-text-embedding-0.6b``/``-4b``, ``kinfra-vl-embedding-2b``
     /``-8b``) or a custom service id ``ep-xxxxxxxx``."""
-    api_key: SecretStr | None = None
-    """Defaults to ``TOKENHUB_API_KEY``, then ``HUNYUAN_API_KEY``."""
-    base_url: str | None = None
-    region: str | None = None
-    fallback_base_urls: list[str] | None = None
-    timeout: float | None = None
-    max_retries: int | None = None
-    default_headers: dict[str, str] | None = None
     batch_size: int | None = None
     """Texts per request, at most the model's documented limit (the default)."""
     dimensions: int | None = None
     """Only the model's fixed output size is accepted (TokenHub refuses other values)."""
-    http_client: httpx.Client | None = Field(default=None, exclude=True)
-    http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
 
-    _clients: AdapterClients = PrivateAttr()
-
-    @model_validator(mode="after")
-    def _validate_settings(self) -> Self:
-        # A bad key, host, model or dimensions fails here, naming the setting.
-        self.api_key = resolve_api_key(self.api_key, os.environ)
-        settings = {name: getattr(self, name) for name in CLIENT_SETTINGS}
-        resolve_settings(**settings)
-        EmbeddingPlan.build(["probe"], **self._options())
-        self._clients = AdapterClients(
-            {**settings, "default_headers": self.default_headers},
-            http_client=self.http_client,
-            async_http_client=self.http_async_client,
-        )
-        return self
-
-    def __getstate__(self) -> dict[Any, Any]:
-        # The settings, never the key nor your httpx clients: an unpickled copy reads the key
-        # from the environment again and uses the process's own connection pools.
-        secret = ("api_key", "http_client", "http_async_client")
-        fields = {k: getattr(self, k) for k in self.model_fields_set if k not in secret}
-        return {"fields": fields}
-
-    def __setstate__(self, state: dict[Any, Any]) -> None:
-        type(self).__init__(self, **state["fields"])
+    def check_settings(self) -> None:
+        EmbeddingPlan.build(["probe"], **self._options())  # a bad model or dimensions fails now
 
     def _options(self) -> dict[str, Any]:
         return {"model": self.model, "dimensions": self.dimensions, "batch_size": self.batch_size}
@@ -103,7 +66,7 @@ class HunyuanEmbeddings(BaseModel, Embeddings):
         if not texts:
             return []
         with standard_errors():
-            return self._clients.sync().embed(texts, **self._options()).vectors
+            return self.clients.sync().embed(texts, **self._options()).vectors
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
@@ -112,7 +75,7 @@ class HunyuanEmbeddings(BaseModel, Embeddings):
         if not texts:
             return []
         with standard_errors():
-            result = await self._clients.for_running_loop().embed(texts, **self._options())
+            result = await self.clients.for_running_loop().embed(texts, **self._options())
         return result.vectors
 
     async def aembed_query(self, text: str) -> list[float]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from langchain_core.tools import BaseTool, BaseToolkit
 
+from hunyuan_tokenhub.adapters import default_tool_model
 from hunyuan_tokenhub.jobs import JobKind
-from hunyuan_tokenhub.jobs.tooling import default_tool_model
 from langchain_hunyuan.tools import (
     GenerationSettings,
     Hunyuan3DGenerationTool,

@@ -30,16 +30,31 @@ from langchain_core.callbacks import (
 from langchain_core.rate_limiters import BaseRateLimiter
 from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool, ToolException
-from langchain_core.utils import secret_from_env
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
 from hunyuan_tokenhub import (
     ConfigurationError,
-    SharedLimitsUnavailableError,
     TokenHubError,
-    resolve_settings,
 )
-from hunyuan_tokenhub._config import API_KEY_ENV_VARS
+from hunyuan_tokenhub.adapters import (
+    DEFAULT_TOOL_MODELS,
+    JOB_STATUS_TOOL_DESCRIPTION,
+    JOB_STATUS_TOOL_NAME,
+    JobConnectionFields,
+    JobStatusArgs,
+    LazyClients,
+    args_schema,
+    check_request_defaults,
+    default_tool_model,
+    describe_error,
+    describe_result,
+    describe_started,
+    describe_status,
+    job_clients,
+    tool_description,
+    tool_errors,
+    tool_models,
+)
 from hunyuan_tokenhub.jobs import (
     AsyncJobClient,
     BackendOptions,
@@ -52,22 +67,6 @@ from hunyuan_tokenhub.jobs import (
     SlotStore,
     get_backend,
     open_job_slots,
-)
-from hunyuan_tokenhub.jobs.tooling import (
-    DEFAULT_TOOL_MODELS,
-    JOB_STATUS_TOOL_DESCRIPTION,
-    JOB_STATUS_TOOL_NAME,
-    JobStatusArgs,
-    ToolJobClients,
-    args_schema,
-    check_request_defaults,
-    default_tool_model,
-    describe_error,
-    describe_result,
-    describe_started,
-    describe_status,
-    tool_description,
-    tool_models,
 )
 
 from ._errors import standard_error
@@ -93,35 +92,27 @@ def tool_error(exc: Exception) -> ToolException:
     return ToolException(describe_error(standard_error(exc)))
 
 
-def _api_key_factory() -> SecretStr | None:
-    return secret_from_env(list(API_KEY_ENV_VARS), default=None)()
+# Never pickled: secrets in clear, and the httpx clients' locks.
+_NOT_PICKLED = ("secret_id", "secret_key", "job_slots_url", *JobConnectionFields.NOT_PICKLED)
 
 
-_SECRET_FIELDS = ("api_key", "secret_id", "secret_key", "job_slots_url")
-
-
-class GenerationSettings(BaseModel):
+class GenerationSettings(JobConnectionFields):
     """The settings the generation tools and ``HunyuanGenerationToolkit`` share.
 
-    Declared once so that a toolkit hands each of its tools exactly its own settings.
+    Declared once so that a toolkit hands each of its tools exactly its own settings. The
+    connection settings are every adapter class's, under the same names (``api_key``,
+    ``base_url``, ``region``, ``max_retries``, ``failover_cooldown``, ``settings``...), with
+    ``request_timeout`` for each HTTP request: ``timeout`` bounds the whole job.
 
     Example:
         .. code-block:: python
 
             from langchain_hunyuan import HunyuanGenerationToolkit
 
-            toolkit = HunyuanGenerationToolkit(api_key="sk-...", timeout=600)
+            toolkit = HunyuanGenerationToolkit(api_key="sk-...", timeout=600, max_retries=4)
             assert all(tool.timeout == 600 for tool in toolkit.get_tools())
     """
 
-    # Validation errors never echo the constructor's arguments: they include the API key.
-    model_config = ConfigDict(arbitrary_types_allowed=True, hide_input_in_errors=True)
-
-    api_key: SecretStr | None = Field(default_factory=_api_key_factory, repr=False)
-    base_url: str | None = None
-    region: str | None = Field(
-        default=None, description="cn (default) or intl; else env TOKENHUB_REGION."
-    )
     backend: str | None = Field(
         default=None,
         description="tokenhub (default), aiart, ai3d or tencentcloud; else env HUNYUAN_BACKEND.",
@@ -131,7 +122,11 @@ class GenerationSettings(BaseModel):
     tencentcloud_region: str | None = None
     poll_interval: float | None = None
     max_poll_interval: float | None = None
-    timeout: float | None = None
+    timeout: float | None = Field(
+        default=None,
+        description="Longest wait for a job in seconds (defaults: 300 images, 900 video and "
+        "3D); each HTTP request is bounded by request_timeout.",
+    )
     download_dir: str | None = None
     allowed_local_dirs: list[str] | None = None
     request_defaults: dict[str, Any] = Field(default_factory=dict)
@@ -163,12 +158,15 @@ class GenerationSettings(BaseModel):
         # A SecretStr pickles its value in clear: pickle the settings without the secrets. An
         # unpickled copy reads them from the environment again, as ChatHunyuan's does.
         state = super().__getstate__()
-        state["__dict__"] = {**state["__dict__"], **dict.fromkeys(_SECRET_FIELDS)}
+        state["__dict__"] = {**state["__dict__"], **dict.fromkeys(_NOT_PICKLED)}
         return state
 
 
 class _HunyuanJobTool(GenerationSettings, BaseTool):
     """What every job tool shares: its job clients, built from the settings on first use."""
+
+    # A misspelt setting fails instead of being ignored (BaseTool's own config ignores it).
+    model_config = ConfigDict(extra="forbid")
 
     slots: SlotStore | None = Field(default=None, exclude=True)
     job_client: JobClient | None = Field(default=None, exclude=True)
@@ -177,7 +175,7 @@ class _HunyuanJobTool(GenerationSettings, BaseTool):
     response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
     handle_tool_error: bool | str | Callable[[ToolException], str] | None = True
 
-    _job_clients: ToolJobClients | None = PrivateAttr(default=None)
+    _job_clients: LazyClients[JobClient, AsyncJobClient] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _check_clients(self) -> _HunyuanJobTool:
@@ -187,16 +185,17 @@ class _HunyuanJobTool(GenerationSettings, BaseTool):
             # Fails now, naming what is missing, rather than at the agent's first call.
             backend.configure(self._backend_options())
         elif not has_client:
-            # A missing key, bad region or base_url fails here, not at the agent's first call.
-            resolve_settings(api_key=self.api_key, base_url=self.base_url, region=self.region)
+            # A missing key, bad region or limit fails here, not at the agent's first call.
+            self.client_settings()
         if self.slots is None:
             self.slots = self.open_job_slots()
         return self
 
     def _backend_options(self) -> BackendOptions:
+        given = self.settings
         return BackendOptions(
-            api_key=self.api_key,
-            base_url=self.base_url,
+            api_key=self.api_key or (given.api_key if given else None),
+            base_url=self.base_url or (given.base_url if given else None),
             secret_id=self.secret_id,
             secret_key=self.secret_key,
             tencentcloud_region=self.tencentcloud_region,
@@ -204,9 +203,7 @@ class _HunyuanJobTool(GenerationSettings, BaseTool):
 
     def _client_options(self) -> dict[str, Any]:
         return {
-            "api_key": self.api_key,
-            "base_url": self.base_url,
-            "region": self.region,
+            **self.job_client_options(),
             "backend": self.backend,
             "secret_id": self.secret_id,
             "secret_key": self.secret_key,
@@ -220,9 +217,9 @@ class _HunyuanJobTool(GenerationSettings, BaseTool):
             "download_policy": self.download_policy,
         }
 
-    def _clients(self) -> ToolJobClients:
+    def _clients(self) -> LazyClients[JobClient, AsyncJobClient]:
         if self._job_clients is None:
-            self._job_clients = ToolJobClients(
+            self._job_clients = job_clients(
                 self._client_options(),
                 job_client=self.job_client,
                 async_job_client=self.async_job_client,
@@ -344,14 +341,10 @@ class _HunyuanGenerationTool(_HunyuanJobTool):
         client = self._sync()
         if self.rate_limiter is not None:
             self.rate_limiter.acquire()
-        try:
+        with tool_errors(tool_error):
             if self._starts_only(client):
                 return self._started(client, client.start_job(self.model, self._params(arguments)))
             result = client.generate(self.model, self._params(arguments), on_progress=progress)
-        except SharedLimitsUnavailableError:
-            raise  # the deployment's fault, for its developer: not an agent's to handle
-        except (TokenHubError, ValueError) as exc:
-            raise tool_error(exc) from exc
         return self._outcome(result, *self._save(client, result))
 
     async def _arun(
@@ -365,17 +358,13 @@ class _HunyuanGenerationTool(_HunyuanJobTool):
         client = self._async()
         if self.rate_limiter is not None:
             await self.rate_limiter.aacquire()
-        try:
+        with tool_errors(tool_error):
             if self._starts_only(client):
                 handle = await client.start_job(self.model, self._params(arguments))
                 return self._started(client, handle)
             result = await client.generate(
                 self.model, self._params(arguments), on_progress=progress
             )
-        except SharedLimitsUnavailableError:
-            raise  # the deployment's fault, for its developer: not an agent's to handle
-        except (TokenHubError, ValueError) as exc:
-            raise tool_error(exc) from exc
         return self._outcome(result, *await self._asave(client, result))
 
 
@@ -413,11 +402,9 @@ class HunyuanJobStatusTool(_HunyuanJobTool):
         self, run_manager: CallbackManagerForToolRun | None = None, **arguments: Any
     ) -> tuple[str, dict[str, Any]]:
         client = self._sync()
-        try:
+        with tool_errors(tool_error):
             handle = JobHandle.parse(JobStatusArgs.params_from(arguments)["job"])
             status = client.query_job(handle)
-        except (TokenHubError, ValueError) as exc:
-            raise tool_error(exc) from exc
         saved = self._save(client, status.result) if status.result else ([], None)
         return self._status_outcome(handle, status, saved)
 
@@ -425,11 +412,9 @@ class HunyuanJobStatusTool(_HunyuanJobTool):
         self, run_manager: AsyncCallbackManagerForToolRun | None = None, **arguments: Any
     ) -> tuple[str, dict[str, Any]]:
         client = self._async()
-        try:
+        with tool_errors(tool_error):
             handle = JobHandle.parse(JobStatusArgs.params_from(arguments)["job"])
             status = await client.query_job(handle)
-        except (TokenHubError, ValueError) as exc:
-            raise tool_error(exc) from exc
         saved = await self._asave(client, status.result) if status.result else ([], None)
         return self._status_outcome(handle, status, saved)
 

@@ -12,7 +12,7 @@ Usage::
     print(llm.complete("计算 1+1"))
 """
 
-from hunyuan_tokenhub._extras import require_extra
+from hunyuan_tokenhub.adapters import require_extra
 
 require_extra("llama_index_hunyuan", "llama-index", "llama_index.core")
 

@@ -39,11 +39,12 @@ from llama_index.core.base.llms.types import (
 from llama_index.core.llms.llm import ToolSelection
 from llama_index.core.llms.utils import parse_partial_json
 
-from hunyuan_tokenhub._chat_request import format_assistant_message, format_tool_call
-from hunyuan_tokenhub._chat_response import (
+from hunyuan_tokenhub.adapters import (
     ChatUsage,
     InvalidToolCall,
     ToolCall,
+    format_assistant_message,
+    format_tool_call,
     parse_completion,
     parse_tool_call,
 )

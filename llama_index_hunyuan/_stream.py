@@ -23,8 +23,7 @@ from typing import Any
 
 from llama_index.core.base.llms.types import ChatMessage, ChatResponse, ToolCallBlock
 
-from hunyuan_tokenhub._chat_response import InvalidToolCall, ToolCall
-from hunyuan_tokenhub._chat_stream import ChatStreamNormalizer
+from hunyuan_tokenhub.adapters import ChatStreamNormalizer, InvalidToolCall, ToolCall
 
 from ._messages import assistant_message_from_blocks, tool_call_block_of, usage_kwargs
 

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import copy
-import logging
-import os
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-import httpx
 from llama_index.core.base.llms.generic_utils import (
     achat_to_completion_decorator,
     astream_chat_to_completion_decorator,
@@ -31,28 +27,28 @@ from llama_index.core.bridge.pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
-    SecretStr,
     field_validator,
 )
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.llms.llm import ToolSelection
 from llama_index.core.rate_limiter import BaseRateLimiter
-from pydantic import AliasChoices
 from typing_extensions import Self
 
-from hunyuan_tokenhub._adapter_clients import AdapterClients
-from hunyuan_tokenhub._catalog import ReasoningPassback, get_model_info
-from hunyuan_tokenhub._chat_request import (
+from hunyuan_tokenhub.adapters import (
+    ChatConnectionFields,
+    Notices,
+    RateLimiter,
+    ReasoningPassback,
     build_chat_request,
+    check_chat_settings,
     format_tool_call,
+    get_model_info,
+    json_object_from_text,
     normalize_tool_choice,
+    required_tool_choice,
     tool_names,
 )
-from hunyuan_tokenhub._chat_response import json_object_from_text
-from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
-from hunyuan_tokenhub._rate_limit import RateLimiter
-from hunyuan_tokenhub._thinking import Notices, forced_tool_choice_allowed
 
 from ._messages import (
     chat_response_from_completion,
@@ -65,20 +61,8 @@ from ._stream import ChatStreamAssembler
 if TYPE_CHECKING:
     from llama_index.core.tools.types import BaseTool
 
-logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "deepseek-v4-flash"
-# Fields passed through to the core clients' settings, under the same names.
-_CLIENT_FIELDS = (
-    "api_key",
-    "base_url",
-    "region",
-    "fallback_base_urls",
-    "timeout",
-    "max_retries",
-    "stream_idle_timeout",
-    "retry_sent_chat_requests",
-)
 
 
 class _TurnTaker(BaseRateLimiter):
@@ -95,7 +79,7 @@ class _TurnTaker(BaseRateLimiter):
         await self.limiter.aacquire()
 
 
-class Hunyuan(FunctionCallingLLM):
+class Hunyuan(ChatConnectionFields, FunctionCallingLLM):
     """LlamaIndex LLM for Tencent TokenHub: Hunyuan, DeepSeek, GLM, Kimi and MiniMax models.
 
     Setup: ``pip install "hunyuan-tokenhub[llama-index]"`` and set ``TOKENHUB_API_KEY`` (or
@@ -128,29 +112,16 @@ class Hunyuan(FunctionCallingLLM):
     Only parameters you set are sent (``temperature``, ``parallel_tool_calls``...). Other
     request fields go in ``additional_kwargs`` (merged into the body; an ``"extra_body"`` key
     there is unwrapped, as with OpenAI-style clients) or ``extra_body``.
+
+    The connection settings (``api_key``, ``base_url``/``api_base``, ``region``, ``timeout``,
+    ``max_retries``, ``failover_cooldown``, ``stream_idle_timeout``, ``http_client``,
+    ``async_http_client``...) are every adapter class's, under the same names, or all at once
+    as ``settings=resolve_settings(...)``.
     """
 
     model: str = Field(
         default=DEFAULT_MODEL,
         description="A documented TokenHub model id or a custom service id ep-xxxxxxxx.",
-    )
-    api_key: SecretStr | None = Field(
-        default=None,
-        exclude=True,
-        description="Defaults to TOKENHUB_API_KEY, then HUNYUAN_API_KEY. Never serialized.",
-    )
-    base_url: str | None = Field(
-        default=None,
-        validation_alias=AliasChoices("base_url", "api_base"),
-        description="Defaults to TOKENHUB_BASE_URL, else the region's host (with its backup). "
-        "api_base (OpenAILike's name) is accepted.",
-    )
-    region: str | None = Field(
-        default=None,
-        description='"cn" (default), "intl", "ap-guangzhou" or "ap-singapore" (see README).',
-    )
-    fallback_base_urls: list[str] | None = Field(
-        default=None, description="Hosts tried when base_url cannot be reached."
     )
     temperature: float | None = Field(default=None, description="Sent only when set; [0, 2].")
     top_p: float | None = Field(default=None, description="Sent only when set; [0, 1].")
@@ -161,25 +132,6 @@ class Hunyuan(FunctionCallingLLM):
     )
     stop: list[str] | str | None = Field(default=None, description="Up to 4 stop sequences.")
     seed: int | None = Field(default=None, description="Sampling seed.")
-    timeout: float | None = Field(
-        default=None,
-        validation_alias=AliasChoices("timeout", "request_timeout"),
-        description="Overall deadline of one request in seconds (core default 600, room for "
-        "reasoning): the whole answer, or a stream's first chunk; request_timeout is accepted.",
-    )
-    stream_idle_timeout: float | None = Field(
-        default=None, description="Longest wait for each next stream chunk (default: timeout)."
-    )
-    max_retries: int | None = Field(
-        default=None,
-        description="Retries on 429, 5xx and connection errors (core default 2); the only "
-        "retry layer.",
-    )
-    retry_sent_chat_requests: bool = Field(
-        default=False,
-        description="Also resend a request whose body was sent but got no answer (it may be "
-        "billed twice).",
-    )
     stream_usage: bool = Field(
         default=True, description="Ask for token usage in streams (stream_options)."
     )
@@ -194,9 +146,6 @@ class Hunyuan(FunctionCallingLLM):
     )
     extra_body: dict[str, Any] | None = Field(
         default=None, description="Merged into the request body last and verbatim."
-    )
-    default_headers: dict[str, str] | None = Field(
-        default=None, description="Extra HTTP headers for every request."
     )
     context_window: int | None = Field(
         default=None,
@@ -240,32 +189,21 @@ class Hunyuan(FunctionCallingLLM):
             f"LangChain one such as RedisRateLimiter (acquire/aacquire), got {type(limiter)!r}"
         )
 
-    _clients: AdapterClients = PrivateAttr()
     _notices: Notices = PrivateAttr(default_factory=Notices)
-    _http_clients: tuple[httpx.Client | None, httpx.AsyncClient | None] = PrivateAttr()
 
-    def __init__(
-        self,
-        model: str = DEFAULT_MODEL,
-        *,
-        api_key: str | SecretStr | None = None,
-        http_client: httpx.Client | None = None,
-        async_http_client: httpx.AsyncClient | None = None,
-        **kwargs: Any,
-    ) -> None:
-        # Resolve the key now: a missing key fails here, naming the variables to set.
-        super().__init__(model=model, api_key=resolve_api_key(api_key, os.environ), **kwargs)
-        resolve_settings(**self._client_settings())
-        self._http_clients = (http_client, async_http_client)
-        self._clients = AdapterClients(
-            {**self._client_settings(), "default_headers": self.default_headers},
-            http_client=http_client,
-            async_http_client=async_http_client,
-        )
+    # A bad setting raises the core's ConfigurationError/InvalidParameterError, as LlamaIndex
+    # code catches them, rather than pydantic's ValidationError.
+    CONNECT_IN_VALIDATION: ClassVar[bool] = False
+
+    def __init__(self, model: str = DEFAULT_MODEL, **kwargs: Any) -> None:
+        kwargs["model"] = model
+        super().__init__(**kwargs)
+        self.connect()
+
+    def check_settings(self) -> None:
         body, extra_body = self._body_defaults()
-        build_chat_request(
+        check_chat_settings(
             self.model,
-            [{"role": "user", "content": ""}],
             body,
             thinking=self.thinking,
             reasoning_passback=self.reasoning_passback,
@@ -281,23 +219,12 @@ class Hunyuan(FunctionCallingLLM):
         """A new instance with ``update`` applied and validated.
 
         The copy builds its own core clients (a changed ``base_url`` or key takes effect) and
-        shares your ``http_client``/``async_http_client``.
+        shares your ``http_client``/``async_http_client`` and ``settings``.
         """
-        fields = {name: getattr(self, name) for name in self.model_fields_set}
-        fields.update(update or {})
-        if deep:
-            fields = copy.deepcopy(fields)
-        http_client, async_http_client = self._http_clients
-        return type(self)(**fields, http_client=http_client, async_http_client=async_http_client)
+        return type(self)(**self.copy_fields(update, deep=deep))
 
     def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
         return self.model_copy(deep=True)
-
-    def __getstate__(self) -> dict[str, Any]:
-        # Pickle the settings given to the constructor, never the key: an unpickled copy reads
-        # it from the environment again, and builds its own connection pools.
-        fields = {k: getattr(self, k) for k in self.model_fields_set if k != "api_key"}
-        return {"__dict__": fields}
 
     @property
     def metadata(self) -> LLMMetadata:
@@ -314,11 +241,6 @@ class Hunyuan(FunctionCallingLLM):
             model_name=self.model,
             system_role=MessageRole.SYSTEM,
         )
-
-    # ------------------------------------------------------------------------- clients
-
-    def _client_settings(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in _CLIENT_FIELDS}
 
     # ------------------------------------------------------------------------ requests
 
@@ -361,19 +283,19 @@ class Hunyuan(FunctionCallingLLM):
 
     def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         payload = self._payload(messages, kwargs, stream=False)
-        response = self._clients.sync().chat_completions(payload)
+        response = self.clients.sync().chat_completions(payload)
         return chat_response_from_completion(response, payload["model"])
 
     async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         payload = self._payload(messages, kwargs, stream=False)
-        response = await self._clients.for_running_loop().chat_completions(payload)
+        response = await self.clients.for_running_loop().chat_completions(payload)
         return chat_response_from_completion(response, payload["model"])
 
     def _stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
         # The payload is built (and validated) now, so bad input fails at the call, not at the
         # first iteration.
         payload = self._payload(messages, kwargs, stream=True)
-        client = self._clients.sync()
+        client = self.clients.sync()
 
         def gen() -> ChatResponseGen:
             assembler = ChatStreamAssembler(payload["model"])
@@ -389,7 +311,7 @@ class Hunyuan(FunctionCallingLLM):
         self, messages: Sequence[ChatMessage], **kwargs: Any
     ) -> ChatResponseAsyncGen:
         payload = self._payload(messages, kwargs, stream=True)
-        client = self._clients.for_running_loop()
+        client = self.clients.for_running_loop()
 
         async def gen() -> ChatResponseAsyncGen:
             assembler = ChatStreamAssembler(payload["model"])
@@ -477,16 +399,10 @@ class Hunyuan(FunctionCallingLLM):
         chat_kwargs["tools"] = specs
         choice = normalize_tool_choice(tool_choice, tool_names(specs))
         if choice is None and tool_required:
-            choice = self._required_tool_choice()
+            choice = required_tool_choice(self.model, self.thinking)
         if choice is not None:
             chat_kwargs["tool_choice"] = choice
         return chat_kwargs
-
-    def _required_tool_choice(self) -> str:
-        if forced_tool_choice_allowed(get_model_info(self.model), self.thinking):
-            return "required"
-        logger.debug("%s may be thinking: a forced tool_choice is sent as 'auto'", self.model)
-        return "auto"
 
     def chat_with_tools(
         self,

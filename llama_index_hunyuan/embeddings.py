@@ -2,33 +2,31 @@
 
 from __future__ import annotations
 
-import os
 from io import BytesIO
-from typing import Any
+from typing import Any, ClassVar
 
-import httpx
 from llama_index.core.base.embeddings.base import Embedding
-from llama_index.core.bridge.pydantic import ConfigDict, Field, PrivateAttr, SecretStr
+from llama_index.core.bridge.pydantic import ConfigDict, Field
 from llama_index.core.embeddings import MultiModalEmbedding
 from llama_index.core.schema import ImageType
 
-from hunyuan_tokenhub._adapter_clients import CLIENT_SETTINGS, AdapterClients
-from hunyuan_tokenhub._config import resolve_api_key, resolve_settings
-from hunyuan_tokenhub._embeddings import (
+from hunyuan_tokenhub.adapters import (
     DEFAULT_EMBEDDING_MODEL,
+    ChatConnectionFields,
     EmbeddingInput,
     EmbeddingPlan,
     image_input,
 )
 
 
-class HunyuanEmbedding(MultiModalEmbedding):
+class HunyuanEmbedding(ChatConnectionFields, MultiModalEmbedding):
     """LlamaIndex embeddings from Tencent TokenHub; usable as ``Settings.embed_model``.
 
     Text models (``kinfra-text-embedding-0.6b``, the default, and ``-4b``) embed text; the
     multimodal models (``kinfra-vl-embedding-2b``/``-8b``) embed text and images (a URL, a file
     path or ``BytesIO``) into one space. Texts go in batches of ``embed_batch_size`` (at most
-    the model's documented 128 per request). The settings are ``Hunyuan``'s.
+    the model's documented 128 per request). The connection settings are ``Hunyuan``'s, under
+    the same names (or ``settings=``).
 
     Example:
         .. code-block:: python
@@ -53,65 +51,29 @@ class HunyuanEmbedding(MultiModalEmbedding):
     embed_batch_size: int = Field(
         default=128, gt=0, le=2048, description="Texts per request (capped at the model's limit)."
     )
-    api_key: SecretStr | None = Field(
-        default=None,
-        exclude=True,
-        description="Defaults to TOKENHUB_API_KEY, then HUNYUAN_API_KEY. Never serialized.",
-    )
-    base_url: str | None = Field(default=None, description="Defaults to TOKENHUB_BASE_URL.")
-    region: str | None = Field(default=None, description='"cn" (default) or "intl" (see README).')
-    fallback_base_urls: list[str] | None = Field(
-        default=None, description="Hosts tried when base_url cannot be reached."
-    )
-    timeout: float | None = Field(default=None, description="Seconds per request (core: 60).")
-    max_retries: int | None = Field(
-        default=None, description="Retries on 429, 5xx and connection errors (core: 2)."
-    )
-    default_headers: dict[str, str] | None = Field(
-        default=None, description="Extra HTTP headers for every request."
-    )
-
     model_config = ConfigDict(extra="forbid", populate_by_name=True, protected_namespaces=())
 
-    _clients: AdapterClients = PrivateAttr()
+    # A bad setting raises the core's ConfigurationError/InvalidParameterError (see Hunyuan).
+    CONNECT_IN_VALIDATION: ClassVar[bool] = False
 
-    def __init__(
-        self,
-        model: str = DEFAULT_EMBEDDING_MODEL,
-        *,
-        api_key: str | SecretStr | None = None,
-        http_client: httpx.Client | None = None,
-        async_http_client: httpx.AsyncClient | None = None,
-        **kwargs: Any,
-    ) -> None:
-        # A missing key fails here, naming the variables to set.
+    def __init__(self, model: str = DEFAULT_EMBEDDING_MODEL, **kwargs: Any) -> None:
         kwargs.setdefault("model_name", model)
-        kwargs["api_key"] = resolve_api_key(api_key, os.environ)
         super().__init__(**kwargs)
-        settings = {name: getattr(self, name) for name in CLIENT_SETTINGS}
-        resolve_settings(**settings)
-        EmbeddingPlan.build(["probe"], model=self.model_name)
-        self._clients = AdapterClients(
-            {**settings, "default_headers": self.default_headers},
-            http_client=http_client,
-            async_http_client=async_http_client,
-        )
+        self.connect()
+
+    def check_settings(self) -> None:
+        EmbeddingPlan.build(["probe"], model=self.model_name)  # not an embedding model: fail now
 
     @classmethod
     def class_name(cls) -> str:
         return "HunyuanEmbedding"
 
-    def __getstate__(self) -> dict[str, Any]:
-        # The settings, never the key: an unpickled copy reads it from the environment again.
-        fields = {k: getattr(self, k) for k in self.model_fields_set if k != "api_key"}
-        return {"__dict__": fields}
-
     def _embed(self, inputs: list[EmbeddingInput]) -> list[Embedding]:
-        client = self._clients.sync()
+        client = self.clients.sync()
         return client.embed(inputs, model=self.model_name, batch_size=self.embed_batch_size).vectors
 
     async def _aembed(self, inputs: list[EmbeddingInput]) -> list[Embedding]:
-        client = self._clients.for_running_loop()
+        client = self.clients.for_running_loop()
         result = await client.embed(inputs, model=self.model_name, batch_size=self.embed_batch_size)
         return result.vectors
 

@@ -2,7 +2,7 @@
 
 All job work (validation, input-media policy, submit, polling, concurrency slots) happens in
 :mod:`hunyuan_tokenhub.jobs`, and the agent-facing argument schemas and texts come from
-:mod:`hunyuan_tokenhub.jobs.tooling`; this module only adapts them to LlamaIndex.
+:mod:`hunyuan_tokenhub.adapters`; this module only adapts them to LlamaIndex.
 """
 
 from __future__ import annotations
@@ -21,6 +21,23 @@ from llama_index_instrumentation import get_dispatcher
 from pydantic import SecretStr
 
 from hunyuan_tokenhub import ConfigurationError, TokenHubError
+from hunyuan_tokenhub.adapters import (
+    JOB_STATUS_TOOL_DESCRIPTION,
+    JOB_STATUS_TOOL_NAME,
+    TOOL_DESCRIPTIONS,
+    JobConnectionFields,
+    JobStatusArgs,
+    args_schema,
+    check_request_defaults,
+    default_tool_model,
+    describe_error,
+    describe_result,
+    describe_started,
+    describe_status,
+    job_clients,
+    tool_description,
+    tool_errors,
+)
 from hunyuan_tokenhub.jobs import (
     AsyncJobClient,
     DownloadPolicy,
@@ -30,21 +47,6 @@ from hunyuan_tokenhub.jobs import (
     JobResult,
     JobStatus,
     open_job_slots,
-)
-from hunyuan_tokenhub.jobs.tooling import (
-    JOB_STATUS_TOOL_DESCRIPTION,
-    JOB_STATUS_TOOL_NAME,
-    TOOL_DESCRIPTIONS,
-    JobStatusArgs,
-    ToolJobClients,
-    args_schema,
-    check_request_defaults,
-    default_tool_model,
-    describe_error,
-    describe_result,
-    describe_started,
-    describe_status,
-    tool_description,
 )
 
 __all__ = [
@@ -138,7 +140,9 @@ class GenerationToolError(TokenHubError):
     """A generation tool call failed; the message tells the agent what to do next.
 
     The core's typed error (``JobFailedError``, ``JobTimeoutError``, ``InvalidParameterError``,
-    ``APIError``...) is the ``__cause__``.
+    ``APIError``...) or the invalid value's ``ValueError`` is the ``__cause__``; a store of
+    shared limits that cannot be reached is raised as it is (the deployment's fault, not the
+    agent's), as the LangChain tools do.
     """
 
 
@@ -180,6 +184,12 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
     ``max_poll_interval`` bound the polling. A timed-out job keeps running on the server
     (there is no cancel).
 
+    The connection settings are every adapter class's, under the same names (``api_key``,
+    ``base_url``, ``region``, ``fallback_base_urls``, ``max_retries``, ``failover_cooldown``,
+    ``default_headers``, ``http_client``, ``async_http_client``, or all at once as
+    ``settings=``), with ``request_timeout`` for each HTTP request: ``timeout`` bounds a whole
+    job.
+
     With ``wait=False`` the generation tools start their job and answer at once with its
     handle and expected duration (``raw_output`` is the ``JobHandle``), and one more tool,
     ``hunyuan_job_status`` (``job_status``/``ajob_status``), gives the progress or, once done,
@@ -197,9 +207,6 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
     def __init__(
         self,
         *,
-        api_key: str | SecretStr | None = None,
-        base_url: str | None = None,
-        region: str | None = None,
         backend: str | None = None,
         secret_id: str | SecretStr | None = None,
         secret_key: str | SecretStr | None = None,
@@ -220,7 +227,12 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
         on_progress: ProgressCallback | None = None,
         job_client: JobClient | None = None,
         async_job_client: AsyncJobClient | None = None,
+        **connection: Any,
     ) -> None:
+        # Every adapter class's connection settings, under the same names: validated (a
+        # misspelt or mistyped one fails here) and kept as SecretStr, so that no attribute of
+        # the spec shows a secret in clear.
+        self.connection = JobConnectionFields(**connection)
         chosen: dict[JobKind, str | None] = {
             "image": image_model or default_tool_model("image", backend),
             "video": video_model or default_tool_model("video", backend),
@@ -246,10 +258,7 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
         self.request_defaults = _checked_defaults(request_defaults or {}, self.models, backend)
         self.on_progress = on_progress
         options: dict[str, Any] = {
-            # Held as SecretStr so that no attribute of the spec shows a secret in clear.
-            "api_key": _secret(api_key),
-            "base_url": base_url,
-            "region": region,
+            **self.connection.job_client_options(),
             "backend": backend,
             "secret_id": _secret(secret_id),
             "secret_key": _secret(secret_key),
@@ -263,7 +272,7 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
             # One pool of slots for both twins: together they never exceed the account limits.
             "slots": open_job_slots(max_concurrent_jobs, url=job_slots_url),
         }
-        self._clients = ToolJobClients(
+        self._clients = job_clients(
             options, job_client=job_client, async_job_client=async_job_client
         )
         # Built now so that a missing key or bad setting fails here, not in the agent loop.
@@ -379,11 +388,9 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
     def job_status(self, **arguments: Any) -> JobStatus:
         """The status of a job a ``wait=False`` tool started (``job``: its handle); once it
         is done, its files are saved into ``download_dir`` when set."""
-        try:
+        with tool_errors(_generation_tool_error):
             handle = JobHandle.parse(JobStatusArgs.params_from(arguments)["job"])
             status = self._jobs.query_job(handle)
-        except TokenHubError as exc:
-            raise GenerationToolError(describe_error(exc)) from exc
         if status.result is not None:
             self._save(self._jobs, status.result)
         return status
@@ -391,11 +398,9 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
     async def ajob_status(self, **arguments: Any) -> JobStatus:
         """Async :meth:`job_status`."""
         jobs = self._clients.for_running_loop()
-        try:
+        with tool_errors(_generation_tool_error):
             handle = JobHandle.parse(JobStatusArgs.params_from(arguments)["job"])
             status = await jobs.query_job(handle)
-        except TokenHubError as exc:
-            raise GenerationToolError(describe_error(exc)) from exc
         if status.result is not None:
             await self._asave(jobs, status.result)
         return status
@@ -436,22 +441,20 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
     def _generate(
         self, kind: JobKind, arguments: Mapping[str, Any], ctx: Context | None = None
     ) -> ToolOutcome:
-        try:
+        with tool_errors(_generation_tool_error):
             request = self._request(kind, arguments)
             if self._starts_only(self._jobs, kind):
                 return self._jobs.start_job(self.models[kind], request)
             result = self._jobs.generate(
                 self.models[kind], request, on_progress=lambda s: self._progress(s, ctx)
             )
-        except TokenHubError as exc:
-            raise GenerationToolError(describe_error(exc)) from exc
         self._save(self._jobs, result)
         return result
 
     async def _agenerate(
         self, kind: JobKind, arguments: Mapping[str, Any], ctx: Context | None = None
     ) -> ToolOutcome:
-        try:
+        with tool_errors(_generation_tool_error):
             request = self._request(kind, arguments)
             jobs = self._clients.for_running_loop()
             if self._starts_only(jobs, kind):
@@ -459,8 +462,6 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
             result = await jobs.generate(
                 self.models[kind], request, on_progress=lambda s: self._progress(s, ctx)
             )
-        except TokenHubError as exc:
-            raise GenerationToolError(describe_error(exc)) from exc
         await self._asave(jobs, result)
         return result
 
@@ -493,6 +494,10 @@ class HunyuanGenerationToolSpec(BaseToolSpec):
     async def aclose(self) -> None:
         """Close the running event loop's async job client (a given one is left open)."""
         await self._clients.aclose()
+
+
+def _generation_tool_error(error: Exception) -> GenerationToolError:
+    return GenerationToolError(describe_error(error))
 
 
 def _secret(value: str | SecretStr | None) -> SecretStr | None:

@@ -364,7 +364,7 @@ def _generate(
     _check_out_dir(out)
     with _job_client(state, images=images) as jobs:
         if model is None:
-            from ..jobs.tooling import default_tool_model
+            from ..jobs.agent_tools import default_tool_model
 
             model = default_tool_model(kind, jobs.backend)
             if model is None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import httpx
 from pydantic import SecretStr
 
 from .._catalog import get_model_info, warn_if_retired
@@ -60,16 +61,19 @@ JOB_REQUEST_TIMEOUT = 60.0
 def _backend_options(
     client: TokenHubClient | AsyncTokenHubClient | None,
     *,
+    settings: ClientSettings | None,
     api_key: str | SecretStr | None,
     base_url: str | None,
     secret_id: str | SecretStr | None,
     secret_key: str | SecretStr | None,
     tencentcloud_region: str | None,
 ) -> BackendOptions:
-    """What the backend binds to; a given HTTP client supplies the key and host not named."""
-    if client is not None:
-        api_key = api_key or client.settings.api_key
-        base_url = base_url or client.settings.base_url
+    """What the backend binds to; a given HTTP client, else ``settings``, supplies the key and
+    host not named."""
+    given = client.settings if client is not None else settings
+    if given is not None:
+        api_key = api_key or given.api_key
+        base_url = base_url or given.base_url
     return BackendOptions.of(
         api_key=api_key,
         base_url=base_url,
@@ -131,6 +135,25 @@ class _JobClientBase:
         if not self.backend.uses_api_key and not api_key:
             return SecretStr("unused: every call of this backend is signed by its own auth")
         return api_key
+
+    def _transport(
+        self,
+        settings: ClientSettings | None,
+        api_key: str | SecretStr | None,
+        request_timeout: float | None,
+        **connection: Any,
+    ) -> dict[str, Any]:
+        """The HTTP client's settings: each request bounded by ``request_timeout``, else by
+        ``settings``, else by the job requests' default."""
+        if request_timeout is None and settings is None:
+            request_timeout = JOB_REQUEST_TIMEOUT
+        key = api_key or (settings.api_key if settings is not None else None)
+        return {
+            "api_key": self._transport_key(key),
+            "timeout": request_timeout,
+            "settings": settings,
+            **connection,
+        }
 
     def prepare(
         self, model: str, request: RequestLike = None, **params: Any
@@ -237,6 +260,12 @@ class JobClient(_JobClientBase):
     ``allowed_local_dirs`` lets local files be sent as inline base64; ``timeout`` bounds a
     whole wait (defaults: 300 s images, 900 s video and 3D).
 
+    The connection: ``settings`` (a :class:`~hunyuan_tokenhub.ClientSettings`) or the same
+    settings by name (``api_key``, ``base_url``, ``region``, ``fallback_base_urls``,
+    ``max_retries``, ``failover_cooldown``, ``default_headers``; a name overrides
+    ``settings``), ``request_timeout`` for each HTTP request (default 60 s unless
+    ``settings`` sets one), and your own ``http_client``; or a ready ``client``.
+
     ``backend`` (else env ``HUNYUAN_BACKEND``, else ``"tokenhub"``) picks the service:
     ``"aiart"``/``"ai3d"`` (the older gateways; ``api_key`` is their key, ``base_url`` their
     host) or ``"tencentcloud"`` (API 3.0 with ``secret_id``/``secret_key``/
@@ -257,6 +286,11 @@ class JobClient(_JobClientBase):
         client: TokenHubClient | None = None,
         request_timeout: float | None = None,
         max_retries: int | None = None,
+        fallback_base_urls: Sequence[str] | None = None,
+        failover_cooldown: float | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        settings: ClientSettings | None = None,
+        http_client: httpx.Client | None = None,
         backend: str | JobBackend | None = None,
         secret_id: str | SecretStr | None = None,
         secret_key: str | SecretStr | None = None,
@@ -275,6 +309,7 @@ class JobClient(_JobClientBase):
             backend=backend,
             backend_options=_backend_options(
                 client,
+                settings=settings,
                 api_key=api_key,
                 base_url=base_url,
                 secret_id=secret_id,
@@ -292,11 +327,18 @@ class JobClient(_JobClientBase):
         )
         self._owns_http = client is None
         self._http = client or TokenHubClient(
-            api_key=self._transport_key(api_key),
-            base_url=base_url,
-            region=region,
-            timeout=request_timeout or JOB_REQUEST_TIMEOUT,
-            max_retries=max_retries,
+            **self._transport(
+                settings,
+                api_key,
+                request_timeout,
+                base_url=base_url,
+                region=region,
+                max_retries=max_retries,
+                fallback_base_urls=fallback_base_urls,
+                failover_cooldown=failover_cooldown,
+                default_headers=default_headers,
+            ),
+            http_client=http_client,
         )
         self.download_policy = download_policy or _service_download_policy(self._http.settings)
 
@@ -521,6 +563,11 @@ class AsyncJobClient(_JobClientBase):
         client: AsyncTokenHubClient | None = None,
         request_timeout: float | None = None,
         max_retries: int | None = None,
+        fallback_base_urls: Sequence[str] | None = None,
+        failover_cooldown: float | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        settings: ClientSettings | None = None,
+        http_client: httpx.AsyncClient | None = None,
         backend: str | JobBackend | None = None,
         secret_id: str | SecretStr | None = None,
         secret_key: str | SecretStr | None = None,
@@ -539,6 +586,7 @@ class AsyncJobClient(_JobClientBase):
             backend=backend,
             backend_options=_backend_options(
                 client,
+                settings=settings,
                 api_key=api_key,
                 base_url=base_url,
                 secret_id=secret_id,
@@ -556,11 +604,18 @@ class AsyncJobClient(_JobClientBase):
         )
         self._owns_http = client is None
         self._http = client or AsyncTokenHubClient(
-            api_key=self._transport_key(api_key),
-            base_url=base_url,
-            region=region,
-            timeout=request_timeout or JOB_REQUEST_TIMEOUT,
-            max_retries=max_retries,
+            **self._transport(
+                settings,
+                api_key,
+                request_timeout,
+                base_url=base_url,
+                region=region,
+                max_retries=max_retries,
+                fallback_base_urls=fallback_base_urls,
+                failover_cooldown=failover_cooldown,
+                default_headers=default_headers,
+            ),
+            http_client=http_client,
         )
         self.download_policy = download_policy or _service_download_policy(self._http.settings)
 

@@ -10,7 +10,7 @@ import pytest
 from pydantic import BaseModel, Field
 
 from hunyuan_tokenhub.emulator._schema import generate_arguments
-from hunyuan_tokenhub.jobs.tooling import DEFAULT_TOOL_MODELS, tool_description
+from hunyuan_tokenhub.jobs.agent_tools import DEFAULT_TOOL_MODELS, tool_description
 from tests.emulator._emulator_support import (
     THINKING_MODEL,
     chat,

@@ -16,7 +16,7 @@ from hunyuan_tokenhub._catalog import register_model, unregister_model
 from hunyuan_tokenhub.cli._app import app
 from hunyuan_tokenhub.emulator import TokenHubEmulator
 from hunyuan_tokenhub.jobs import JobClient, get_backend
-from hunyuan_tokenhub.jobs.tooling import args_schema, tool_description, tool_models
+from hunyuan_tokenhub.jobs.agent_tools import args_schema, tool_description, tool_models
 from langchain_hunyuan import HunyuanVideoGenerationTool
 from llama_index_hunyuan import HunyuanGenerationToolSpec
 

@@ -9,7 +9,7 @@ import pytest
 from hunyuan_tokenhub import InvalidParameterError
 from hunyuan_tokenhub.emulator import JobTiming, TokenHubEmulator
 from hunyuan_tokenhub.jobs import JobAsset, JobClient, JobFailedError, JobResult
-from hunyuan_tokenhub.jobs.tooling import clean_revised_prompt, describe_result
+from hunyuan_tokenhub.jobs.agent_tools import clean_revised_prompt, describe_result
 
 
 def test_wand_image_answers_at_once_with_12_hour_links(

@@ -115,7 +115,7 @@ def test_deep_copies_work_and_share_the_users_http_client(emulator: TokenHubEmul
     copied = copy.deepcopy(llm)
     assert copied.chat(USER_1_PLUS_1).message.content == "1+1=2"
     assert copied.model_copy(deep=True, update={"temperature": 0.5}).temperature == 0.5
-    assert copied._http_clients[0] is http_client
+    assert copied.http_client is http_client
     moved = llm.model_copy(update={"base_url": emulator.backup_base_url})
     assert moved.chat(USER_1_PLUS_1).message.content == "1+1=2"
     assert [r.host for r in emulator.requests] == ["primary", "backup"]

@@ -1,4 +1,4 @@
-"""What agent tools for generation jobs share, whatever the framework.
+"""Agent tools for generation jobs: what they show an agent and tell it, whatever the framework.
 
 An agent should fill only the arguments it can choose (prompt, input images, size...); the
 developer sets the rest (model, watermark, timeouts). This module holds, per generation model,
@@ -6,13 +6,14 @@ the argument schema an agent sees and its mapping onto the model's request field
 schema the model's data entry names, else one built from its documented parameters), the tool
 description per kind (with the URL lifetime from the data), the texts an agent reads back (the
 result with every URL, or an error it can act on), and the job clients a tool runs on. The
-LangChain tools and the LlamaIndex tool spec only wrap these.
+LangChain tools and the LlamaIndex tool spec only wrap these, through
+:mod:`hunyuan_tokenhub.adapters`.
 
 Example:
     .. code-block:: python
 
         from hunyuan_tokenhub.jobs import JobClient
-        from hunyuan_tokenhub.jobs.tooling import args_schema, describe_result
+        from hunyuan_tokenhub.adapters import args_schema, describe_result
 
         params = args_schema("hy-image-v3.0").params_from({"prompt": "a koi pond"})
         with JobClient() as jobs:
@@ -22,7 +23,6 @@ Example:
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Mapping, Sequence
 from datetime import timezone
 from pathlib import Path
@@ -38,6 +38,7 @@ from pydantic import (
     field_validator,
 )
 
+from .._adapter_clients import LazyClients
 from .._catalog import GenerationParam, ModelInfo, get_model_info, list_models
 from .._exceptions import (
     APIError,
@@ -46,7 +47,6 @@ from .._exceptions import (
     JobFailedError,
     JobTimeoutError,
 )
-from .._per_loop import PerLoop
 from ._client import AsyncJobClient, JobClient
 from ._handle import JobHandle
 from ._polling import SubmitTimeoutError
@@ -62,7 +62,6 @@ __all__ = [
     "TOOL_DESCRIPTIONS",
     "JobStatusArgs",
     "ToolArgs",
-    "ToolJobClients",
     "args_schema",
     "check_request_defaults",
     "clean_revised_prompt",
@@ -71,6 +70,7 @@ __all__ = [
     "describe_result",
     "describe_started",
     "describe_status",
+    "job_clients",
     "tool_description",
     "tool_models",
 ]
@@ -402,64 +402,32 @@ def check_request_defaults(
                 ) from None
 
 
-class ToolJobClients:
+def job_clients(
+    options: Mapping[str, Any],
+    *,
+    job_client: JobClient | None = None,
+    async_job_client: AsyncJobClient | None = None,
+) -> LazyClients[JobClient, AsyncJobClient]:
     """The job clients behind a tool: the ones given, else built from ``options`` on first use.
 
-    Example:
-        .. code-block:: python
-
-            from hunyuan_tokenhub.jobs import JobSlots
-            from hunyuan_tokenhub.jobs.tooling import ToolJobClients
-
-            clients = ToolJobClients({"timeout": 600, "slots": JobSlots()})  # key from env
-            result = clients.sync().generate("hy-image-v3.0", prompt="a koi pond")
-            clients.close()
-
     ``options`` are the keyword arguments of both :class:`JobClient` and
-    :class:`AsyncJobClient`; give them one ``slots`` pool, so that the twins together never
-    exceed the account's limits. An async connection pool belongs to the event loop it first
-    ran on, so each running loop gets its own async client.
+    :class:`AsyncJobClient`, except that ``http_client`` goes to the first and
+    ``async_http_client`` to the second; give them one ``slots`` pool, so that the twins
+    together never exceed the account's limits. An async connection pool belongs to the event
+    loop it first ran on, so each running loop gets its own async client, closed with its
+    loop; a given ``async_job_client`` serves every loop and is left open.
     """
+    shared = {k: v for k, v in options.items() if k not in ("http_client", "async_http_client")}
+    sync_options = {**shared, "http_client": options.get("http_client")}
+    async_options = {**shared, "http_client": options.get("async_http_client")}
 
-    def __init__(
-        self,
-        options: Mapping[str, Any],
-        *,
-        job_client: JobClient | None = None,
-        async_job_client: AsyncJobClient | None = None,
-    ) -> None:
-        self._options = dict(options)
-        self._sync = job_client
-        self._given_async = async_job_client
-        # A loop's client is closed when the loop shuts down (see PerLoop).
-        self._async: PerLoop[AsyncJobClient] = PerLoop(close=lambda client: client.aclose())
-        self._lock = threading.Lock()
+    def new_sync() -> JobClient:
+        return job_client or JobClient(**sync_options)
 
-    def sync(self) -> JobClient:
-        """The sync client (built on the first call when none was given)."""
-        with self._lock:
-            if self._sync is None:
-                self._sync = JobClient(**self._options)
-            return self._sync
-
-    def for_running_loop(self) -> AsyncJobClient:
-        """The async client for the running event loop (the given one on every loop)."""
-        if self._given_async is not None:
-            return self._given_async
-        return self._async.get(lambda: AsyncJobClient(**self._options))
-
-    def close(self) -> None:
-        """Close the sync client's connections."""
-        with self._lock:
-            client = self._sync
-        if client is not None:
-            client.close()
-
-    async def aclose(self) -> None:
-        """Close the running event loop's async client (a given one is left open)."""
-        client = self._async.pop()
-        if client is not None:
-            await client.aclose()
+    if async_job_client is not None:
+        given = async_job_client
+        return LazyClients(new_sync, lambda: given, owns_async=False)
+    return LazyClients(new_sync, lambda: AsyncJobClient(**async_options))
 
 
 # --- non-blocking tools: start a job, ask for its status later ------------------------------
