@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import httpx
 from pydantic import SecretStr
@@ -258,11 +258,42 @@ class _RequestPlan:
         return None
 
 
-class _BaseClient:
-    """Settings, headers and request planning shared by both twins."""
+_Pool = TypeVar("_Pool", httpx.Client, httpx.AsyncClient)
 
-    def __init__(self, settings: ClientSettings) -> None:
-        self.settings = settings
+
+class _BaseClient(Generic[_Pool]):
+    """Settings, headers and request planning shared by both twins; each twin makes its own
+    httpx pool (:meth:`_new_pool`) and does its own I/O."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | SecretStr | None = None,
+        base_url: str | None = None,
+        region: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        fallback_base_urls: Sequence[str] | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        failover_cooldown: float | None = None,
+        stream_idle_timeout: float | None = None,
+        retry_sent_chat_requests: bool | None = None,
+        settings: ClientSettings | None = None,
+        http_client: _Pool | None = None,
+    ) -> None:
+        self.settings = resolve_settings(
+            api_key=api_key,
+            base_url=base_url,
+            region=region,
+            timeout=timeout,
+            max_retries=max_retries,
+            fallback_base_urls=fallback_base_urls,
+            default_headers=default_headers,
+            failover_cooldown=failover_cooldown,
+            stream_idle_timeout=stream_idle_timeout,
+            retry_sent_chat_requests=retry_sent_chat_requests,
+            settings=settings,
+        )
         self._hosts = HostPool(
             (self.settings.base_url, *self.settings.fallback_base_urls),
             self.settings.failover_cooldown,
@@ -278,6 +309,12 @@ class _BaseClient:
         self._stream_headers = {**self._headers, "Accept": "text/event-stream"}
         self._timeout = self.settings.phase_timeouts
         self._redactor = _Redactor(self._headers, self.settings.api_key.get_secret_value())
+        self._owns_http = http_client is None
+        self._http: _Pool = guard_pools(http_client or self._new_pool())
+
+    def _new_pool(self) -> _Pool:
+        """A pooled httpx client of the twin's kind, for a client not given one."""
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         return (
@@ -341,7 +378,11 @@ class _StreamReader:
     """
 
     def __init__(
-        self, client: _BaseClient, plan: _RequestPlan, response: httpx.Response, expires_at: float
+        self,
+        client: _BaseClient[Any],
+        plan: _RequestPlan,
+        response: httpx.Response,
+        expires_at: float,
     ) -> None:
         self._settings = client.settings
         self._plan = plan
@@ -391,7 +432,7 @@ class _StreamReader:
         raise self._plan.redactor.error(error) from self._plan.redactor.cause(exc)
 
 
-class TokenHubClient(_BaseClient):
+class TokenHubClient(_BaseClient[httpx.Client]):
     """Synchronous TokenHub client with one pooled connection set, retries and failover.
 
     Example:
@@ -415,41 +456,8 @@ class TokenHubClient(_BaseClient):
     setting not given by name.
     """
 
-    def __init__(
-        self,
-        *,
-        api_key: str | SecretStr | None = None,
-        base_url: str | None = None,
-        region: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        fallback_base_urls: Sequence[str] | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        failover_cooldown: float | None = None,
-        stream_idle_timeout: float | None = None,
-        retry_sent_chat_requests: bool | None = None,
-        settings: ClientSettings | None = None,
-        http_client: httpx.Client | None = None,
-    ) -> None:
-        super().__init__(
-            resolve_settings(
-                api_key=api_key,
-                base_url=base_url,
-                region=region,
-                timeout=timeout,
-                max_retries=max_retries,
-                fallback_base_urls=fallback_base_urls,
-                default_headers=default_headers,
-                failover_cooldown=failover_cooldown,
-                stream_idle_timeout=stream_idle_timeout,
-                retry_sent_chat_requests=retry_sent_chat_requests,
-                settings=settings,
-            )
-        )
-        self._owns_http = http_client is None
-        self._http = guard_pools(
-            http_client or httpx.Client(timeout=self._timeout, limits=_POOL_LIMITS)
-        )
+    def _new_pool(self) -> httpx.Client:
+        return httpx.Client(timeout=self._timeout, limits=_POOL_LIMITS)
 
     def _send(
         self,
@@ -617,7 +625,7 @@ class TokenHubClient(_BaseClient):
         self.close()
 
 
-class AsyncTokenHubClient(_BaseClient):
+class AsyncTokenHubClient(_BaseClient[httpx.AsyncClient]):
     """Asyncio twin of :class:`TokenHubClient` with the same methods, awaited.
 
     Example:
@@ -636,41 +644,8 @@ class AsyncTokenHubClient(_BaseClient):
             asyncio.run(main())
     """
 
-    def __init__(
-        self,
-        *,
-        api_key: str | SecretStr | None = None,
-        base_url: str | None = None,
-        region: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        fallback_base_urls: Sequence[str] | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        failover_cooldown: float | None = None,
-        stream_idle_timeout: float | None = None,
-        retry_sent_chat_requests: bool | None = None,
-        settings: ClientSettings | None = None,
-        http_client: httpx.AsyncClient | None = None,
-    ) -> None:
-        super().__init__(
-            resolve_settings(
-                api_key=api_key,
-                base_url=base_url,
-                region=region,
-                timeout=timeout,
-                max_retries=max_retries,
-                fallback_base_urls=fallback_base_urls,
-                default_headers=default_headers,
-                failover_cooldown=failover_cooldown,
-                stream_idle_timeout=stream_idle_timeout,
-                retry_sent_chat_requests=retry_sent_chat_requests,
-                settings=settings,
-            )
-        )
-        self._owns_http = http_client is None
-        self._http = guard_pools(
-            http_client or httpx.AsyncClient(timeout=self._timeout, limits=_POOL_LIMITS)
-        )
+    def _new_pool(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(timeout=self._timeout, limits=_POOL_LIMITS)
 
     async def _send(
         self,
