@@ -18,12 +18,13 @@ from typing import Any, Generic, TypeVar
 import httpx
 from pydantic import SecretStr
 
-from ._config import ClientSettings, resolve_settings
+from ._config import MISSING_KEY_MESSAGE, ClientSettings, resolve_settings
 from ._embeddings import DEFAULT_EMBEDDING_MODEL, EmbeddingInput, EmbeddingPlan, EmbeddingResult
 from ._exceptions import (
     APIConnectionError,
     APIError,
     APITimeoutError,
+    ConfigurationError,
     StreamError,
     error_from_response,
     load_json,
@@ -90,6 +91,11 @@ def _transport_error(
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"request to {url} timed out ({type(exc).__name__})")
     return APIConnectionError(f"could not reach {url}: {type(exc).__name__}: {exc}")
+
+
+def _authorizes(headers: Mapping[str, str] | None) -> bool:
+    """Whether ``headers`` carry credentials of their own (an ``Authorization`` header)."""
+    return bool(headers) and any(name.lower() == "authorization" for name in headers or ())
 
 
 _REDACTED = b"***"
@@ -299,8 +305,11 @@ class _BaseClient(Generic[_Pool]):
             self.settings.failover_cooldown,
         )
         self._policy = RetryPolicy(max_retries=self.settings.max_retries)
+        key = self.settings.api_key
+        # Settings without a key belong to a client whose every call brings its own auth=.
+        self._key = key.get_secret_value() if key is not None else ""
         self._headers = {
-            "Authorization": f"Bearer {self.settings.api_key.get_secret_value()}",
+            **({"Authorization": f"Bearer {self._key}"} if key is not None else {}),
             "Content-Type": "application/json",
             "Accept": "application/json",
             "User-Agent": f"hunyuan-tokenhub/{__version__}",
@@ -308,7 +317,8 @@ class _BaseClient(Generic[_Pool]):
         }
         self._stream_headers = {**self._headers, "Accept": "text/event-stream"}
         self._timeout = self.settings.phase_timeouts
-        self._redactor = _Redactor(self._headers, self.settings.api_key.get_secret_value())
+        self._redactor = _Redactor(self._headers, self._key)
+        self._authorized = _authorizes(self._headers)
         self._owns_http = http_client is None
         self._http: _Pool = guard_pools(http_client or self._new_pool())
 
@@ -334,6 +344,8 @@ class _BaseClient(Generic[_Pool]):
         retry_refusals: bool = True,
         auth: httpx.Auth | None = None,
     ) -> _RequestPlan:
+        if not self._authorized and auth is None and not _authorizes(headers):
+            raise ConfigurationError(MISSING_KEY_MESSAGE)
         hosts = self._hosts if base_url is None else base_url.rstrip("/")
         # An auth object may name the secrets it sends (TC3Auth: the SecretId).
         extra: tuple[str, ...] = getattr(auth, "secrets", ())
@@ -342,7 +354,7 @@ class _BaseClient(Generic[_Pool]):
             if not headers and not extra
             else _Redactor(
                 {**self._headers, **(headers or {})},
-                self.settings.api_key.get_secret_value(),
+                self._key,
                 extra,
             )
         )
