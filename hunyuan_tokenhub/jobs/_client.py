@@ -28,7 +28,7 @@ from pydantic import SecretStr
 
 from .._catalog import get_model_info, warn_if_retired
 from .._client import AsyncTokenHubClient, TokenHubClient
-from .._config import ClientSettings, resolve_settings
+from .._config import HOSTS, ClientSettings, resolve_settings
 from .._exceptions import APIError, InvalidParameterError
 from .._retry import SubmitRefusals, is_concurrency_refusal
 from ._download import DownloadPolicy, adownload, download
@@ -58,6 +58,11 @@ RequestLike = JobRequest | Mapping[str, Any] | None
 JOB_REQUEST_TIMEOUT = 60.0
 
 
+_TOKENHUB_HOSTS = frozenset(
+    host for default, backups in HOSTS.values() for host in (default, *backups)
+)
+
+
 def _backend_options(
     client: TokenHubClient | AsyncTokenHubClient | None,
     *,
@@ -73,7 +78,10 @@ def _backend_options(
     given = client.settings if client is not None else settings
     if given is not None:
         api_key = api_key or given.api_key
-        base_url = base_url or given.base_url
+        # A TokenHub host (a region's default, when no base_url was given) is no other
+        # service's: the aiart/ai3d gateways then keep their own default host.
+        if base_url is None and given.base_url not in _TOKENHUB_HOSTS:
+            base_url = given.base_url
     return BackendOptions.of(
         api_key=api_key,
         base_url=base_url,

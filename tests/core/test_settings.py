@@ -199,7 +199,7 @@ def test_a_keyless_client_sends_no_bearer_and_refuses_a_call_without_auth(
             lambda: client.post_json("/chat/completions", payload),
             lambda: client.get_json("/models"),
         ):
-            with pytest.raises(ConfigurationError, match="api_key=.*TOKENHUB_API_KEY"):
+            with pytest.raises(ConfigurationError, match=r"api_key=.*TOKENHUB_API_KEY"):
                 call()
         assert len(emulator.requests) == 0
         # A call that brings its own auth= is sent, with that auth and no Bearer.
