@@ -301,7 +301,8 @@ class JobClient(_JobClientBase[TokenHubClient, httpx.Client]):
     ``backend`` (else env ``HUNYUAN_BACKEND``, else ``"tokenhub"``) picks the service:
     ``"aiart"``/``"ai3d"`` (the older gateways; ``api_key`` is their key, ``base_url`` their
     host) or ``"tencentcloud"`` (API 3.0 with ``secret_id``/``secret_key``/
-    ``tencentcloud_region`` or ``TENCENTCLOUD_SECRET_ID``/``_SECRET_KEY``/``_REGION``).
+    ``tencentcloud_region`` or ``TENCENTCLOUD_SECRET_ID``/``_SECRET_KEY``/``_REGION``; it
+    signs every call and needs no TokenHub key).
     A model the backend does not offer is refused before any request.
 
     ``max_retries`` bounds each request's retries after transient failures (connection, 5xx,
