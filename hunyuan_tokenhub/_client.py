@@ -264,6 +264,46 @@ class _RequestPlan:
         return None
 
 
+_Closing = TypeVar("_Closing", bound="ClosesOnExit")
+_AsyncClosing = TypeVar("_AsyncClosing", bound="AsyncClosesOnExit")
+
+
+class ClosesOnExit:
+    """``with`` support for the sync twins: leaving the block calls :meth:`close`."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self: _Closing) -> _Closing:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncClosesOnExit:
+    """``async with`` support for the async twins: leaving the block awaits :meth:`aclose`."""
+
+    async def aclose(self) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self: _AsyncClosing) -> _AsyncClosing:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
 _Pool = TypeVar("_Pool", httpx.Client, httpx.AsyncClient)
 
 
@@ -444,7 +484,7 @@ class _StreamReader:
         raise self._plan.redactor.error(error) from self._plan.redactor.cause(exc)
 
 
-class TokenHubClient(_BaseClient[httpx.Client]):
+class TokenHubClient(_BaseClient[httpx.Client], ClosesOnExit):
     """Synchronous TokenHub client with one pooled connection set, retries and failover.
 
     Example:
@@ -625,19 +665,8 @@ class TokenHubClient(_BaseClient[httpx.Client]):
         if self._owns_http:
             self._http.close()
 
-    def __enter__(self) -> TokenHubClient:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncTokenHubClient(_BaseClient[httpx.AsyncClient]):
+class AsyncTokenHubClient(_BaseClient[httpx.AsyncClient], AsyncClosesOnExit):
     """Asyncio twin of :class:`TokenHubClient` with the same methods, awaited.
 
     Example:
@@ -795,14 +824,3 @@ class AsyncTokenHubClient(_BaseClient[httpx.AsyncClient]):
         """Close the pooled connections (a user-supplied ``http_client`` is left open)."""
         if self._owns_http:
             await self._http.aclose()
-
-    async def __aenter__(self) -> AsyncTokenHubClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()

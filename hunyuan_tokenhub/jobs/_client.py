@@ -20,14 +20,13 @@ import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 import httpx
 from pydantic import SecretStr
 
 from .._catalog import get_model_info, warn_if_retired
-from .._client import AsyncTokenHubClient, TokenHubClient
+from .._client import AsyncClosesOnExit, AsyncTokenHubClient, ClosesOnExit, TokenHubClient
 from .._config import HOSTS, ClientSettings, resolve_settings
 from .._exceptions import APIError, InvalidParameterError
 from .._retry import SubmitRefusals, is_concurrency_refusal
@@ -271,7 +270,7 @@ class _JobClientBase(Generic[_Client, _Pool]):
         )
 
 
-class JobClient(_JobClientBase[TokenHubClient, httpx.Client]):
+class JobClient(_JobClientBase[TokenHubClient, httpx.Client], ClosesOnExit):
     """Synchronous generation-job client.
 
     Example:
@@ -492,19 +491,8 @@ class JobClient(_JobClientBase[TokenHubClient, httpx.Client]):
         if self._owns_slots:
             self.slots.close()
 
-    def __enter__(self) -> JobClient:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncJobClient(_JobClientBase[AsyncTokenHubClient, httpx.AsyncClient]):
+class AsyncJobClient(_JobClientBase[AsyncTokenHubClient, httpx.AsyncClient], AsyncClosesOnExit):
     """Asyncio twin of :class:`JobClient`: the same methods, awaited.
 
     Example:
@@ -698,14 +686,3 @@ class AsyncJobClient(_JobClientBase[AsyncTokenHubClient, httpx.AsyncClient]):
             await self._http.aclose()
         if self._owns_slots:
             await self.slots.aclose()
-
-    async def __aenter__(self) -> AsyncJobClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()

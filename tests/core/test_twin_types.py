@@ -21,6 +21,8 @@ JobClient(client=TokenHubClient(), http_client=httpx.Client())
 AsyncJobClient(client=AsyncTokenHubClient(), http_client=httpx.AsyncClient())
 reveal_type(TokenHubClient()._http)
 reveal_type(AsyncJobClient()._http)
+reveal_type(JobClient().__enter__())
+reveal_type(AsyncTokenHubClient().__aenter__())
 TokenHubClient(http_client=httpx.AsyncClient())  # wrong
 AsyncTokenHubClient(http_client=httpx.Client())  # wrong
 JobClient(client=AsyncTokenHubClient())  # wrong
@@ -45,3 +47,8 @@ def test_each_twin_takes_only_its_own_kind_of_client(tmp_path: Path) -> None:
     assert errors == wrong and len(wrong) == 6, out
     assert 'Revealed type is "httpx._client.Client"' in out
     assert 'Revealed type is "hunyuan_tokenhub._client.AsyncTokenHubClient"' in out
+    assert 'Revealed type is "hunyuan_tokenhub.jobs._client.JobClient"' in out
+    assert (
+        'Revealed type is "typing.Coroutine[Any, Any, hunyuan_tokenhub._client.AsyncTokenHubClient]"'
+        in out
+    )
