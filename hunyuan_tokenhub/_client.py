@@ -13,17 +13,18 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import httpx
 from pydantic import SecretStr
 
-from ._config import ClientSettings, resolve_settings
+from ._config import MISSING_KEY_MESSAGE, ClientSettings, resolve_settings
 from ._embeddings import DEFAULT_EMBEDDING_MODEL, EmbeddingInput, EmbeddingPlan, EmbeddingResult
 from ._exceptions import (
     APIConnectionError,
     APIError,
     APITimeoutError,
+    ConfigurationError,
     StreamError,
     error_from_response,
     load_json,
@@ -90,6 +91,11 @@ def _transport_error(
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"request to {url} timed out ({type(exc).__name__})")
     return APIConnectionError(f"could not reach {url}: {type(exc).__name__}: {exc}")
+
+
+def _authorizes(headers: Mapping[str, str] | None) -> bool:
+    """Whether ``headers`` carry credentials of their own (an ``Authorization`` header)."""
+    return bool(headers) and any(name.lower() == "authorization" for name in headers or ())
 
 
 _REDACTED = b"***"
@@ -258,18 +264,92 @@ class _RequestPlan:
         return None
 
 
-class _BaseClient:
-    """Settings, headers and request planning shared by both twins."""
+_Closing = TypeVar("_Closing", bound="ClosesOnExit")
+_AsyncClosing = TypeVar("_AsyncClosing", bound="AsyncClosesOnExit")
 
-    def __init__(self, settings: ClientSettings) -> None:
-        self.settings = settings
+
+class ClosesOnExit:
+    """``with`` support for the sync twins: leaving the block calls :meth:`close`."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self: _Closing) -> _Closing:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncClosesOnExit:
+    """``async with`` support for the async twins: leaving the block awaits :meth:`aclose`."""
+
+    async def aclose(self) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self: _AsyncClosing) -> _AsyncClosing:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+_Pool = TypeVar("_Pool", httpx.Client, httpx.AsyncClient)
+
+
+class _BaseClient(Generic[_Pool]):
+    """Settings, headers and request planning shared by both twins; each twin makes its own
+    httpx pool (:meth:`_new_pool`) and does its own I/O."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | SecretStr | None = None,
+        base_url: str | None = None,
+        region: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        fallback_base_urls: Sequence[str] | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        failover_cooldown: float | None = None,
+        stream_idle_timeout: float | None = None,
+        retry_sent_chat_requests: bool | None = None,
+        settings: ClientSettings | None = None,
+        http_client: _Pool | None = None,
+    ) -> None:
+        self.settings = resolve_settings(
+            api_key=api_key,
+            base_url=base_url,
+            region=region,
+            timeout=timeout,
+            max_retries=max_retries,
+            fallback_base_urls=fallback_base_urls,
+            default_headers=default_headers,
+            failover_cooldown=failover_cooldown,
+            stream_idle_timeout=stream_idle_timeout,
+            retry_sent_chat_requests=retry_sent_chat_requests,
+            settings=settings,
+        )
         self._hosts = HostPool(
             (self.settings.base_url, *self.settings.fallback_base_urls),
             self.settings.failover_cooldown,
         )
         self._policy = RetryPolicy(max_retries=self.settings.max_retries)
+        key = self.settings.api_key
+        # Settings without a key belong to a client whose every call brings its own auth=.
+        self._key = key.get_secret_value() if key is not None else ""
         self._headers = {
-            "Authorization": f"Bearer {self.settings.api_key.get_secret_value()}",
+            **({"Authorization": f"Bearer {self._key}"} if key is not None else {}),
             "Content-Type": "application/json",
             "Accept": "application/json",
             "User-Agent": f"hunyuan-tokenhub/{__version__}",
@@ -277,7 +357,14 @@ class _BaseClient:
         }
         self._stream_headers = {**self._headers, "Accept": "text/event-stream"}
         self._timeout = self.settings.phase_timeouts
-        self._redactor = _Redactor(self._headers, self.settings.api_key.get_secret_value())
+        self._redactor = _Redactor(self._headers, self._key)
+        self._authorized = _authorizes(self._headers)
+        self._owns_http = http_client is None
+        self._http: _Pool = guard_pools(http_client or self._new_pool())
+
+    def _new_pool(self) -> _Pool:
+        """A pooled httpx client of the twin's kind, for a client not given one."""
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         return (
@@ -297,6 +384,8 @@ class _BaseClient:
         retry_refusals: bool = True,
         auth: httpx.Auth | None = None,
     ) -> _RequestPlan:
+        if not self._authorized and auth is None and not _authorizes(headers):
+            raise ConfigurationError(MISSING_KEY_MESSAGE)
         hosts = self._hosts if base_url is None else base_url.rstrip("/")
         # An auth object may name the secrets it sends (TC3Auth: the SecretId).
         extra: tuple[str, ...] = getattr(auth, "secrets", ())
@@ -305,7 +394,7 @@ class _BaseClient:
             if not headers and not extra
             else _Redactor(
                 {**self._headers, **(headers or {})},
-                self.settings.api_key.get_secret_value(),
+                self._key,
                 extra,
             )
         )
@@ -341,7 +430,11 @@ class _StreamReader:
     """
 
     def __init__(
-        self, client: _BaseClient, plan: _RequestPlan, response: httpx.Response, expires_at: float
+        self,
+        client: _BaseClient[Any],
+        plan: _RequestPlan,
+        response: httpx.Response,
+        expires_at: float,
     ) -> None:
         self._settings = client.settings
         self._plan = plan
@@ -391,7 +484,7 @@ class _StreamReader:
         raise self._plan.redactor.error(error) from self._plan.redactor.cause(exc)
 
 
-class TokenHubClient(_BaseClient):
+class TokenHubClient(_BaseClient[httpx.Client], ClosesOnExit):
     """Synchronous TokenHub client with one pooled connection set, retries and failover.
 
     Example:
@@ -415,41 +508,8 @@ class TokenHubClient(_BaseClient):
     setting not given by name.
     """
 
-    def __init__(
-        self,
-        *,
-        api_key: str | SecretStr | None = None,
-        base_url: str | None = None,
-        region: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        fallback_base_urls: Sequence[str] | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        failover_cooldown: float | None = None,
-        stream_idle_timeout: float | None = None,
-        retry_sent_chat_requests: bool | None = None,
-        settings: ClientSettings | None = None,
-        http_client: httpx.Client | None = None,
-    ) -> None:
-        super().__init__(
-            resolve_settings(
-                api_key=api_key,
-                base_url=base_url,
-                region=region,
-                timeout=timeout,
-                max_retries=max_retries,
-                fallback_base_urls=fallback_base_urls,
-                default_headers=default_headers,
-                failover_cooldown=failover_cooldown,
-                stream_idle_timeout=stream_idle_timeout,
-                retry_sent_chat_requests=retry_sent_chat_requests,
-                settings=settings,
-            )
-        )
-        self._owns_http = http_client is None
-        self._http = guard_pools(
-            http_client or httpx.Client(timeout=self._timeout, limits=_POOL_LIMITS)
-        )
+    def _new_pool(self) -> httpx.Client:
+        return httpx.Client(timeout=self._timeout, limits=_POOL_LIMITS)
 
     def _send(
         self,
@@ -605,19 +665,8 @@ class TokenHubClient(_BaseClient):
         if self._owns_http:
             self._http.close()
 
-    def __enter__(self) -> TokenHubClient:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncTokenHubClient(_BaseClient):
+class AsyncTokenHubClient(_BaseClient[httpx.AsyncClient], AsyncClosesOnExit):
     """Asyncio twin of :class:`TokenHubClient` with the same methods, awaited.
 
     Example:
@@ -636,41 +685,8 @@ class AsyncTokenHubClient(_BaseClient):
             asyncio.run(main())
     """
 
-    def __init__(
-        self,
-        *,
-        api_key: str | SecretStr | None = None,
-        base_url: str | None = None,
-        region: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        fallback_base_urls: Sequence[str] | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        failover_cooldown: float | None = None,
-        stream_idle_timeout: float | None = None,
-        retry_sent_chat_requests: bool | None = None,
-        settings: ClientSettings | None = None,
-        http_client: httpx.AsyncClient | None = None,
-    ) -> None:
-        super().__init__(
-            resolve_settings(
-                api_key=api_key,
-                base_url=base_url,
-                region=region,
-                timeout=timeout,
-                max_retries=max_retries,
-                fallback_base_urls=fallback_base_urls,
-                default_headers=default_headers,
-                failover_cooldown=failover_cooldown,
-                stream_idle_timeout=stream_idle_timeout,
-                retry_sent_chat_requests=retry_sent_chat_requests,
-                settings=settings,
-            )
-        )
-        self._owns_http = http_client is None
-        self._http = guard_pools(
-            http_client or httpx.AsyncClient(timeout=self._timeout, limits=_POOL_LIMITS)
-        )
+    def _new_pool(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(timeout=self._timeout, limits=_POOL_LIMITS)
 
     async def _send(
         self,
@@ -808,14 +824,3 @@ class AsyncTokenHubClient(_BaseClient):
         """Close the pooled connections (a user-supplied ``http_client`` is left open)."""
         if self._owns_http:
             await self._http.aclose()
-
-    async def __aenter__(self) -> AsyncTokenHubClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()

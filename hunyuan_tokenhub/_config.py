@@ -10,7 +10,7 @@ import dataclasses
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 import httpx
 from pydantic import SecretStr
@@ -74,7 +74,9 @@ class ClientSettings:
     name overrides the object's.
     """
 
-    api_key: SecretStr = field(repr=False)
+    api_key: SecretStr | None = field(repr=False)
+    """``None`` only when resolved with ``require_api_key=False`` and no key was found: every
+    call must then bring its own ``auth=`` (Tencent Cloud API 3.0's signature)."""
     base_url: str
     fallback_base_urls: tuple[str, ...] = ()
     region: str | None = DEFAULT_REGION
@@ -96,8 +98,8 @@ class ClientSettings:
         # A SecretStr pickles its value in clear: pickle the settings without the key; the
         # unpickled copy reads it from the environment again (as every adapter class does).
         fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        del fields["api_key"]
-        return (_settings_with_key_from_env, (fields,))
+        keyed = fields.pop("api_key") is not None
+        return (_settings_with_key_from_env, (fields, keyed))
 
     def __copy__(self) -> ClientSettings:
         return self  # immutable
@@ -106,8 +108,8 @@ class ClientSettings:
         return self
 
 
-def _settings_with_key_from_env(fields: dict[str, Any]) -> ClientSettings:
-    return ClientSettings(api_key=resolve_api_key(None, os.environ), **fields)
+def _settings_with_key_from_env(fields: dict[str, Any], keyed: bool = True) -> ClientSettings:
+    return ClientSettings(api_key=resolve_api_key(None, os.environ, required=keyed), **fields)
 
 
 def _normalise_url(url: str, name: str) -> str:
@@ -122,17 +124,33 @@ def api_key_from_env(env: Mapping[str, str]) -> str | None:
     return next((env[name] for name in API_KEY_ENV_VARS if env.get(name)), None)
 
 
-def resolve_api_key(api_key: str | SecretStr | None, env: Mapping[str, str]) -> SecretStr:
-    """The key from the argument, else ``TOKENHUB_API_KEY``, else ``HUNYUAN_API_KEY``."""
+MISSING_KEY_MESSAGE = (
+    "No TokenHub API key: pass api_key=... or set the environment variable "
+    f"{API_KEY_ENV_VARS[0]} (or {API_KEY_ENV_VARS[1]})."
+)
+
+
+@overload
+def resolve_api_key(
+    api_key: str | SecretStr | None, env: Mapping[str, str], *, required: Literal[True] = True
+) -> SecretStr: ...
+@overload
+def resolve_api_key(
+    api_key: str | SecretStr | None, env: Mapping[str, str], *, required: bool
+) -> SecretStr | None: ...
+def resolve_api_key(
+    api_key: str | SecretStr | None, env: Mapping[str, str], *, required: bool = True
+) -> SecretStr | None:
+    """The key from the argument, else ``TOKENHUB_API_KEY``, else ``HUNYUAN_API_KEY``; with
+    none, ``ConfigurationError`` (or ``None`` when not ``required``)."""
     if isinstance(api_key, SecretStr):
         api_key = api_key.get_secret_value()
     if not api_key:
         api_key = api_key_from_env(env)
     if not api_key or not api_key.strip():
-        raise ConfigurationError(
-            "No TokenHub API key: pass api_key=... or set the environment variable "
-            f"{API_KEY_ENV_VARS[0]} (or {API_KEY_ENV_VARS[1]})."
-        )
+        if required:
+            raise ConfigurationError(MISSING_KEY_MESSAGE)
+        return None
     return SecretStr(api_key.strip())
 
 
@@ -150,6 +168,7 @@ def resolve_settings(
     default_headers: Mapping[str, str] | None = None,
     settings: ClientSettings | None = None,
     env: Mapping[str, str] | None = None,
+    require_api_key: bool = True,
 ) -> ClientSettings:
     """Resolve every setting from arguments, then ``settings``, then environment, then defaults.
 
@@ -162,10 +181,15 @@ def resolve_settings(
     ``settings``, already resolved, supplies every value not given here: the hosts as a whole
     (unless ``base_url``, ``region`` or ``fallback_base_urls`` is given), the key, the limits;
     ``default_headers`` are merged over its own.
+
+    ``require_api_key=False`` is for clients whose every call is signed by its own ``auth=``
+    (a job client on the ``tencentcloud`` backend): with no key found, the settings have none
+    (``api_key=None``), and so do settings resolved from them later.
     """
     env = os.environ if env is None else env
     base = settings
-    key = resolve_api_key(api_key or (base.api_key if base else None), env)
+    required = require_api_key and not (base is not None and base.api_key is None)
+    key = resolve_api_key(api_key or (base.api_key if base else None), env, required=required)
 
     if base is not None and base_url is None and region is None and fallback_base_urls is None:
         url, fallbacks, region = base.base_url, base.fallback_base_urls, base.region

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from .._client import TokenHubClient
+    from .._config import ClientSettings
 
 PROG = "hunyuan-tokenhub"
 # Commands that talk to the generation backend (--backend / HUNYUAN_BACKEND) rather than chat.
@@ -106,13 +107,27 @@ class CliState:
         job = str(JobHandle(backend, model, job_id)) if model else job_id
         return shlex.join([*words, "job", "wait", job])
 
+    def settings(
+        self, *, default_timeout: float | None = None, require_api_key: bool = True
+    ) -> ClientSettings:
+        """The connection settings every client of the command is built on: the global options
+        (``--api-key``, ``--base-url``, ``--region``, ``--timeout``) over the environment.
+        ``default_timeout`` bounds each request when ``--timeout`` is not given."""
+        from .._config import resolve_settings
+
+        return resolve_settings(
+            api_key=self.api_key,
+            base_url=self.base_url,
+            region=self.region,
+            timeout=self.timeout if self.timeout is not None else default_timeout,
+            require_api_key=require_api_key,
+        )
+
     def client(self) -> TokenHubClient:
-        """A client built from the global options (the key falls back to the environment)."""
+        """A TokenHub client on :meth:`settings` (the key falls back to the environment)."""
         from .._client import TokenHubClient
 
-        return TokenHubClient(
-            api_key=self.api_key, base_url=self.base_url, region=self.region, timeout=self.timeout
-        )
+        return TokenHubClient(settings=self.settings())
 
 
 def command_state(ctx: typer.Context, json_output: bool) -> CliState:

@@ -209,16 +209,16 @@ def _local_dirs(images: Sequence[str]) -> list[Path]:
 @contextmanager
 def _job_client(state: CliState, *, images: Sequence[str] = ()) -> Iterator["JobClient"]:
     from ..jobs import JobClient
+    from ..jobs._client import JOB_REQUEST_TIMEOUT
+    from ..jobs.backends import get_backend
 
-    # Built from the options rather than from a TokenHub client, so that the older backends
-    # (their own key header, or API 3.0 signing) work without any TokenHub key.
+    # API 3.0 signs every call itself: no TokenHub key is needed for it.
+    settings = state.settings(
+        default_timeout=JOB_REQUEST_TIMEOUT,
+        require_api_key=get_backend(state.backend).uses_api_key,
+    )
     with JobClient(
-        api_key=state.api_key,
-        base_url=state.base_url,
-        region=state.region,
-        request_timeout=state.timeout,
-        backend=state.backend,
-        allowed_local_dirs=_local_dirs(images),
+        settings=settings, backend=state.backend, allowed_local_dirs=_local_dirs(images)
     ) as jobs:
         yield jobs
 

@@ -20,15 +20,14 @@ import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import httpx
 from pydantic import SecretStr
 
 from .._catalog import get_model_info, warn_if_retired
-from .._client import AsyncTokenHubClient, TokenHubClient
-from .._config import ClientSettings
+from .._client import AsyncClosesOnExit, AsyncTokenHubClient, ClosesOnExit, TokenHubClient
+from .._config import HOSTS, ClientSettings, resolve_settings
 from .._exceptions import APIError, InvalidParameterError
 from .._retry import SubmitRefusals, is_concurrency_refusal
 from ._download import DownloadPolicy, adownload, download
@@ -58,6 +57,11 @@ RequestLike = JobRequest | Mapping[str, Any] | None
 JOB_REQUEST_TIMEOUT = 60.0
 
 
+_TOKENHUB_HOSTS = frozenset(
+    host for default, backups in HOSTS.values() for host in (default, *backups)
+)
+
+
 def _backend_options(
     client: TokenHubClient | AsyncTokenHubClient | None,
     *,
@@ -73,7 +77,10 @@ def _backend_options(
     given = client.settings if client is not None else settings
     if given is not None:
         api_key = api_key or given.api_key
-        base_url = base_url or given.base_url
+        # A TokenHub host (a region's default, when no base_url was given) is no other
+        # service's: the aiart/ai3d gateways then keep their own default host.
+        if base_url is None and given.base_url not in _TOKENHUB_HOSTS:
+            base_url = given.base_url
     return BackendOptions.of(
         api_key=api_key,
         base_url=base_url,
@@ -97,24 +104,53 @@ class _HeldSlot:
         self.lease = lease
 
 
-class _JobClientBase:
-    """Configuration and the decisions both twins share."""
+_Client = TypeVar("_Client", TokenHubClient, AsyncTokenHubClient)
+_Pool = TypeVar("_Pool", httpx.Client, httpx.AsyncClient)
+
+
+class _JobClientBase(Generic[_Client, _Pool]):
+    """Configuration and the decisions both twins share; each twin makes its HTTP client
+    (:meth:`_connect`) and does its own I/O."""
 
     def __init__(
         self,
         *,
-        backend: str | JobBackend | None,
-        backend_options: BackendOptions,
-        allowed_local_dirs: Sequence[str | os.PathLike[str]] | None,
-        max_input_bytes: int,
-        max_concurrent_jobs: int | Mapping[str, int] | None,
-        slots: SlotStore | None,
-        job_slots_url: str | None,
-        poll_interval: float | None,
-        max_poll_interval: float | None,
-        timeout: float | None,
+        api_key: str | SecretStr | None = None,
+        base_url: str | None = None,
+        region: str | None = None,
+        client: _Client | None = None,
+        request_timeout: float | None = None,
+        max_retries: int | None = None,
+        fallback_base_urls: Sequence[str] | None = None,
+        failover_cooldown: float | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        settings: ClientSettings | None = None,
+        http_client: _Pool | None = None,
+        backend: str | JobBackend | None = None,
+        secret_id: str | SecretStr | None = None,
+        secret_key: str | SecretStr | None = None,
+        tencentcloud_region: str | None = None,
+        allowed_local_dirs: Sequence[str | os.PathLike[str]] | None = None,
+        max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+        max_concurrent_jobs: int | Mapping[str, int] | None = None,
+        slots: SlotStore | None = None,
+        job_slots_url: str | None = None,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
+        timeout: float | None = None,
+        download_policy: DownloadPolicy | None = None,
     ) -> None:
-        self.backend = get_backend(backend).configure(backend_options)
+        self.backend = get_backend(backend).configure(
+            _backend_options(
+                client,
+                settings=settings,
+                api_key=api_key,
+                base_url=base_url,
+                secret_id=secret_id,
+                secret_key=secret_key,
+                tencentcloud_region=tencentcloud_region,
+            )
+        )
         self.media = MediaPolicy(allowed_local_dirs, max_bytes=max_input_bytes)
         self._owns_slots = slots is None
         self.slots = (
@@ -123,37 +159,32 @@ class _JobClientBase:
         self.poll_interval = poll_interval
         self.max_poll_interval = max_poll_interval
         self.timeout = timeout
+        self._owns_http = client is None
+        if client is None:
+            if request_timeout is None and settings is None:
+                request_timeout = JOB_REQUEST_TIMEOUT
+            connection = resolve_settings(
+                api_key=api_key,
+                base_url=base_url,
+                region=region,
+                timeout=request_timeout,
+                max_retries=max_retries,
+                fallback_base_urls=fallback_base_urls,
+                failover_cooldown=failover_cooldown,
+                default_headers=default_headers,
+                settings=settings,
+                require_api_key=self.backend.uses_api_key,
+            )
+            client = self._connect(connection, http_client)
+        self._http: _Client = client
+        self.download_policy = download_policy or _service_download_policy(self._http.settings)
+
+    def _connect(self, settings: ClientSettings, http_client: _Pool | None) -> _Client:
+        """The twin's HTTP client on ``settings``, for a job client not given one."""
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(backend={self.backend.name!r})"
-
-    def _transport_key(self, api_key: str | SecretStr | None) -> str | SecretStr | None:
-        # The aiart/ai3d key is read from the same arguments and variables as TokenHub's, so
-        # the HTTP client holds the real one. Cloud API 3.0 signs each call (TC3Auth) and has
-        # no key, but the client's settings require one: a placeholder that no call sends
-        # (every call's auth replaces its Authorization).
-        if not self.backend.uses_api_key and not api_key:
-            return SecretStr("unused: every call of this backend is signed by its own auth")
-        return api_key
-
-    def _transport(
-        self,
-        settings: ClientSettings | None,
-        api_key: str | SecretStr | None,
-        request_timeout: float | None,
-        **connection: Any,
-    ) -> dict[str, Any]:
-        """The HTTP client's settings: each request bounded by ``request_timeout``, else by
-        ``settings``, else by the job requests' default."""
-        if request_timeout is None and settings is None:
-            request_timeout = JOB_REQUEST_TIMEOUT
-        key = api_key or (settings.api_key if settings is not None else None)
-        return {
-            "api_key": self._transport_key(key),
-            "timeout": request_timeout,
-            "settings": settings,
-            **connection,
-        }
 
     def prepare(
         self, model: str, request: RequestLike = None, **params: Any
@@ -239,7 +270,7 @@ class _JobClientBase:
         )
 
 
-class JobClient(_JobClientBase):
+class JobClient(_JobClientBase[TokenHubClient, httpx.Client], ClosesOnExit):
     """Synchronous generation-job client.
 
     Example:
@@ -269,7 +300,8 @@ class JobClient(_JobClientBase):
     ``backend`` (else env ``HUNYUAN_BACKEND``, else ``"tokenhub"``) picks the service:
     ``"aiart"``/``"ai3d"`` (the older gateways; ``api_key`` is their key, ``base_url`` their
     host) or ``"tencentcloud"`` (API 3.0 with ``secret_id``/``secret_key``/
-    ``tencentcloud_region`` or ``TENCENTCLOUD_SECRET_ID``/``_SECRET_KEY``/``_REGION``).
+    ``tencentcloud_region`` or ``TENCENTCLOUD_SECRET_ID``/``_SECRET_KEY``/``_REGION``; it
+    signs every call and needs no TokenHub key).
     A model the backend does not offer is refused before any request.
 
     ``max_retries`` bounds each request's retries after transient failures (connection, 5xx,
@@ -277,70 +309,10 @@ class JobClient(_JobClientBase):
     and is sent again after a pause until ``timeout``, then :class:`SubmitTimeoutError`.
     """
 
-    def __init__(
-        self,
-        *,
-        api_key: str | SecretStr | None = None,
-        base_url: str | None = None,
-        region: str | None = None,
-        client: TokenHubClient | None = None,
-        request_timeout: float | None = None,
-        max_retries: int | None = None,
-        fallback_base_urls: Sequence[str] | None = None,
-        failover_cooldown: float | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        settings: ClientSettings | None = None,
-        http_client: httpx.Client | None = None,
-        backend: str | JobBackend | None = None,
-        secret_id: str | SecretStr | None = None,
-        secret_key: str | SecretStr | None = None,
-        tencentcloud_region: str | None = None,
-        allowed_local_dirs: Sequence[str | os.PathLike[str]] | None = None,
-        max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES,
-        max_concurrent_jobs: int | Mapping[str, int] | None = None,
-        slots: SlotStore | None = None,
-        job_slots_url: str | None = None,
-        poll_interval: float | None = None,
-        max_poll_interval: float | None = None,
-        timeout: float | None = None,
-        download_policy: DownloadPolicy | None = None,
-    ) -> None:
-        super().__init__(
-            backend=backend,
-            backend_options=_backend_options(
-                client,
-                settings=settings,
-                api_key=api_key,
-                base_url=base_url,
-                secret_id=secret_id,
-                secret_key=secret_key,
-                tencentcloud_region=tencentcloud_region,
-            ),
-            allowed_local_dirs=allowed_local_dirs,
-            max_input_bytes=max_input_bytes,
-            max_concurrent_jobs=max_concurrent_jobs,
-            slots=slots,
-            job_slots_url=job_slots_url,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-            timeout=timeout,
-        )
-        self._owns_http = client is None
-        self._http = client or TokenHubClient(
-            **self._transport(
-                settings,
-                api_key,
-                request_timeout,
-                base_url=base_url,
-                region=region,
-                max_retries=max_retries,
-                fallback_base_urls=fallback_base_urls,
-                failover_cooldown=failover_cooldown,
-                default_headers=default_headers,
-            ),
-            http_client=http_client,
-        )
-        self.download_policy = download_policy or _service_download_policy(self._http.settings)
+    def _connect(
+        self, settings: ClientSettings, http_client: httpx.Client | None
+    ) -> TokenHubClient:
+        return TokenHubClient(settings=settings, http_client=http_client)
 
     def _send(self, call: HTTPCall) -> dict[str, Any]:
         if call.body is None:
@@ -519,19 +491,8 @@ class JobClient(_JobClientBase):
         if self._owns_slots:
             self.slots.close()
 
-    def __enter__(self) -> JobClient:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncJobClient(_JobClientBase):
+class AsyncJobClient(_JobClientBase[AsyncTokenHubClient, httpx.AsyncClient], AsyncClosesOnExit):
     """Asyncio twin of :class:`JobClient`: the same methods, awaited.
 
     Example:
@@ -554,70 +515,10 @@ class AsyncJobClient(_JobClientBase):
     job itself keeps running on the server (there is no server-side cancel).
     """
 
-    def __init__(
-        self,
-        *,
-        api_key: str | SecretStr | None = None,
-        base_url: str | None = None,
-        region: str | None = None,
-        client: AsyncTokenHubClient | None = None,
-        request_timeout: float | None = None,
-        max_retries: int | None = None,
-        fallback_base_urls: Sequence[str] | None = None,
-        failover_cooldown: float | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        settings: ClientSettings | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        backend: str | JobBackend | None = None,
-        secret_id: str | SecretStr | None = None,
-        secret_key: str | SecretStr | None = None,
-        tencentcloud_region: str | None = None,
-        allowed_local_dirs: Sequence[str | os.PathLike[str]] | None = None,
-        max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES,
-        max_concurrent_jobs: int | Mapping[str, int] | None = None,
-        slots: SlotStore | None = None,
-        job_slots_url: str | None = None,
-        poll_interval: float | None = None,
-        max_poll_interval: float | None = None,
-        timeout: float | None = None,
-        download_policy: DownloadPolicy | None = None,
-    ) -> None:
-        super().__init__(
-            backend=backend,
-            backend_options=_backend_options(
-                client,
-                settings=settings,
-                api_key=api_key,
-                base_url=base_url,
-                secret_id=secret_id,
-                secret_key=secret_key,
-                tencentcloud_region=tencentcloud_region,
-            ),
-            allowed_local_dirs=allowed_local_dirs,
-            max_input_bytes=max_input_bytes,
-            max_concurrent_jobs=max_concurrent_jobs,
-            slots=slots,
-            job_slots_url=job_slots_url,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-            timeout=timeout,
-        )
-        self._owns_http = client is None
-        self._http = client or AsyncTokenHubClient(
-            **self._transport(
-                settings,
-                api_key,
-                request_timeout,
-                base_url=base_url,
-                region=region,
-                max_retries=max_retries,
-                fallback_base_urls=fallback_base_urls,
-                failover_cooldown=failover_cooldown,
-                default_headers=default_headers,
-            ),
-            http_client=http_client,
-        )
-        self.download_policy = download_policy or _service_download_policy(self._http.settings)
+    def _connect(
+        self, settings: ClientSettings, http_client: httpx.AsyncClient | None
+    ) -> AsyncTokenHubClient:
+        return AsyncTokenHubClient(settings=settings, http_client=http_client)
 
     async def _send(self, call: HTTPCall) -> dict[str, Any]:
         if call.body is None:
@@ -785,14 +686,3 @@ class AsyncJobClient(_JobClientBase):
             await self._http.aclose()
         if self._owns_slots:
             await self.slots.aclose()
-
-    async def __aenter__(self) -> AsyncJobClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()

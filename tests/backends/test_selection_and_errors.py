@@ -14,6 +14,7 @@ from hunyuan_tokenhub import (
     PermissionDeniedError,
     RateLimitError,
     ServiceUnavailableError,
+    resolve_settings,
 )
 from hunyuan_tokenhub._retry import is_submit_refusal
 from hunyuan_tokenhub.jobs import JobClient, build_request
@@ -203,3 +204,19 @@ def test_completed_without_any_file_is_a_failure_on_every_backend(
     status = bound.job_status(route, "7", done)
     assert (status.state, status.result) == ("failed", None)
     assert status.error_message == "the job completed without any result file"
+
+
+@pytest.mark.parametrize("backend", ["aiart", "ai3d"])
+def test_a_gateway_given_settings_keeps_its_own_host_unless_they_name_another(
+    backend: str,
+) -> None:
+    """Settings always carry a host; TokenHub's own (a region's default) is not the gateway's."""
+    gateway = get_backend(backend)
+    default = gateway.configure(BackendOptions.of(api_key="sk-gateway-0123")).base_url
+    for region in ("cn", "intl"):
+        settings = resolve_settings(api_key="sk-gateway-0123", region=region, env={})
+        with JobClient(backend=backend, settings=settings) as jobs:
+            assert jobs.backend.base_url == default
+    own = resolve_settings(api_key="sk-gateway-0123", base_url="http://127.0.0.1:9/v1", env={})
+    with JobClient(backend=backend, settings=own) as jobs:
+        assert jobs.backend.base_url == "http://127.0.0.1:9"

@@ -280,3 +280,22 @@ def test_a_server_error_in_a_200_body_is_retried_inside_the_request_loop(
         "SubmitHunyuanImageJob",
     ]
     assert status.job_id == handle.job_id
+
+
+def test_no_tokenhub_key_is_needed_nor_sent(emulator: TokenHubEmulator) -> None:
+    """Every Cloud API call is signed by its own TC3 auth: with no TokenHub key anywhere, the
+    client's settings have none (no placeholder) and no request carries a Bearer token."""
+    with JobClient(**client_options("tencentcloud", emulator)) as jobs:
+        assert jobs._http.settings.api_key is None
+        assert jobs.generate(MODEL, prompt="猫").assets
+    calls = legacy_requests(emulator, "/")
+    assert calls and all(c.headers["authorization"].startswith("TC3-") for c in calls)
+    assert not any("Bearer" in c.headers.get("authorization", "") for c in emulator.requests)
+
+
+def test_gateway_backends_still_need_their_key_at_construction(
+    emulator: TokenHubEmulator,
+) -> None:
+    for backend in ("tokenhub", "aiart", "ai3d"):
+        with pytest.raises(ConfigurationError, match="TOKENHUB_API_KEY"):
+            JobClient(backend=backend, base_url=emulator.root_url)

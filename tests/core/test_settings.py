@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Iterator
+
 import httpx
 import pytest
 from pydantic import SecretStr
 
-from hunyuan_tokenhub import HOSTS, ConfigurationError, TokenHubClient, resolve_settings
+from hunyuan_tokenhub import (
+    HOSTS,
+    AsyncTokenHubClient,
+    AuthenticationError,
+    ConfigurationError,
+    TokenHubClient,
+    resolve_settings,
+)
+from hunyuan_tokenhub.emulator import TokenHubEmulator
 
 
 def test_argument_key_wins_over_environment() -> None:
@@ -156,3 +167,62 @@ def test_client_reads_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HUNYUAN_API_KEY", "from-env")
     with TokenHubClient() as client:
         assert client.settings.api_key.get_secret_value() == "from-env"
+
+
+def test_keyless_settings_only_on_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No key is required only by whoever signs every call itself; a key found is still used,
+    and settings resolved from keyless settings stay keyless (and pickle so)."""
+    monkeypatch.delenv("TOKENHUB_API_KEY", raising=False)
+    monkeypatch.delenv("HUNYUAN_API_KEY", raising=False)
+    keyless = resolve_settings(require_api_key=False)
+    assert keyless.api_key is None
+    assert resolve_settings(settings=keyless, timeout=5).api_key is None
+    assert pickle.loads(pickle.dumps(keyless)).api_key is None
+    found = resolve_settings(require_api_key=False, env={"TOKENHUB_API_KEY": "env-key"})
+    assert found.api_key is not None and found.api_key.get_secret_value() == "env-key"
+    with pytest.raises(ConfigurationError, match="TOKENHUB_API_KEY"):
+        TokenHubClient()  # a client for TokenHub itself still fails at construction
+
+
+def test_a_keyless_client_sends_no_bearer_and_refuses_a_call_without_auth(
+    monkeypatch: pytest.MonkeyPatch, emulator: TokenHubEmulator
+) -> None:
+    monkeypatch.delenv("TOKENHUB_API_KEY", raising=False)
+    monkeypatch.delenv("HUNYUAN_API_KEY", raising=False)
+    settings = resolve_settings(base_url=emulator.base_url, max_retries=0, require_api_key=False)
+    payload = {"model": "deepseek-v3.2", "messages": [{"role": "user", "content": "Hi"}]}
+    with TokenHubClient(settings=settings) as client:
+        assert "Authorization" not in client._headers
+        for call in (
+            lambda: client.chat_completions(payload),
+            lambda: list(client.stream_chat_completions(payload)),
+            lambda: client.post_json("/chat/completions", payload),
+            lambda: client.get_json("/models"),
+        ):
+            with pytest.raises(ConfigurationError, match=r"api_key=.*TOKENHUB_API_KEY"):
+                call()
+        assert len(emulator.requests) == 0
+        # A call that brings its own auth= is sent, with that auth and no Bearer.
+        with pytest.raises(AuthenticationError):
+            client.post_json("/chat/completions", payload, auth=_StampAuth())
+    sent = emulator.requests.last
+    assert sent is not None and sent.headers["authorization"] == "Stamp signed"
+
+
+async def test_a_keyless_async_client_refuses_a_call_without_auth(
+    monkeypatch: pytest.MonkeyPatch, emulator: TokenHubEmulator
+) -> None:
+    monkeypatch.delenv("TOKENHUB_API_KEY", raising=False)
+    monkeypatch.delenv("HUNYUAN_API_KEY", raising=False)
+    settings = resolve_settings(base_url=emulator.base_url, require_api_key=False)
+    payload = {"model": "deepseek-v3.2", "messages": [{"role": "user", "content": "Hi"}]}
+    async with AsyncTokenHubClient(settings=settings) as client:
+        with pytest.raises(ConfigurationError, match="TOKENHUB_API_KEY"):
+            await client.chat_completions(payload)
+    assert len(emulator.requests) == 0
+
+
+class _StampAuth(httpx.Auth):
+    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+        request.headers["Authorization"] = "Stamp signed"
+        yield request
