@@ -192,10 +192,10 @@ class _HunyuanJobTool(GenerationSettings, BaseTool):
         return self
 
     def _backend_options(self) -> BackendOptions:
-        given = self.settings
-        return BackendOptions(
-            api_key=self.api_key or (given.api_key if given else None),
-            base_url=self.base_url or (given.base_url if given else None),
+        return BackendOptions.of(
+            settings=self.settings,
+            api_key=self.api_key,
+            base_url=self.base_url,
             secret_id=self.secret_id,
             secret_key=self.secret_key,
             tencentcloud_region=self.tencentcloud_region,

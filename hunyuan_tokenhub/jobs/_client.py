@@ -27,7 +27,7 @@ from pydantic import SecretStr
 
 from .._catalog import get_model_info, warn_if_retired
 from .._client import AsyncClosesOnExit, AsyncTokenHubClient, ClosesOnExit, TokenHubClient
-from .._config import HOSTS, ClientSettings, resolve_settings
+from .._config import ClientSettings, resolve_settings
 from .._exceptions import APIError, InvalidParameterError
 from .._retry import SubmitRefusals, is_concurrency_refusal
 from ._download import DownloadPolicy, adownload, download
@@ -55,39 +55,6 @@ RequestLike = JobRequest | Mapping[str, Any] | None
 # A job call answers at once (a submit with an id, a query with a status): no request of it
 # needs the long deadline of a chat answer.
 JOB_REQUEST_TIMEOUT = 60.0
-
-
-_TOKENHUB_HOSTS = frozenset(
-    host for default, backups in HOSTS.values() for host in (default, *backups)
-)
-
-
-def _backend_options(
-    client: TokenHubClient | AsyncTokenHubClient | None,
-    *,
-    settings: ClientSettings | None,
-    api_key: str | SecretStr | None,
-    base_url: str | None,
-    secret_id: str | SecretStr | None,
-    secret_key: str | SecretStr | None,
-    tencentcloud_region: str | None,
-) -> BackendOptions:
-    """What the backend binds to; a given HTTP client, else ``settings``, supplies the key and
-    host not named."""
-    given = client.settings if client is not None else settings
-    if given is not None:
-        api_key = api_key or given.api_key
-        # A TokenHub host (a region's default, when no base_url was given) is no other
-        # service's: the aiart/ai3d gateways then keep their own default host.
-        if base_url is None and given.base_url not in _TOKENHUB_HOSTS:
-            base_url = given.base_url
-    return BackendOptions.of(
-        api_key=api_key,
-        base_url=base_url,
-        secret_id=secret_id,
-        secret_key=secret_key,
-        tencentcloud_region=tencentcloud_region,
-    )
 
 
 def _service_download_policy(settings: ClientSettings) -> DownloadPolicy:
@@ -141,9 +108,8 @@ class _JobClientBase(Generic[_Client, _Pool]):
         download_policy: DownloadPolicy | None = None,
     ) -> None:
         self.backend = get_backend(backend).configure(
-            _backend_options(
-                client,
-                settings=settings,
+            BackendOptions.of(
+                settings=client.settings if client is not None else settings,
                 api_key=api_key,
                 base_url=base_url,
                 secret_id=secret_id,

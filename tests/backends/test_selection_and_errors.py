@@ -220,3 +220,25 @@ def test_a_gateway_given_settings_keeps_its_own_host_unless_they_name_another(
     own = resolve_settings(api_key="sk-gateway-0123", base_url="http://127.0.0.1:9/v1", env={})
     with JobClient(backend=backend, settings=own) as jobs:
         assert jobs.backend.base_url == "http://127.0.0.1:9"
+
+
+@pytest.mark.parametrize(("backend", "tool_name"), [("aiart", "image"), ("ai3d", "3d")])
+def test_the_langchain_tools_bind_a_gateway_by_the_same_rule(
+    backend: str, tool_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from langchain_hunyuan import Hunyuan3DGenerationTool, HunyuanImageGenerationTool
+
+    tool_class = {"image": HunyuanImageGenerationTool, "3d": Hunyuan3DGenerationTool}[tool_name]
+
+    for name in ("TOKENHUB_API_KEY", "HUNYUAN_API_KEY", "TOKENHUB_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    settings = resolve_settings(api_key="sk-gateway-0123", region="intl", env={})
+    tool = tool_class(backend=backend, settings=settings)
+    options = tool._backend_options()
+    assert options == BackendOptions.of(settings=settings, env=options.env)
+    assert options.base_url is None  # TokenHub's region host is not the gateway's
+    assert options.api_key is not None and options.api_key.get_secret_value() == "sk-gateway-0123"
+    own = resolve_settings(api_key="sk-gateway-0123", base_url="http://127.0.0.1:9/v1", env={})
+    assert tool_class(backend=backend, settings=own)._backend_options().base_url == (
+        "http://127.0.0.1:9/v1"
+    )

@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 
 from pydantic import SecretStr
 
+from ..._config import HOSTS, ClientSettings
+
 __all__ = ["BACKEND_ENV_VAR", "BackendOptions"]
+
+_TOKENHUB_HOSTS = frozenset(
+    host for default, backups in HOSTS.values() for host in (default, *backups)
+)
 
 #: Names the backend when neither the client nor the tool was given ``backend=``.
 BACKEND_ENV_VAR = "HUNYUAN_BACKEND"
@@ -52,8 +58,18 @@ class BackendOptions:
         secret_key: str | SecretStr | None = None,
         tencentcloud_region: str | None = None,
         env: Mapping[str, str] | None = None,
+        settings: ClientSettings | None = None,
     ) -> BackendOptions:
-        """Build options from plain arguments (strings are wrapped in ``SecretStr``)."""
+        """Build options from plain arguments (strings are wrapped in ``SecretStr``).
+
+        ``settings`` (the job client's) supplies the key and host not named; a TokenHub host
+        (a region's default, when no ``base_url`` was given) is no other service's, so the
+        aiart/ai3d gateways then keep their own default host.
+        """
+        if settings is not None:
+            api_key = api_key or settings.api_key
+            if base_url is None and settings.base_url not in _TOKENHUB_HOSTS:
+                base_url = settings.base_url
         return cls(
             api_key=_wrap(api_key),
             base_url=base_url,
